@@ -1,0 +1,33 @@
+// Runs every test file under test/ with node's test runner (tsx as the TypeScript loader).
+// Node 20's runner has no glob support, so the file list is built here.
+// `--pg` runs the same suite against the PostgreSQL in TEST_DATABASE_URL (default: the machine's local
+// `test` database); each test file creates and drops its own database there, so runs cannot collide.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const pg = args.includes('--pg');
+const only = args.filter((a) => !a.startsWith('--'));
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p) : p.endsWith('.test.ts') ? [p] : [];
+  });
+}
+
+const files = (only.length ? only : ['test'])
+  .flatMap((p) => (statSync(p).isDirectory() ? walk(p) : [p]))
+  .sort();
+
+const env = { ...process.env };
+if (pg) env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+else delete env.TEST_DATABASE_URL;
+
+const res = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  { stdio: 'inherit', env },
+);
+process.exit(res.status ?? 1);

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Deps } from './deps.ts';
+import { apiKeyRoutes } from './features/api-keys/routes.ts';
+import { authConfigRoutes } from './features/auth-configs/routes.ts';
+import { healthRoutes } from './features/health/routes.ts';
+import { tenantRoutes } from './features/tenants/routes.ts';
+import { registerAuth } from './http/auth.ts';
+import { registerErrorHandling } from './http/problem.ts';
+import { ProblemSchema } from './http/schemas.ts';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+function makeAjv(coerce: boolean) {
+  // Bodies are strict: no type coercion, unknown fields rejected (never silently dropped).
+  const ajv = new Ajv({
+    coerceTypes: coerce ? 'array' : false,
+    useDefaults: true,
+    removeAdditional: false,
+    allErrors: false,
+    strict: false,
+  });
+  addFormats.default(ajv);
+  return ajv;
+}
+
+/** Builds the HTTP app from its dependencies; no I/O happens here. */
+export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given)
+        ? given
+        : `req_${randomBytes(9).toString('base64url')}`;
+    },
+    bodyLimit: 64 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const bodyAjv = makeAjv(false);
+  const paramAjv = makeAjv(true);
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema),
+  );
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  app.addSchema(ProblemSchema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'credential-vault',
+        version: '0.1.0',
+        description:
+          'Multi-tenant OAuth credential vault: auth configs, connected accounts and fresh access tokens.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'cvk_… API key' },
+        },
+      },
+    },
+    refResolver: {
+      buildLocalReference: (json, _base, _frag, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerErrorHandling(app);
+  registerAuth(app, deps.services.apiKeys.authenticate);
+
+  const { services, config } = deps;
+  await app.register(healthRoutes(deps.database.ping));
+  await app.register(tenantRoutes(services.tenants));
+  await app.register(apiKeyRoutes(services.apiKeys));
+  await app.register(authConfigRoutes(services.authConfigs, config.callbackUrl));
+  return app;
+}

@@ -1,0 +1,120 @@
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+/**
+ * The one place that reads process.env (HOUSE: config is parsed once). A bad value stops the process
+ * with a message naming the variable.
+ */
+const Url = Type.String({ pattern: '^https?://[^\\s]+$' });
+const Bool = Type.Boolean();
+const oneOf = <T extends string>(values: readonly T[], def: T) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    { default: def, description: values.join('|') },
+  );
+
+export const EnvSchema = Type.Object({
+  NODE_ENV: oneOf(['development', 'production', 'test'] as const, 'development'),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  PUBLIC_URL: Type.Optional(Url),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 16 }),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  VAULT_MASTER_KEYS: Type.Optional(Type.String({ minLength: 1 })),
+  VAULT_BOOTSTRAP_ADMIN_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  VAULT_BOOTSTRAP_OPERATOR_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  ATLASSIAN_AUTH_URL: Type.String({ ...Url, default: 'https://auth.atlassian.com' }),
+  ATLASSIAN_API_URL: Type.String({ ...Url, default: 'https://api.atlassian.com' }),
+  REFRESH_CRON: Type.String({ minLength: 1, default: '*/30 * * * * *' }),
+  REFRESH_AHEAD_SECONDS: Type.Integer({ minimum: 60, maximum: 3000, default: 600 }),
+  CONNECT_LINK_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 600 }),
+  PROVIDER_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000 }),
+  ALLOW_PRIVATE_EGRESS: Bool,
+});
+
+export type Env = Static<typeof EnvSchema>;
+
+export interface Config extends Omit<Env, 'PUBLIC_URL' | 'VAULT_MASTER_KEYS'> {
+  PUBLIC_URL: string;
+  /** kid → 32-byte key; the first one is active. Empty when none configured (see deps/keyring). */
+  masterKeys: MasterKey[];
+  callbackUrl: string;
+}
+
+export interface MasterKey {
+  kid: string;
+  key: Buffer;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** `kid:base64key,kid2:base64key`, each key exactly 32 bytes of standard or url-safe base64. */
+export function parseMasterKeys(
+  raw: string | undefined,
+  source = 'VAULT_MASTER_KEYS',
+): MasterKey[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  const seen = new Set<string>();
+  return raw.split(',').map((entry, i) => {
+    const m = /^\s*([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/_-]{43}=?)\s*$/.exec(entry);
+    if (!m) {
+      throw new ConfigError(
+        `${source}: entry ${i + 1} must be "<kid>:<32-byte key in base64>" (generate one with: openssl rand -base64 32)`,
+      );
+    }
+    const [, kid, b64] = m as unknown as [string, string, string];
+    const key = Buffer.from(b64.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (key.length !== 32)
+      throw new ConfigError(`${source}: key "${kid}" is ${key.length} bytes, must be 32`);
+    if (seen.has(kid)) throw new ConfigError(`${source}: key id "${kid}" appears twice`);
+    seen.add(kid);
+    return { kid, key };
+  });
+}
+
+const BOOL_TRUE = new Set(['1', 'true', 'yes', 'on']);
+const BOOL_FALSE = new Set(['0', 'false', 'no', 'off', '']);
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const name of Object.keys(EnvSchema.properties)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') raw[name] = v;
+  }
+  const allow = String(env.ALLOW_PRIVATE_EGRESS ?? '').toLowerCase();
+  if (!BOOL_TRUE.has(allow) && !BOOL_FALSE.has(allow)) {
+    throw new ConfigError('ALLOW_PRIVATE_EGRESS must be true or false');
+  }
+  raw.ALLOW_PRIVATE_EGRESS = BOOL_TRUE.has(allow);
+  const value = Value.Convert(EnvSchema, Value.Default(EnvSchema, raw));
+  if (!Value.Check(EnvSchema, value)) {
+    const problems = new Map<string, string>();
+    for (const e of Value.Errors(EnvSchema, value)) {
+      const name = e.instancePath.replace(/^\//, '');
+      if (problems.has(name)) continue;
+      const prop = (EnvSchema.properties as Record<string, { description?: string }>)[name];
+      problems.set(name, prop?.description ? `must be one of ${prop.description}` : e.message);
+    }
+    const lines = [...problems].map(([n, m]) => `${n} ${m} (got ${JSON.stringify(env[n])})`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const parsed = value as Env;
+  const publicUrl = (parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, '');
+  const masterKeys = parseMasterKeys(parsed.VAULT_MASTER_KEYS);
+  if (parsed.NODE_ENV === 'production' && masterKeys.length === 0) {
+    throw new ConfigError('VAULT_MASTER_KEYS is required when NODE_ENV=production');
+  }
+  const { VAULT_MASTER_KEYS: _omit, ...rest } = parsed;
+  return {
+    ...rest,
+    PUBLIC_URL: publicUrl,
+    masterKeys,
+    callbackUrl: `${publicUrl}/v1/oauth/callback`,
+    ATLASSIAN_AUTH_URL: parsed.ATLASSIAN_AUTH_URL.replace(/\/+$/, ''),
+    ATLASSIAN_API_URL: parsed.ATLASSIAN_API_URL.replace(/\/+$/, ''),
+  };
+}

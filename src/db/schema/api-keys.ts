@@ -1,0 +1,24 @@
+import { index, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { timestamps, tstz } from './columns.ts';
+import { tenants } from './tenants.ts';
+
+/** API keys: only a SHA-256 of the secret is stored; the secret is shown once at creation. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    /** null for operator keys */
+    tenantId: text('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['operator', 'admin', 'service'] }).notNull(),
+    name: text('name').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    /** service keys may be limited to these auth configs; null = all of the tenant's */
+    authConfigIds: text('auth_config_ids').array(),
+    revokedAt: tstz('revoked_at'),
+    ...timestamps,
+  },
+  (t) => [
+    index('api_keys_tenant_idx').on(t.tenantId, t.id),
+    uniqueIndex('api_keys_secret_hash_idx').on(t.secretHash),
+  ],
+);

@@ -1,0 +1,39 @@
+import { index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { timestamps, tstz } from './columns.ts';
+import { tenants } from './tenants.ts';
+
+export interface Oauth2Settings {
+  authorization_url: string;
+  token_url: string;
+  authorization_params: Record<string, string>;
+  token_request_format: 'json' | 'form';
+  client_auth: 'client_secret_post' | 'client_secret_basic';
+  include_scope_in_token_request: boolean;
+  pkce: boolean;
+  scope_separator: ' ' | ',' | '+';
+}
+
+export const authConfigs = pgTable(
+  'auth_configs',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    provider: text('provider', { enum: ['atlassian', 'oauth2'] }).notNull(),
+    clientId: text('client_id').notNull(),
+    /** envelope-encrypted (AAD: tenant/auth_configs/id/client_secret) */
+    clientSecretEnc: text('client_secret_enc').notNull(),
+    clientSecretLast4: text('client_secret_last4').notNull(),
+    clientSecretUpdatedAt: tstz('client_secret_updated_at').notNull(),
+    scopes: text('scopes').array().notNull(),
+    status: text('status', { enum: ['enabled', 'disabled'] })
+      .notNull()
+      .default('enabled'),
+    allowedReturnUrls: text('allowed_return_urls').array().notNull(),
+    oauth2: jsonb('oauth2').$type<Oauth2Settings>(),
+    ...timestamps,
+  },
+  (t) => [index('auth_configs_tenant_idx').on(t.tenantId, t.id)],
+);

@@ -1,0 +1,4 @@
+export * from './tenants.ts';
+export * from './data-keys.ts';
+export * from './api-keys.ts';
+export * from './auth-configs.ts';

@@ -1,0 +1,86 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { tenantOf } from '../../http/auth.ts';
+import { toPage } from '../../http/pagination.ts';
+import { IdParam, ListQuery, Page, authRequired, problems } from '../../http/schemas.ts';
+import type { ApiKeyService } from './service.ts';
+import { ApiKey, CreateApiKeyBody, CreatedApiKey, apiKeyView } from './schemas.ts';
+
+const tags = ['api-keys'];
+const admin = { roles: ['admin' as const] };
+
+export const apiKeyRoutes =
+  (svc: ApiKeyService): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/v1/api-keys',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security: authRequired,
+          summary: 'Create an API key in the caller’s tenant (the secret is returned once)',
+          body: CreateApiKeyBody,
+          response: { 201: CreatedApiKey, ...problems(400, 401, 403) },
+        },
+      },
+      async (req, reply) => {
+        const { row, token } = await svc.createKey({
+          tenantId: tenantOf(req),
+          role: req.body.role,
+          name: req.body.name,
+          authConfigIds: req.body.auth_config_ids ?? null,
+        });
+        return reply.code(201).send({ ...apiKeyView(row), key: token });
+      },
+    );
+
+    app.get(
+      '/v1/api-keys',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security: authRequired,
+          querystring: ListQuery,
+          response: { 200: Page(ApiKey), ...problems(400, 401, 403) },
+        },
+      },
+      async (req) => {
+        const limit = req.query.limit ?? 50;
+        return toPage(
+          await svc.listKeys(tenantOf(req), limit, req.query.cursor),
+          limit,
+          apiKeyView,
+        );
+      },
+    );
+
+    app.get(
+      '/v1/api-keys/:id',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security: authRequired,
+          params: IdParam('key'),
+          response: { 200: ApiKey, ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (req) => apiKeyView(await svc.getKey(tenantOf(req), req.params.id)),
+    );
+
+    app.delete(
+      '/v1/api-keys/:id',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security: authRequired,
+          summary: 'Revoke an API key (it stops working at once; the record stays)',
+          params: IdParam('key'),
+          response: { 200: ApiKey, ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (req) => apiKeyView(await svc.revokeKey(tenantOf(req), req.params.id)),
+    );
+  };

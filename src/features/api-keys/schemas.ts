@@ -1,0 +1,48 @@
+import { Type } from 'typebox';
+import { Timestamp } from '../../http/schemas.ts';
+import { ID_PATTERN } from '../../lib/ids.ts';
+import type { ApiKeyRow } from './repo.ts';
+
+export const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
+
+export const CreateApiKeyBody = Type.Object(
+  {
+    name: Name,
+    role: Type.Union([Type.Literal('admin'), Type.Literal('service')]),
+    auth_config_ids: Type.Optional(
+      Type.Array(Type.String({ pattern: ID_PATTERN('ac') }), { maxItems: 100, uniqueItems: true }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ApiKey = Type.Object(
+  {
+    id: Type.String(),
+    tenant_id: Type.Union([Type.String(), Type.Null()]),
+    name: Type.String(),
+    role: Type.String(),
+    auth_config_ids: Type.Union([Type.Array(Type.String()), Type.Null()]),
+    created_at: Timestamp,
+    revoked_at: Type.Union([Timestamp, Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+
+export const CreatedApiKey = Type.Object(
+  {
+    ...ApiKey.properties,
+    key: Type.String({ description: 'the secret; shown once, store it now' }),
+  },
+  { additionalProperties: false },
+);
+
+export const apiKeyView = (r: ApiKeyRow) => ({
+  id: r.id,
+  tenant_id: r.tenantId,
+  name: r.name,
+  role: r.role,
+  auth_config_ids: r.authConfigIds,
+  created_at: r.createdAt.toISOString(),
+  revoked_at: r.revokedAt?.toISOString() ?? null,
+});

@@ -1,0 +1,113 @@
+import type { Db, DbOrTx } from '../../db/client.ts';
+import type { Principal, Role } from '../../http/auth.ts';
+import { decodeCursor } from '../../http/pagination.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { badRequest, notFound } from '../../lib/errors.ts';
+import * as repo from './repo.ts';
+import { hashApiKey, hashMatches, newApiKey, parseApiKey } from './secrets.ts';
+
+export interface ApiKeyDeps {
+  db: Db;
+  clock: Clock;
+  /** checks that listed auth configs exist in the tenant (service keys' allow-list) */
+  authConfigsExist(tenantId: string, ids: string[], tx?: DbOrTx): Promise<string[]>;
+}
+
+export interface CreateKeyInput {
+  tenantId: string | null;
+  role: Role;
+  name: string;
+  authConfigIds?: string[] | null;
+}
+
+export function createApiKeyService(deps: ApiKeyDeps) {
+  const { db, clock } = deps;
+
+  async function createKey(input: CreateKeyInput, tx: DbOrTx = db) {
+    if (input.role === 'operator' && input.tenantId)
+      throw new Error('operator keys belong to no tenant');
+    if (input.role !== 'service' && input.authConfigIds?.length) {
+      throw badRequest('invalid_request', 'body.auth_config_ids applies to service keys only');
+    }
+    if (input.tenantId && input.authConfigIds?.length) {
+      const missing = await deps.authConfigsExist(input.tenantId, input.authConfigIds, tx);
+      if (missing.length) {
+        throw badRequest(
+          'auth_config_not_found',
+          `body.auth_config_ids: ${missing.join(', ')} not found`,
+        );
+      }
+    }
+    const { id, token } = newApiKey();
+    const row = await repo.insertApiKey(tx, {
+      id,
+      tenantId: input.tenantId,
+      role: input.role,
+      name: input.name,
+      secretHash: hashApiKey(token),
+      authConfigIds: input.authConfigIds?.length ? [...new Set(input.authConfigIds)] : null,
+    });
+    return { row, token };
+  }
+
+  /** Inserts a key whose token the operator chose in advance (Compose/CI), once; idempotent. */
+  async function ensureKey(token: string, input: CreateKeyInput, tx: DbOrTx = db) {
+    const parsed = parseApiKey(token);
+    if (!parsed)
+      throw badRequest(
+        'invalid_api_key_format',
+        'a bootstrap key must look like cvk_<26 chars>_<43+ chars>; generate one with `npm run keys -- generate`',
+      );
+    const existing = await repo.findApiKeyById(tx, parsed.id);
+    if (existing) return { row: existing, created: false };
+    const row = await repo.insertApiKey(tx, {
+      id: parsed.id,
+      tenantId: input.tenantId,
+      role: input.role,
+      name: input.name,
+      secretHash: hashApiKey(token),
+      authConfigIds: null,
+    });
+    return { row, created: true };
+  }
+
+  async function authenticate(token: string): Promise<Principal | null> {
+    const parsed = parseApiKey(token);
+    if (!parsed) return null;
+    const row = await repo.findApiKeyById(db, parsed.id);
+    if (!row || row.revokedAt || !hashMatches(token, row.secretHash)) return null;
+    return {
+      keyId: row.id,
+      tenantId: row.tenantId,
+      role: row.role,
+      authConfigIds: row.authConfigIds,
+    };
+  }
+
+  async function getKey(tenantId: string, id: string) {
+    const row = await repo.getApiKey(db, tenantId, id);
+    if (!row) throw notFound('api_key', id);
+    return row;
+  }
+
+  const listKeys = (tenantId: string, limit: number, cursor?: string) =>
+    repo.listApiKeys(db, tenantId, limit + 1, decodeCursor(cursor));
+
+  async function revokeKey(tenantId: string, id: string) {
+    const row = await repo.revokeApiKey(db, tenantId, id, clock.now());
+    if (row) return row;
+    return getKey(tenantId, id); // already revoked: idempotent, or 404
+  }
+
+  return {
+    createKey,
+    ensureKey,
+    authenticate,
+    getKey,
+    listKeys,
+    revokeKey,
+    hasOperatorKey: () => repo.hasOperatorKey(db),
+  };
+}
+
+export type ApiKeyService = ReturnType<typeof createApiKeyService>;

@@ -1,0 +1,138 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { tenantOf } from '../../http/auth.ts';
+import { toPage } from '../../http/pagination.ts';
+import { IdParam, Page, authRequired, problems } from '../../http/schemas.ts';
+import type { AuthConfigRow } from './repo.ts';
+import {
+  AuthConfig,
+  AuthConfigListQuery,
+  CreateAuthConfigBody,
+  UpdateAuthConfigBody,
+} from './schemas.ts';
+import type { AuthConfigService } from './service.ts';
+
+const tags = ['auth-configs'];
+const admin = { roles: ['admin' as const] };
+const params = IdParam('ac');
+
+export const authConfigView = (callbackUrl: string) => (r: AuthConfigRow) => ({
+  id: r.id,
+  name: r.name,
+  provider: r.provider,
+  client_id: r.clientId,
+  client_secret: {
+    set: true,
+    last4: r.clientSecretLast4,
+    updated_at: r.clientSecretUpdatedAt.toISOString(),
+  },
+  scopes: r.scopes,
+  status: r.status,
+  allowed_return_urls: r.allowedReturnUrls,
+  callback_url: callbackUrl,
+  oauth2: r.oauth2,
+  created_at: r.createdAt.toISOString(),
+  updated_at: r.updatedAt.toISOString(),
+});
+
+export const authConfigRoutes =
+  (svc: AuthConfigService, callbackUrl: string): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const view = authConfigView(callbackUrl);
+    const one = { 200: AuthConfig, ...problems(400, 401, 403, 404) };
+
+    app.post(
+      '/v1/auth-configs',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security: authRequired,
+          summary: 'Register an OAuth app (Atlassian 3LO or generic OAuth 2.0)',
+          body: CreateAuthConfigBody,
+          response: { 201: AuthConfig, ...problems(400, 401, 403) },
+        },
+      },
+      async (req, reply) => reply.code(201).send(view(await svc.create(tenantOf(req), req.body))),
+    );
+
+    app.get(
+      '/v1/auth-configs',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security: authRequired,
+          querystring: AuthConfigListQuery,
+          response: { 200: Page(AuthConfig), ...problems(400, 401, 403) },
+        },
+      },
+      async (req) => {
+        const { limit = 50, cursor, status, provider } = req.query;
+        return toPage(
+          await svc.list(tenantOf(req), { status, provider }, limit, cursor),
+          limit,
+          view,
+        );
+      },
+    );
+
+    app.get(
+      '/v1/auth-configs/:id',
+      { config: admin, schema: { tags, security: authRequired, params, response: one } },
+      async (req) => view(await svc.get(tenantOf(req), req.params.id)),
+    );
+
+    app.patch(
+      '/v1/auth-configs/:id',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security: authRequired,
+          summary: 'Update an auth config; sending client_secret rotates it',
+          params,
+          body: UpdateAuthConfigBody,
+          response: one,
+        },
+      },
+      async (req) => view(await svc.update(tenantOf(req), req.params.id, req.body)),
+    );
+
+    for (const [action, status] of [
+      ['disable', 'disabled'],
+      ['enable', 'enabled'],
+    ] as const) {
+      app.post(
+        `/v1/auth-configs/:id/${action}`,
+        {
+          config: admin,
+          schema: {
+            tags,
+            security: authRequired,
+            summary: `${action[0]!.toUpperCase()}${action.slice(1)} an auth config`,
+            params,
+            response: one,
+          },
+        },
+        async (req) => view(await svc.setStatus(tenantOf(req), req.params.id, status)),
+      );
+    }
+
+    app.delete(
+      '/v1/auth-configs/:id',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security: authRequired,
+          params,
+          response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        await svc.remove(tenantOf(req), req.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+  };

@@ -1,0 +1,114 @@
+import { Type, type Static } from 'typebox';
+import { Timestamp } from '../../http/schemas.ts';
+import { Name } from '../api-keys/schemas.ts';
+
+const HttpUrl = Type.String({ maxLength: 2048, pattern: '^https?://[^\\s#]+$' });
+const Token = Type.String({ minLength: 1, maxLength: 512, pattern: '^[\\x21-\\x7e]+$' });
+const Scope = Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' });
+const Status = Type.Union([Type.Literal('enabled'), Type.Literal('disabled')]);
+
+const Oauth2Fields = {
+  authorization_url: HttpUrl,
+  token_url: HttpUrl,
+  authorization_params: Type.Record(
+    Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+    Type.String({ maxLength: 1024 }),
+    {
+      maxProperties: 20,
+    },
+  ),
+  token_request_format: Type.Union([Type.Literal('json'), Type.Literal('form')]),
+  client_auth: Type.Union([
+    Type.Literal('client_secret_post'),
+    Type.Literal('client_secret_basic'),
+  ]),
+  include_scope_in_token_request: Type.Boolean(),
+  pkce: Type.Boolean(),
+  scope_separator: Type.Union([Type.Literal(' '), Type.Literal(','), Type.Literal('+')]),
+};
+
+export const Oauth2Input = Type.Object(
+  {
+    authorization_url: Oauth2Fields.authorization_url,
+    token_url: Oauth2Fields.token_url,
+    authorization_params: Type.Optional(Oauth2Fields.authorization_params),
+    token_request_format: Type.Optional(Oauth2Fields.token_request_format),
+    client_auth: Type.Optional(Oauth2Fields.client_auth),
+    include_scope_in_token_request: Type.Optional(Oauth2Fields.include_scope_in_token_request),
+    pkce: Type.Optional(Oauth2Fields.pkce),
+    scope_separator: Type.Optional(Oauth2Fields.scope_separator),
+  },
+  { additionalProperties: false },
+);
+export type Oauth2InputT = Static<typeof Oauth2Input>;
+
+const common = {
+  name: Name,
+  client_id: Token,
+  client_secret: Type.String({ minLength: 1, maxLength: 1024, description: 'write-only' }),
+  scopes: Type.Array(Scope, { minItems: 1, maxItems: 100 }),
+  allowed_return_urls: Type.Array(HttpUrl, { maxItems: 50 }),
+  status: Status,
+};
+
+export const CreateAuthConfigBody = Type.Object(
+  {
+    name: common.name,
+    provider: Type.Union([Type.Literal('atlassian'), Type.Literal('oauth2')]),
+    client_id: common.client_id,
+    client_secret: common.client_secret,
+    scopes: common.scopes,
+    allowed_return_urls: Type.Optional(common.allowed_return_urls),
+    status: Type.Optional(common.status),
+    oauth2: Type.Optional(Oauth2Input),
+  },
+  { additionalProperties: false },
+);
+export type CreateAuthConfigInput = Static<typeof CreateAuthConfigBody>;
+
+export const UpdateAuthConfigBody = Type.Object(
+  {
+    name: Type.Optional(common.name),
+    client_id: Type.Optional(common.client_id),
+    client_secret: Type.Optional(common.client_secret),
+    scopes: Type.Optional(common.scopes),
+    allowed_return_urls: Type.Optional(common.allowed_return_urls),
+    status: Type.Optional(common.status),
+    oauth2: Type.Optional(Oauth2Input),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateAuthConfigInput = Static<typeof UpdateAuthConfigBody>;
+
+export const AuthConfig = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    provider: Type.String(),
+    client_id: Type.String(),
+    client_secret: Type.Object(
+      { set: Type.Boolean(), last4: Type.String(), updated_at: Timestamp },
+      { additionalProperties: false, description: 'the secret itself is write-only' },
+    ),
+    scopes: Type.Array(Type.String()),
+    status: Status,
+    allowed_return_urls: Type.Array(Type.String()),
+    callback_url: Type.String({
+      description: 'register this URL as the callback in the provider console',
+    }),
+    oauth2: Type.Union([Type.Object(Oauth2Fields, { additionalProperties: false }), Type.Null()]),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { additionalProperties: false },
+);
+
+export const AuthConfigListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    status: Type.Optional(Status),
+    provider: Type.Optional(Type.Union([Type.Literal('atlassian'), Type.Literal('oauth2')])),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,78 @@
+import type { Oauth2Settings } from '../../db/schema/index.ts';
+import { badRequest } from '../../lib/errors.ts';
+import {
+  ATLASSIAN_IMPLICIT_SCOPES,
+  isKnownAtlassianScope,
+  nearestAtlassianScope,
+} from '../../providers/scopes-tmp.ts';
+import type { Oauth2InputT } from './schemas.ts';
+
+/** Dedupes scopes and, for Atlassian, checks each against the catalog, suggesting the nearest. */
+export function normalizeScopes(provider: 'atlassian' | 'oauth2', scopes: string[]): string[] {
+  const unique = [...new Set(scopes)];
+  if (provider !== 'atlassian') return unique;
+  unique.forEach((scope) => {
+    if (!isKnownAtlassianScope(scope)) {
+      const suggestion = nearestAtlassianScope(scope);
+      throw badRequest(
+        'unknown_scope',
+        `body.scopes: "${scope}" is not a known Atlassian scope; did you mean "${suggestion}"?`,
+        {
+          field: `body.scopes[${scopes.indexOf(scope)}]`,
+          scope,
+          suggestion,
+        },
+      );
+    }
+  });
+  if (unique.every((s) => ATLASSIAN_IMPLICIT_SCOPES.includes(s))) {
+    throw badRequest(
+      'invalid_request',
+      'body.scopes must include at least one Jira or Confluence scope',
+    );
+  }
+  return unique;
+}
+
+export function normalizeOauth2(
+  provider: 'atlassian' | 'oauth2',
+  input: Oauth2InputT | undefined,
+  current: Oauth2Settings | null = null,
+): Oauth2Settings | null {
+  if (provider === 'atlassian') {
+    if (input) throw badRequest('invalid_request', 'body.oauth2 applies to provider oauth2 only');
+    return null;
+  }
+  const merged = { ...current, ...input };
+  if (!merged.authorization_url || !merged.token_url) {
+    throw badRequest(
+      'invalid_request',
+      'body.oauth2 with authorization_url and token_url is required for provider oauth2',
+    );
+  }
+  return {
+    authorization_url: merged.authorization_url,
+    token_url: merged.token_url,
+    authorization_params: merged.authorization_params ?? {},
+    token_request_format: merged.token_request_format ?? 'form',
+    client_auth: merged.client_auth ?? 'client_secret_basic',
+    include_scope_in_token_request: merged.include_scope_in_token_request ?? false,
+    pkce: merged.pkce ?? true,
+    scope_separator: merged.scope_separator ?? ' ',
+  };
+}
+
+/** Allow-listed return URLs are kept normalised (WHATWG URL serialisation) for exact comparison. */
+export function normalizeReturnUrls(urls: string[] | undefined): string[] {
+  return [
+    ...new Set(
+      (urls ?? []).map((u, i) => {
+        try {
+          return new URL(u).toString();
+        } catch {
+          throw badRequest('invalid_request', `body.allowed_return_urls[${i}] is not a valid URL`);
+        }
+      }),
+    ),
+  ];
+}

@@ -1,0 +1,77 @@
+import type { Db, DbOrTx } from '../../db/client.ts';
+import {
+  DecryptError,
+  dataKeyAad,
+  fieldAad,
+  open,
+  parseSealed,
+  seal,
+} from '../../crypto/envelope.ts';
+import { generateKey, type Keyring } from '../../crypto/keyring.ts';
+import { newId } from '../../lib/ids.ts';
+import * as repo from './repo.ts';
+
+export interface FieldRef {
+  tenantId: string;
+  table: string;
+  rowId: string;
+  column: string;
+}
+
+/**
+ * Envelope encryption of fields (SPEC §7): a per-tenant data key, wrapped by the active master key,
+ * seals each field with AAD binding tenant/table/row/column. Unwrapped data keys are cached by id so
+ * the hot path does no key derivation and no extra query.
+ */
+export function createDataKeyService(deps: { db: Db; keyring: Keyring }) {
+  const { db, keyring } = deps;
+  const unwrapped = new Map<string, Buffer>();
+  const activeByTenant = new Map<string, string>();
+
+  async function createDataKey(tenantId: string, tx: DbOrTx = db): Promise<string> {
+    const id = newId('dk');
+    const key = generateKey();
+    await repo.insertDataKey(tx, {
+      id,
+      tenantId,
+      wrappedKey: keyring.wrap(key, dataKeyAad(tenantId, id)),
+      masterKid: keyring.activeKid,
+    });
+    return id;
+  }
+
+  async function loadKey(tenantId: string, id: string, tx: DbOrTx = db): Promise<Buffer> {
+    const cached = unwrapped.get(`${tenantId}/${id}`);
+    if (cached) return cached;
+    const row = await repo.getDataKey(tx, tenantId, id);
+    if (!row) throw new DecryptError(`data key ${id} does not exist for this tenant`);
+    const key = keyring.unwrap(row.wrappedKey, dataKeyAad(tenantId, id));
+    unwrapped.set(`${tenantId}/${id}`, key);
+    return key;
+  }
+
+  async function activeKeyId(tenantId: string, tx: DbOrTx = db): Promise<string> {
+    const cached = activeByTenant.get(tenantId);
+    if (cached) return cached;
+    const row = await repo.getActiveDataKey(tx, tenantId);
+    if (!row) throw new Error(`tenant ${tenantId} has no active data key`);
+    activeByTenant.set(tenantId, row.id);
+    return row.id;
+  }
+
+  async function encrypt(ref: FieldRef, plaintext: string, tx: DbOrTx = db): Promise<string> {
+    const kid = await activeKeyId(ref.tenantId, tx);
+    const key = await loadKey(ref.tenantId, kid, tx);
+    return seal(key, kid, plaintext, fieldAad(ref.tenantId, ref.table, ref.rowId, ref.column));
+  }
+
+  async function decrypt(ref: FieldRef, sealedText: string, tx: DbOrTx = db): Promise<string> {
+    const sealed = parseSealed(sealedText);
+    const key = await loadKey(ref.tenantId, sealed.keyId, tx);
+    return open(key, sealed, fieldAad(ref.tenantId, ref.table, ref.rowId, ref.column));
+  }
+
+  return { createDataKey, encrypt, decrypt };
+}
+
+export type DataKeyService = ReturnType<typeof createDataKeyService>;

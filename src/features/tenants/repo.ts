@@ -1,0 +1,29 @@
+import { eq, gt } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import { tenants } from '../../db/schema/index.ts';
+
+export type TenantRow = typeof tenants.$inferSelect;
+
+export const insertTenant = (db: DbOrTx, row: typeof tenants.$inferInsert) =>
+  db
+    .insert(tenants)
+    .values(row)
+    .returning()
+    .then((r) => r[0]!);
+
+export const getTenant = (db: DbOrTx, id: string) =>
+  db
+    .select()
+    .from(tenants)
+    .where(eq(tenants.id, id))
+    .then((r) => r[0]);
+
+export const listTenants = (db: DbOrTx, limit: number, after?: string) =>
+  db
+    .select()
+    .from(tenants)
+    .where(after ? gt(tenants.id, after) : undefined)
+    .orderBy(tenants.id)
+    .limit(limit);
+
+export const countTenants = (db: DbOrTx) => db.$count(tenants);

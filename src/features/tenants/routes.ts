@@ -1,0 +1,95 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { toPage } from '../../http/pagination.ts';
+import { IdParam, ListQuery, Page, Timestamp, authRequired, problems } from '../../http/schemas.ts';
+import { CreateApiKeyBody, CreatedApiKey, Name, apiKeyView } from '../api-keys/schemas.ts';
+import type { TenantRow } from './repo.ts';
+import type { TenantService } from './service.ts';
+
+const tags = ['tenants'];
+const operator = { roles: ['operator' as const] };
+
+const Tenant = Type.Object(
+  { id: Type.String(), name: Type.String(), status: Type.String(), created_at: Timestamp },
+  { additionalProperties: false },
+);
+const tenantView = (t: TenantRow) => ({
+  id: t.id,
+  name: t.name,
+  status: t.status,
+  created_at: t.createdAt.toISOString(),
+});
+
+export const tenantRoutes =
+  (svc: TenantService): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/v1/tenants',
+      {
+        config: operator,
+        schema: {
+          tags,
+          security: authRequired,
+          summary: 'Create a tenant (operator keys)',
+          body: Type.Object({ name: Name }, { additionalProperties: false }),
+          response: { 201: Tenant, ...problems(400, 401, 403) },
+        },
+      },
+      async (req, reply) => reply.code(201).send(tenantView(await svc.createTenant(req.body.name))),
+    );
+
+    app.get(
+      '/v1/tenants',
+      {
+        config: operator,
+        schema: {
+          tags,
+          security: authRequired,
+          querystring: ListQuery,
+          response: { 200: Page(Tenant), ...problems(400, 401, 403) },
+        },
+      },
+      async (req) => {
+        const limit = req.query.limit ?? 50;
+        return toPage(await svc.listTenants(limit, req.query.cursor), limit, tenantView);
+      },
+    );
+
+    app.get(
+      '/v1/tenants/:id',
+      {
+        config: operator,
+        schema: {
+          tags,
+          security: authRequired,
+          params: IdParam('tn'),
+          response: { 200: Tenant, ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (req) => tenantView(await svc.getTenant(req.params.id)),
+    );
+
+    app.post(
+      '/v1/tenants/:id/api-keys',
+      {
+        config: operator,
+        schema: {
+          tags,
+          security: authRequired,
+          summary: 'Create an API key for a tenant (operator keys); the secret is returned once',
+          params: IdParam('tn'),
+          body: CreateApiKeyBody,
+          response: { 201: CreatedApiKey, ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        const { row, token } = await svc.createTenantKey(
+          req.params.id,
+          req.body.role,
+          req.body.name,
+          req.body.auth_config_ids,
+        );
+        return reply.code(201).send({ ...apiKeyView(row), key: token });
+      },
+    );
+  };

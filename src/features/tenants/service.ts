@@ -1,0 +1,55 @@
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { decodeCursor } from '../../http/pagination.ts';
+import { notFound } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import type { ApiKeyService } from '../api-keys/service.ts';
+import type { DataKeyService } from '../data-keys/service.ts';
+import * as repo from './repo.ts';
+
+export function createTenantService(deps: {
+  db: Db;
+  dataKeys: DataKeyService;
+  apiKeys: ApiKeyService;
+}) {
+  const { db } = deps;
+
+  /** A tenant is born with its data key, in one transaction. */
+  async function createTenant(name: string, tx?: DbOrTx) {
+    const run = async (t: DbOrTx) => {
+      const tenant = await repo.insertTenant(t, { id: newId('tn'), name });
+      await deps.dataKeys.createDataKey(tenant.id, t);
+      return tenant;
+    };
+    return tx ? run(tx) : db.transaction(run);
+  }
+
+  async function getTenant(id: string) {
+    const t = await repo.getTenant(db, id);
+    if (!t) throw notFound('tenant', id);
+    return t;
+  }
+
+  const listTenants = (limit: number, cursor?: string) =>
+    repo.listTenants(db, limit + 1, decodeCursor(cursor));
+
+  async function createTenantKey(
+    tenantId: string,
+    role: 'admin' | 'service',
+    name: string,
+    authConfigIds?: string[],
+  ) {
+    await getTenant(tenantId);
+    return deps.apiKeys.createKey({ tenantId, role, name, authConfigIds: authConfigIds ?? null });
+  }
+
+  return {
+    createTenant,
+    getTenant,
+    listTenants,
+    createTenantKey,
+    countTenants: (tx: DbOrTx = db) => repo.countTenants(tx),
+    oldestTenant: (tx: DbOrTx = db) => repo.listTenants(tx, 1).then((r) => r[0]),
+  };
+}
+
+export type TenantService = ReturnType<typeof createTenantService>;

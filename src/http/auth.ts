@@ -1,0 +1,62 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { forbidden, unauthorized } from '../lib/errors.ts';
+
+export type Role = 'operator' | 'admin' | 'service';
+
+export interface Principal {
+  keyId: string;
+  tenantId: string | null;
+  role: Role;
+  /** service keys limited to these auth configs; null = all of the tenant's */
+  authConfigIds: string[] | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** roles allowed on this route; routes under /v1 must set this or `public` */
+    roles?: Role[];
+    public?: boolean;
+  }
+}
+
+/**
+ * API-key authentication, default-deny: every /v1 route must declare `config.roles` or
+ * `config.public`, checked when routes are registered, so a forgotten declaration fails at boot.
+ */
+export function registerAuth(
+  app: FastifyInstance,
+  authenticate: (token: string) => Promise<Principal | null>,
+): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRoute', (route) => {
+    const cfg = route.config as { roles?: Role[]; public?: boolean } | undefined;
+    if (route.url.startsWith('/v1/') && !cfg?.public && !cfg?.roles?.length) {
+      throw new Error(`route ${route.method} ${route.url} declares neither roles nor public`);
+    }
+  });
+  app.addHook('onRequest', async (req) => {
+    const roles = req.routeOptions.config.roles;
+    if (!roles) return;
+    const header = req.headers.authorization;
+    const m = header ? /^Bearer ([\x21-\x7e]{10,200})$/.exec(header) : null;
+    if (!m?.[1]) throw unauthorized();
+    const principal = await authenticate(m[1]);
+    if (!principal) throw unauthorized('The API key is invalid or revoked');
+    if (!roles.includes(principal.role)) {
+      throw forbidden(
+        `this route needs a key with role ${roles.join(' or ')}; this key is ${principal.role}`,
+      );
+    }
+    req.principal = principal;
+  });
+}
+
+/** The tenant of the calling key; operator keys hold none and so cannot reach tenant resources. */
+export function tenantOf(req: FastifyRequest): string {
+  const t = req.principal?.tenantId;
+  if (!t) throw forbidden('this route needs a tenant key');
+  return t;
+}

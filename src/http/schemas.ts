@@ -1,0 +1,39 @@
+import { Type, type TSchema } from 'typebox';
+import { ID_PATTERN, type IdPrefix } from '../lib/ids.ts';
+
+export const IdParam = (prefix: IdPrefix) =>
+  Type.Object(
+    { id: Type.String({ pattern: ID_PATTERN(prefix) }) },
+    { additionalProperties: false },
+  );
+
+export const Timestamp = Type.String({ format: 'date-time' });
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    code: Type.String({ description: 'stable machine-readable error code' }),
+    status: Type.Integer(),
+    title: Type.String(),
+    detail: Type.String(),
+    request_id: Type.String(),
+  },
+  { $id: 'Problem', additionalProperties: true },
+);
+
+/** Every route documents the problem responses it can give. */
+export const problems = (...statuses: number[]): Record<number, TSchema> =>
+  Object.fromEntries(statuses.map((s) => [s, Type.Ref('Problem')]));
+
+export const ListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ data: Type.Array(item), next_cursor: Type.Union([Type.String(), Type.Null()]) });
+
+export const authRequired = [{ apiKey: [] }];

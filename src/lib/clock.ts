@@ -1,0 +1,22 @@
+/** Time is injected (HOUSE rule 6): everything that asks "is it expired?" takes a Clock. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock tests can freeze and move. */
+export function manualClock(
+  start = new Date(),
+): Clock & { advance(seconds: number): void; set(d: Date): void } {
+  let t = start.getTime();
+  return {
+    now: () => new Date(t),
+    advance: (seconds) => {
+      t += seconds * 1000;
+    },
+    set: (d) => {
+      t = d.getTime();
+    },
+  };
+}

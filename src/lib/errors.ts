@@ -1,0 +1,46 @@
+/**
+ * Every error the API returns is an AppError with a stable string `code`; the HTTP layer turns it into
+ * problem+json (RFC 9457). Callers branch on `code`, never on messages.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string = title,
+    readonly extra: Record<string, unknown> = {},
+    readonly retryable = false,
+  ) {
+    super(detail);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (resource: string, id: string): AppError =>
+  new AppError(
+    `${resource}_not_found`,
+    404,
+    'Not found',
+    `${resource.replace(/_/g, ' ')} ${id} was not found`,
+  );
+
+export const badRequest = (
+  code: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): AppError => new AppError(code, 400, 'Bad request', detail, extra);
+
+export const conflict = (
+  code: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): AppError => new AppError(code, 409, 'Conflict', detail, extra);
+
+export const unauthorized = (detail = 'A valid API key is required'): AppError =>
+  new AppError('unauthorized', 401, 'Unauthorized', detail);
+
+export const forbidden = (detail: string): AppError =>
+  new AppError('forbidden', 403, 'Forbidden', detail);
+
+export const unavailable = (detail = 'The service is temporarily unavailable'): AppError =>
+  new AppError('service_unavailable', 503, 'Service unavailable', detail, {}, true);

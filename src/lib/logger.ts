@@ -1,0 +1,44 @@
+import pino, { type Logger, type DestinationStream } from 'pino';
+
+/**
+ * Secrets never reach the logs: headers that carry credentials and every field that may hold a secret
+ * are redacted wherever they appear, and request URLs are logged without their query string (the
+ * OAuth callback carries `code` and `state` there).
+ */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  ...[
+    'client_secret',
+    'access_token',
+    'refresh_token',
+    'code',
+    'state',
+    'key',
+    'token',
+    'secret',
+    'code_verifier',
+  ].flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
+];
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: {
+        req: (req: { id: string; method: string; url: string; ip?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.split('?')[0],
+          ip: req.ip,
+        }),
+        err: pino.stdSerializers.err,
+      },
+    },
+    destination,
+  );
+}
+
+export type { Logger };

@@ -1,0 +1,90 @@
+import { parseArgs } from 'node:util';
+import { buildApp } from './app.ts';
+import { bootstrap } from './bootstrap.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { migrate } from './db/migrate.ts';
+import { createDeps } from './deps.ts';
+import { runKeysCommand } from './keys-command.ts';
+
+/** Entry point: `--role api|all` serves HTTP, `--role migrate` applies migrations and exits, `keys …` manages API keys. */
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    options: {
+      role: { type: 'string', default: 'all' },
+      tenant: { type: 'string' },
+      name: { type: 'string' },
+      'key-role': { type: 'string' },
+    },
+    allowPositionals: true,
+  });
+  const config = loadConfig();
+  if (positionals[0] === 'keys') return runKeysCommand(config, positionals.slice(1), values);
+  const role = values.role;
+  if (!['api', 'all', 'migrate'].includes(role ?? ''))
+    throw new ConfigError(`--role must be api, all or migrate (got ${role})`);
+
+  const deps = await createDeps(config);
+  const boot = { value: {} as Awaited<ReturnType<typeof bootstrap>> };
+  await migrate(deps.database, async (tx) => {
+    boot.value = await bootstrap(deps, tx);
+  });
+  if (boot.value.generatedAdminKey)
+    printFirstKey(boot.value.generatedAdminKey, boot.value.tenantId!, config.PUBLIC_URL);
+  if (role === 'migrate') {
+    deps.logger.info('migrations applied');
+    await deps.database.close();
+    return;
+  }
+
+  const app = await buildApp(deps);
+  await app.listen({ port: config.PORT, host: config.HOST });
+  deps.logger.info(
+    {
+      db: deps.database.kind,
+      url: config.PUBLIC_URL,
+      ready_ms: Math.round(process.uptime() * 1000),
+    },
+    'credential-vault ready',
+  );
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    deps.logger.info({ signal }, 'shutting down');
+    await app.close();
+    await deps.database.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function printFirstKey(key: string, tenantId: string, publicUrl: string): void {
+  // Shown once, on stdout, deliberately outside the logger (which never carries secrets).
+  process.stdout.write(
+    [
+      '',
+      '================================================================================',
+      ` First start: created tenant ${tenantId} and its admin API key.`,
+      ' It is shown ONCE; store it now:',
+      '',
+      `   ${key}`,
+      '',
+      ` Try:  curl -H "Authorization: Bearer <key>" ${publicUrl}/v1/auth-configs`,
+      '================================================================================',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`credential-vault: ${err.message}\n`);
+  } else {
+    process.stderr.write(
+      `credential-vault: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+  }
+  process.exit(1);
+});

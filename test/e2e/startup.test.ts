@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { openTestDatabase } from '../helpers/database.ts';
+import { atlassianConfig } from '../helpers/fixtures.ts';
+import { spawnVault } from '../helpers/process.ts';
+
+/**
+ * The newcomer path, as `npm start` runs it: a real process on the embedded database (or, under
+ * `npm run test:pg`, on a fresh PostgreSQL database), which prints an admin key once.
+ */
+test('first start prints an admin key once; the key creates an Atlassian auth config', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cv-start-'));
+  const env: Record<string, string> = { DATA_DIR: dataDir };
+  const pg = process.env.TEST_DATABASE_URL ? await openTestDatabase() : undefined;
+  if (pg) {
+    await pg.database.close();
+    env.DATABASE_URL = pg.url!;
+  }
+  try {
+    const first = await spawnVault(env);
+    const [, key] = await first.waitFor(/^\s+(cvk_\S+)$/m);
+    await first.waitFor(/credential-vault ready/);
+    assert.match(first.stdout(), /development master key/);
+    assert.equal(statSync(join(dataDir, 'master.key')).mode & 0o777, 0o600);
+    assert.ok(
+      !first
+        .stdout()
+        .includes(readFileSync(join(dataDir, 'master.key'), 'utf8').split(':')[1]!.trim()),
+    );
+
+    const res = await fetch(`${first.url}/v1/auth-configs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(atlassianConfig()),
+    });
+    assert.equal(res.status, 201);
+    assert.equal(((await res.json()) as { provider: string }).provider, 'atlassian');
+    assert.equal((await fetch(`${first.url}/readyz`)).status, 200);
+    assert.equal(await first.stop(), 0);
+
+    const second = await spawnVault(env);
+    await second.waitFor(/credential-vault ready/);
+    assert.ok(!/cvk_/.test(second.stdout()), 'no key is printed on later starts');
+    const list = await fetch(`${second.url}/v1/auth-configs`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    assert.equal(
+      ((await list.json()) as { data: unknown[] }).data.length,
+      1,
+      'data survived the restart',
+    );
+    await second.stop();
+  } finally {
+    await pg?.drop();
+  }
+});
+
+test('a bad configuration value stops the process with a message naming it', async () => {
+  const vault = await spawnVault({
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'cv-bad-')),
+    REFRESH_AHEAD_SECONDS: 'soon',
+  });
+  assert.equal(await vault.exited, 1);
+  assert.match(vault.stderr(), /REFRESH_AHEAD_SECONDS/);
+});
