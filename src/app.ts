@@ -8,6 +8,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Deps } from './deps.ts';
 import { apiKeyRoutes } from './features/api-keys/routes.ts';
 import { authConfigRoutes } from './features/auth-configs/routes.ts';
+import { connectRoutes } from './features/connect/routes.ts';
+import { connectedAccountRoutes } from './features/connected-accounts/routes.ts';
 import { healthRoutes } from './features/health/routes.ts';
 import { tenantRoutes } from './features/tenants/routes.ts';
 import { registerAuth } from './http/auth.ts';
@@ -41,6 +43,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
         : `req_${randomBytes(9).toString('base64url')}`;
     },
     bodyLimit: 64 * 1024,
+    // connect links carry a JWT in the path
+    routerOptions: { maxParamLength: 2048 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const bodyAjv = makeAjv(false);
@@ -83,5 +87,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(tenantRoutes(services.tenants));
   await app.register(apiKeyRoutes(services.apiKeys));
   await app.register(authConfigRoutes(services.authConfigs, config.callbackUrl));
+  await app.register(connectedAccountRoutes(services.accounts));
+  await app.register(connectRoutes(services.connect));
   return app;
 }

@@ -1,18 +1,24 @@
 import type { Config } from './config.ts';
 import { createKeyring } from './crypto/keyring.ts';
+import { deriveLinkKeys } from './crypto/link-keys.ts';
 import { loadOrCreateDevMasterKey } from './crypto/master-key-file.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { createApiKeyService } from './features/api-keys/service.ts';
 import { createAuthConfigService } from './features/auth-configs/service.ts';
+import { createLinkService } from './features/connect/links.ts';
+import { createConnectFlowService } from './features/connect/service.ts';
+import { createConnectedAccountService } from './features/connected-accounts/service.ts';
 import { createDataKeyService } from './features/data-keys/service.ts';
 import { createTenantService } from './features/tenants/service.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
+import { createProviders } from './providers/index.ts';
+import type { Dispatcher } from 'undici';
 
 /** The composition root: the one place that wires config into database, keyring and services. */
 export async function createDeps(
   config: Config,
-  overrides: { database?: Database; logger?: Logger; clock?: Clock } = {},
+  overrides: { database?: Database; logger?: Logger; clock?: Clock; dispatcher?: Dispatcher } = {},
 ) {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
@@ -39,6 +45,33 @@ export async function createDeps(
   const authConfigs = createAuthConfigService({ db, clock, dataKeys });
   const apiKeys = createApiKeyService({ db, clock, authConfigsExist: authConfigs.missingIds });
   const tenants = createTenantService({ db, dataKeys, apiKeys });
+  const linkKeys = deriveLinkKeys(masterKeys);
+  const links = createLinkService({
+    db,
+    clock,
+    linkKeys,
+    publicUrl: config.PUBLIC_URL,
+    ttlSeconds: config.CONNECT_LINK_TTL_SECONDS,
+  });
+  const accounts = createConnectedAccountService({ db, clock, authConfigs, links, dataKeys });
+  const providers = createProviders({
+    authUrl: config.ATLASSIAN_AUTH_URL,
+    apiUrl: config.ATLASSIAN_API_URL,
+    timeoutMs: config.PROVIDER_TIMEOUT_MS,
+    dispatcher: overrides.dispatcher,
+  });
+  const connect = createConnectFlowService({
+    db,
+    clock,
+    logger,
+    linkKeys,
+    accounts,
+    authConfigs,
+    dataKeys,
+    providers,
+    callbackUrl: config.callbackUrl,
+    stateTtlSeconds: config.CONNECT_LINK_TTL_SECONDS,
+  });
 
   return {
     config,
@@ -46,7 +79,8 @@ export async function createDeps(
     clock,
     keyring,
     database,
-    services: { dataKeys, authConfigs, apiKeys, tenants },
+    providers,
+    services: { dataKeys, authConfigs, apiKeys, tenants, accounts, connect },
   };
 }
 

@@ -40,7 +40,14 @@ const fill = (path: string, ids: Record<string, string>) =>
   });
 
 const rowsAsText = async () => {
-  const tables = ['tenants', 'data_keys', 'api_keys', 'auth_configs'];
+  const tables = [
+    'tenants',
+    'data_keys',
+    'api_keys',
+    'auth_configs',
+    'connected_accounts',
+    'connect_sessions',
+  ];
   const out: string[] = [];
   for (const t of tables) {
     const r = await vault.deps.database.db.execute(sql.raw(`select * from ${t}`));
@@ -103,30 +110,48 @@ describe('security', () => {
     const key = (
       await vault.call('POST', '/v1/api-keys', b.adminKey, { name: 'b svc', role: 'service' })
     ).body;
-    const ids = { ac: cfg.id, key: key.id };
-    const bodies: Record<string, unknown> = {
-      PATCH: { name: 'hijacked', client_secret: 'stolen!' },
-      POST: {},
+    const acct = (
+      await vault.call('POST', '/v1/connected-accounts', b.adminKey, {
+        auth_config_id: cfg.id,
+        user_id: 'b-user',
+      })
+    ).body;
+    const ids = { ac: cfg.id, key: key.id, ca: acct.id };
+    const bodies: Record<string, Record<string, unknown>> = {
+      '/v1/auth-configs/{id}': { name: 'hijacked', client_secret: 'stolen!' },
+      '/v1/connected-accounts/{id}': { selected_cloud_id: 'x' },
     };
     let checked = 0;
     for (const r of protectedRoutes().filter(
       (x) => x.path.includes('{id}') && !x.path.startsWith('/v1/tenants'),
     )) {
       const url = fill(r.path, ids);
-      const res = await vault.call(r.method, url, a.adminKey, bodies[r.method]);
+      const body = r.method === 'PATCH' ? bodies[r.path] : r.method === 'POST' ? {} : undefined;
+      const res = await vault.call(r.method, url, a.adminKey, body);
       assert.equal(res.status, 404, `${r.method} ${url}: ${res.text}`);
       assert.ok(!res.text.includes(cfg.client_id));
       checked++;
     }
-    assert.ok(checked >= 6);
+    assert.ok(checked >= 12, `only ${checked} routes checked`);
     const still = await vault.call('GET', `/v1/auth-configs/${cfg.id}`, b.adminKey);
     assert.equal(still.body.name, cfg.name);
     assert.equal(still.body.status, 'enabled');
     assert.equal(still.body.client_secret.updated_at, cfg.client_secret.updated_at);
     const keyStill = await vault.call('GET', `/v1/api-keys/${key.id}`, b.adminKey);
     assert.equal(keyStill.body.revoked_at, null);
-    const listA = await vault.call('GET', '/v1/auth-configs', a.adminKey);
-    assert.deepEqual(listA.body.data, []);
+    const acctStill = await vault.call('GET', `/v1/connected-accounts/${acct.id}`, b.adminKey);
+    assert.deepEqual(
+      acctStill.body,
+      (({ redirect_url: _r, redirect_url_expires_at: _e, ...rest }) => rest)(acct),
+    );
+    assert.deepEqual((await vault.call('GET', '/v1/auth-configs', a.adminKey)).body.data, []);
+    assert.deepEqual((await vault.call('GET', '/v1/connected-accounts', a.adminKey)).body.data, []);
+    const foreignCreate = await vault.call('POST', '/v1/connected-accounts', a.adminKey, {
+      auth_config_id: cfg.id,
+      user_id: 'x',
+    });
+    assert.equal(foreignCreate.status, 400);
+    assert.equal(foreignCreate.body.code, 'auth_config_not_found');
   });
 
   test('a service key cannot manage configs or keys; tenant keys cannot manage tenants', async () => {

@@ -2,3 +2,4 @@ export * from './tenants.ts';
 export * from './data-keys.ts';
 export * from './api-keys.ts';
 export * from './auth-configs.ts';
+export * from './connected-accounts.ts';

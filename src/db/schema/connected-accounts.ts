@@ -1,0 +1,90 @@
+import { index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { authConfigs } from './auth-configs.ts';
+import { timestamps, tstz } from './columns.ts';
+import { tenants } from './tenants.ts';
+
+export interface Site {
+  cloud_id: string;
+  name: string;
+  url: string;
+  scopes: string[];
+}
+
+export interface Identity {
+  account_id: string;
+  email: string | null;
+  name: string | null;
+  picture: string | null;
+  [k: string]: unknown;
+}
+
+export const ACCOUNT_STATUSES = ['INITIATED', 'ACTIVE', 'EXPIRED', 'FAILED', 'DISABLED'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+export const connectedAccounts = pgTable(
+  'connected_accounts',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    authConfigId: text('auth_config_id')
+      .notNull()
+      .references(() => authConfigs.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    status: text('status', { enum: ACCOUNT_STATUSES }).notNull(),
+    statusReason: text('status_reason'),
+    /** where the initiator asked to pin the site (URL), if anywhere */
+    pinnedSiteUrl: text('pinned_site_url'),
+    sites: jsonb('sites').$type<Site[]>().notNull().default([]),
+    selectedCloudId: text('selected_cloud_id'),
+    identity: jsonb('identity').$type<Identity>(),
+    grantedScopes: text('granted_scopes').array().notNull().default([]),
+    /** envelope-encrypted; AAD binds tenant/connected_accounts/id/<column> */
+    accessTokenEnc: text('access_token_enc'),
+    refreshTokenEnc: text('refresh_token_enc'),
+    tokenType: text('token_type'),
+    expiresAt: tstz('expires_at'),
+    /** bumped on every token write: compare-and-swap for concurrent refreshers */
+    generation: integer('generation').notNull().default(0),
+    connectedAt: tstz('connected_at'),
+    /** the refresh family's absolute expiry (Atlassian: 365 days from consent) */
+    familyExpiresAt: tstz('family_expires_at'),
+    ...timestamps,
+  },
+  (t) => [
+    index('connected_accounts_tenant_idx').on(t.tenantId, t.id),
+    index('connected_accounts_config_user_idx').on(t.tenantId, t.authConfigId, t.userId),
+  ],
+);
+
+/**
+ * One row per connect link handed out. The link (a signed JWT) names the session; `state` is stored
+ * only as a hash; both are single-use and expire. Kept apart from the account so that a reconnect of a
+ * live account never disturbs its tokens until the new grant is in hand.
+ */
+export const connectSessions = pgTable(
+  'connect_sessions',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => connectedAccounts.id, { onDelete: 'cascade' }),
+    returnUrl: text('return_url'),
+    linkExpiresAt: tstz('link_expires_at').notNull(),
+    linkUsedAt: tstz('link_used_at'),
+    stateHash: text('state_hash'),
+    stateExpiresAt: tstz('state_expires_at'),
+    stateUsedAt: tstz('state_used_at'),
+    codeVerifierEnc: text('code_verifier_enc'),
+    outcome: text('outcome'),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('connect_sessions_state_idx').on(t.stateHash),
+    index('connect_sessions_account_idx').on(t.accountId),
+  ],
+);

@@ -1,0 +1,77 @@
+// createEmulator/startEmulator: one fastify server serving both the auth host and the api host paths.
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { registerAdminRoutes } from './admin.ts';
+import { registerApiRoutes } from './api.ts';
+import { consent, registerAuthorizeRoutes } from './authorize.ts';
+import { EmulatorCore } from './core.ts';
+import { EmuInputError } from './state.ts';
+import { registerTokenRoute } from './token.ts';
+import type { Emulator, EmulatorOptions } from './types.ts';
+
+export interface CreatedEmulator {
+  core: EmulatorCore;
+  server: FastifyInstance;
+}
+
+/** Builds the server without listening (useful with fastify's inject()). */
+export async function createEmulator(opts: EmulatorOptions = {}): Promise<CreatedEmulator> {
+  const core = new EmulatorCore({
+    leewaySeconds: opts.leewaySeconds ?? 600,
+    accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 3600,
+    authCodeTtlSeconds: opts.authCodeTtlSeconds ?? 600,
+  });
+  const server = Fastify({ logger: opts.logger ?? false, forceCloseConnections: true });
+  await server.register(formbody);
+  server.setErrorHandler((error: FastifyError, _req, reply) => {
+    if (error instanceof EmuInputError) {
+      return reply.code(error.status).send({
+        error: error.status === 404 ? 'not_found' : 'invalid_request',
+        error_description: error.message,
+      });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply
+        .code(status)
+        .send({ error: 'invalid_request', error_description: error.message });
+    }
+    server.log.error(error);
+    return reply.code(500).send({ error: 'server_error' });
+  });
+  server.setNotFoundHandler((_req, reply) =>
+    reply.code(404).send({ code: 404, message: 'Not Found' }),
+  );
+  registerAuthorizeRoutes(server, core);
+  registerTokenRoute(server, core);
+  registerApiRoutes(server, core);
+  registerAdminRoutes(server, core);
+  server.addHook('onClose', async () => core.faults.wakeAll());
+  return { core, server };
+}
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  const { core, server } = await createEmulator(opts);
+  const host = opts.host ?? '127.0.0.1';
+  await server.listen({ port: opts.port ?? 0, host });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    clock: core.clock,
+    addApp: (a) => void core.dir.addApp(a),
+    addUser: (u) => core.dir.addUser(u),
+    addSite: (accountId, site) => core.dir.addSite(accountId, site),
+    revokeGrant: (accountId, clientId) => void core.dir.revokeGrant(accountId, clientId),
+    setFaults: (f) => core.faults.set(f),
+    clearFaults: () => core.faults.clear(),
+    counters: () => core.counters.snapshot(),
+    resetCounters: () => core.counters.reset(),
+    consent: async (p) => consent(core, p),
+    close: async () => {
+      core.faults.wakeAll();
+      await server.close();
+    },
+  };
+}

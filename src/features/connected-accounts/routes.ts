@@ -1,0 +1,148 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { tenantOf } from '../../http/auth.ts';
+import { toPage } from '../../http/pagination.ts';
+import { IdParam, Page, authRequired, problems } from '../../http/schemas.ts';
+import {
+  AccountListQuery,
+  ConnectedAccount,
+  CreateAccountBody,
+  CreatedAccount,
+  ReconnectBody,
+  UpdateAccountBody,
+  accountView,
+} from './schemas.ts';
+import type { ConnectedAccountService } from './service.ts';
+
+const tags = ['connected-accounts'];
+const admin = { roles: ['admin' as const] };
+const params = IdParam('ca');
+const one = { 200: ConnectedAccount, ...problems(400, 401, 403, 404, 409) };
+
+const withLink = (
+  r: Parameters<typeof accountView>[0],
+  link: { url: string; expiresAt: Date },
+) => ({
+  ...accountView(r),
+  redirect_url: link.url,
+  redirect_url_expires_at: link.expiresAt.toISOString(),
+});
+
+export const connectedAccountRoutes =
+  (svc: ConnectedAccountService): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/v1/connected-accounts',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security: authRequired,
+          summary:
+            'Start connecting an end user: returns the account (INITIATED) and its single-use redirect_url',
+          body: CreateAccountBody,
+          response: { 201: CreatedAccount, ...problems(400, 401, 403, 409) },
+        },
+      },
+      async (req, reply) => {
+        const { account, link } = await svc.create(tenantOf(req), req.body);
+        return reply.code(201).send(withLink(account, link));
+      },
+    );
+
+    app.get(
+      '/v1/connected-accounts',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security: authRequired,
+          querystring: AccountListQuery,
+          response: { 200: Page(ConnectedAccount), ...problems(400, 401, 403) },
+        },
+      },
+      async (req) => {
+        const { limit = 50, cursor, auth_config_id, user_id, status } = req.query;
+        return toPage(
+          await svc.list(
+            tenantOf(req),
+            { authConfigId: auth_config_id, userId: user_id, status },
+            limit,
+            cursor,
+          ),
+          limit,
+          accountView,
+        );
+      },
+    );
+
+    app.get(
+      '/v1/connected-accounts/:id',
+      { config: admin, schema: { tags, security: authRequired, params, response: one } },
+      async (req) => accountView(await svc.get(tenantOf(req), req.params.id)),
+    );
+
+    app.patch(
+      '/v1/connected-accounts/:id',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security: authRequired,
+          summary: 'Select the site among the account’s sites',
+          params,
+          body: UpdateAccountBody,
+          response: one,
+        },
+      },
+      async (req) =>
+        accountView(await svc.selectSite(tenantOf(req), req.params.id, req.body.selected_cloud_id)),
+    );
+
+    app.post(
+      '/v1/connected-accounts/:id/reconnect',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security: authRequired,
+          summary: 'A new connect link for the same account id',
+          params,
+          body: ReconnectBody,
+          response: { 200: CreatedAccount, ...problems(400, 401, 403, 404, 409) },
+        },
+      },
+      async (req) => {
+        const { account, link } = await svc.reconnect(tenantOf(req), req.params.id, req.body ?? {});
+        return withLink(account, link);
+      },
+    );
+
+    app.post(
+      '/v1/connected-accounts/:id/disable',
+      { config: admin, schema: { tags, security: authRequired, params, response: one } },
+      async (req) => accountView(await svc.disable(tenantOf(req), req.params.id)),
+    );
+    app.post(
+      '/v1/connected-accounts/:id/enable',
+      { config: admin, schema: { tags, security: authRequired, params, response: one } },
+      async (req) => accountView(await svc.enable(tenantOf(req), req.params.id)),
+    );
+
+    app.delete(
+      '/v1/connected-accounts/:id',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security: authRequired,
+          params,
+          response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        await svc.remove(tenantOf(req), req.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+  };

@@ -1,0 +1,215 @@
+import type { Db, DbOrTx } from '../../db/client.ts';
+import type { AccountStatus, Identity, Site } from '../../db/schema/index.ts';
+import { decodeCursor } from '../../http/pagination.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { badRequest, conflict, notFound } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import type { AuthConfigService } from '../auth-configs/service.ts';
+import type { LinkService } from '../connect/links.ts';
+import type { DataKeyService } from '../data-keys/service.ts';
+import * as repo from './repo.ts';
+import { checkReturnUrl, normalizeSiteUrl } from './return-url.ts';
+
+export const tokenField = (
+  tenantId: string,
+  rowId: string,
+  column: 'access_token' | 'refresh_token',
+) => ({
+  tenantId,
+  table: 'connected_accounts',
+  rowId,
+  column,
+});
+
+export interface Grant {
+  accessToken: string;
+  refreshToken?: string;
+  tokenType: string;
+  expiresAt: Date | null;
+  grantedScopes: string[];
+  sites: Site[];
+  identity: Identity | null;
+  selectedCloudId: string | null;
+  familyExpiresAt: Date | null;
+}
+
+export function createConnectedAccountService(deps: {
+  db: Db;
+  clock: Clock;
+  authConfigs: AuthConfigService;
+  links: LinkService;
+  dataKeys: DataKeyService;
+}) {
+  const { db, clock } = deps;
+
+  async function get(tenantId: string, id: string, tx: DbOrTx = db) {
+    const row = await repo.getAccount(tx, tenantId, id);
+    if (!row) throw notFound('connected_account', id);
+    return row;
+  }
+
+  async function create(
+    tenantId: string,
+    input: { auth_config_id: string; user_id: string; return_url?: string; site_url?: string },
+  ) {
+    const config = await deps.authConfigs.get(tenantId, input.auth_config_id).catch(() => {
+      throw badRequest(
+        'auth_config_not_found',
+        `body.auth_config_id: auth config ${input.auth_config_id} was not found`,
+      );
+    });
+    if (config.status !== 'enabled')
+      throw conflict('auth_config_disabled', `auth config ${config.id} is disabled`);
+    const returnUrl = checkReturnUrl(config.allowedReturnUrls, input.return_url);
+    const pinned = normalizeSiteUrl(input.site_url);
+    if (pinned && config.provider !== 'atlassian')
+      throw badRequest('invalid_request', 'body.site_url applies to Atlassian auth configs only');
+    const now = clock.now();
+    return db.transaction(async (tx) => {
+      const account = await repo.insertAccount(tx, {
+        id: newId('ca'),
+        tenantId,
+        authConfigId: config.id,
+        userId: input.user_id,
+        status: 'INITIATED',
+        pinnedSiteUrl: pinned,
+        createdAt: now,
+        updatedAt: now,
+      });
+      const link = await deps.links.issueLink({ tenantId, accountId: account.id, returnUrl }, tx);
+      return { account, link };
+    });
+  }
+
+  const list = (tenantId: string, filter: repo.AccountFilter, limit: number, cursor?: string) =>
+    repo.listAccounts(db, tenantId, filter, limit + 1, decodeCursor(cursor));
+
+  async function remove(tenantId: string, id: string) {
+    if (!(await repo.deleteAccount(db, tenantId, id))) throw notFound('connected_account', id);
+  }
+
+  async function disable(tenantId: string, id: string) {
+    await get(tenantId, id);
+    return (await repo.updateAccount(db, tenantId, id, {
+      status: 'DISABLED',
+      statusReason: 'disabled_by_admin',
+      updatedAt: clock.now(),
+    }))!;
+  }
+
+  async function enable(tenantId: string, id: string) {
+    const row = await get(tenantId, id);
+    if (row.status !== 'DISABLED') return row;
+    // Back to work if it holds a grant; otherwise it needs a (re)connect.
+    const status: AccountStatus =
+      row.refreshTokenEnc || row.accessTokenEnc ? 'ACTIVE' : 'INITIATED';
+    return (await repo.updateAccount(
+      db,
+      tenantId,
+      id,
+      { status, statusReason: null, updatedAt: clock.now() },
+      ['DISABLED'],
+    ))!;
+  }
+
+  /** A new link for the same account id. A live account keeps working until the new grant arrives. */
+  async function reconnect(tenantId: string, id: string, input: { return_url?: string }) {
+    const row = await get(tenantId, id);
+    if (row.status === 'DISABLED')
+      throw conflict('account_disabled', `connected account ${id} is disabled; enable it first`);
+    const config = await deps.authConfigs.get(tenantId, row.authConfigId);
+    if (config.status !== 'enabled')
+      throw conflict('auth_config_disabled', `auth config ${config.id} is disabled`);
+    const returnUrl = checkReturnUrl(config.allowedReturnUrls, input.return_url);
+    return db.transaction(async (tx) => {
+      const account =
+        row.status === 'ACTIVE'
+          ? row
+          : (await repo.updateAccount(tx, tenantId, id, {
+              status: 'INITIATED',
+              statusReason: null,
+              updatedAt: clock.now(),
+            }))!;
+      const link = await deps.links.issueLink({ tenantId, accountId: id, returnUrl }, tx);
+      return { account, link };
+    });
+  }
+
+  async function selectSite(tenantId: string, id: string, cloudId: string) {
+    const row = await get(tenantId, id);
+    if (!row.sites.some((s) => s.cloud_id === cloudId)) {
+      throw badRequest(
+        'site_not_granted',
+        `body.cloud_id: site ${cloudId} is not among the account's sites`,
+      );
+    }
+    return (await repo.updateAccount(db, tenantId, id, {
+      selectedCloudId: cloudId,
+      updatedAt: clock.now(),
+    }))!;
+  }
+
+  /** The flow failed: only an account still INITIATED turns FAILED (a live account never breaks). */
+  const markFailed = (tenantId: string, id: string, reason: string) =>
+    repo.updateAccount(
+      db,
+      tenantId,
+      id,
+      { status: 'FAILED', statusReason: reason, updatedAt: clock.now() },
+      ['INITIATED'],
+    );
+
+  /** Stores a fresh grant from the connect flow and makes the account ACTIVE, in one write. */
+  async function activate(tenantId: string, id: string, grant: Grant) {
+    const now = clock.now();
+    const row = await get(tenantId, id);
+    if (row.status === 'DISABLED') return undefined;
+    const set: Partial<repo.AccountInsert> = {
+      status: 'ACTIVE',
+      statusReason: null,
+      accessTokenEnc: await deps.dataKeys.encrypt(
+        tokenField(tenantId, id, 'access_token'),
+        grant.accessToken,
+      ),
+      tokenType: grant.tokenType,
+      expiresAt: grant.expiresAt,
+      grantedScopes: grant.grantedScopes,
+      sites: grant.sites,
+      identity: grant.identity,
+      selectedCloudId: grant.selectedCloudId,
+      familyExpiresAt: grant.familyExpiresAt,
+      connectedAt: now,
+      generation: row.generation + 1,
+      updatedAt: now,
+    };
+    if (grant.refreshToken) {
+      set.refreshTokenEnc = await deps.dataKeys.encrypt(
+        tokenField(tenantId, id, 'refresh_token'),
+        grant.refreshToken,
+      );
+    }
+    return repo.updateAccount(
+      db,
+      tenantId,
+      id,
+      set,
+      ['INITIATED', 'ACTIVE', 'FAILED', 'EXPIRED'],
+      row.generation,
+    );
+  }
+
+  return {
+    create,
+    get,
+    list,
+    remove,
+    disable,
+    enable,
+    reconnect,
+    selectSite,
+    markFailed,
+    activate,
+  };
+}
+
+export type ConnectedAccountService = ReturnType<typeof createConnectedAccountService>;

@@ -1,0 +1,62 @@
+import type { Identity, Site } from '../db/schema/connected-accounts.ts';
+import type { Oauth2Settings } from '../db/schema/auth-configs.ts';
+
+/** What a provider needs to know of an auth config; providers know HTTP, not our tables. */
+export interface ProviderApp {
+  provider: 'atlassian' | 'oauth2';
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
+  oauth2: Oauth2Settings | null;
+  redirectUri: string;
+}
+
+export interface TokenSet {
+  accessToken: string;
+  /** absent when the provider did not send one: the caller keeps the old one */
+  refreshToken?: string;
+  tokenType: string;
+  expiresIn?: number;
+  scopes?: string[];
+}
+
+export interface Discovery {
+  sites: Site[];
+  identity: Identity | null;
+}
+
+export type ProviderErrorKind =
+  /** the grant is dead (invalid_grant): only a reconnect helps */
+  | 'invalid_grant'
+  /** the client id/secret were refused */
+  | 'client_credentials'
+  /** 5xx, 429, timeouts, network: try again later */
+  | 'transient'
+  /** anything else the provider said no to */
+  | 'rejected';
+
+export class ProviderError extends Error {
+  override name = 'ProviderError';
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly status?: number,
+    readonly oauthError?: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface Provider {
+  usesPkce(app: ProviderApp): boolean;
+  authorizationUrl(app: ProviderApp, p: { state: string; codeChallenge?: string }): string;
+  exchangeCode(app: ProviderApp, p: { code: string; codeVerifier?: string }): Promise<TokenSet>;
+  refresh(app: ProviderApp, refreshToken: string): Promise<TokenSet>;
+  /** sites and identity where the provider has them */
+  discover(app: ProviderApp, accessToken: string): Promise<Discovery>;
+  /** the base URL for API calls on a site, where the provider has one */
+  apiBaseUrl(cloudId: string | null): string | null;
+  /** how long a refresh family lives from consent, in days, where the provider limits it */
+  familyLifetimeDays: number | null;
+}

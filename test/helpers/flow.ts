@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { startEmulator, type Emulator, type EmuUser } from '../../src/emulator/index.ts';
+import type { Clock } from '../../src/lib/clock.ts';
+import { atlassianConfig } from './fixtures.ts';
+import { startTestVault, type Res, type TestVault } from './vault.ts';
+
+export const CALLBACK = 'http://vault.test/v1/oauth/callback';
+export const RETURN_URL = 'https://app.example.com/connected';
+
+/** A vault pointed at a fresh emulator, as `ATLASSIAN_AUTH_URL`/`ATLASSIAN_API_URL` would do it. */
+export async function startFlowFixture(opts: { clock?: Clock; env?: Record<string, string> } = {}) {
+  const emu = await startEmulator();
+  const vault = await startTestVault({
+    clock: opts.clock,
+    env: { ATLASSIAN_AUTH_URL: emu.url, ATLASSIAN_API_URL: emu.url, ...opts.env },
+  });
+  return { emu, vault, close: async () => (await vault.close(), await emu.close()) };
+}
+
+/** A tenant with an Atlassian auth config whose app is registered at the emulator, and one user. */
+export async function atlassianSetup(
+  vault: TestVault,
+  emu: Emulator,
+  over: { sites?: number; scopes?: string[] } = {},
+) {
+  const { adminKey, tenantId } = await vault.newTenant();
+  const body = atlassianConfig({ scopes: over.scopes ?? ['read:jira-work', 'read:jira-user'] });
+  emu.addApp({
+    clientId: body.client_id,
+    clientSecret: body.client_secret,
+    name: 'Vault test app',
+    callbackUrl: CALLBACK,
+    scopes: body.scopes,
+  });
+  const cfg = await vault.call('POST', '/v1/auth-configs', adminKey, body);
+  if (cfg.status !== 201) throw new Error(cfg.text);
+  const tag = randomBytes(3).toString('hex');
+  const user: EmuUser = emu.addUser({
+    email: `user-${tag}@example.com`,
+    name: `User ${tag}`,
+    sites: Array.from({ length: over.sites ?? 1 }, (_, i) => ({
+      name: `Site ${i}`,
+      url: `https://site${i}-${tag}.atlassian.net`,
+      products: ['jira' as const],
+    })),
+  });
+  return {
+    adminKey,
+    tenantId,
+    configId: cfg.body.id as string,
+    clientSecret: body.client_secret,
+    clientId: body.client_id,
+    user,
+  };
+}
+
+export interface FlowRun {
+  accountId: string;
+  created: Res;
+  authorizeUrl?: string;
+  callbackUrl?: string;
+  final: Res;
+}
+
+const pathOf = (url: string) => {
+  const u = new URL(url);
+  return `${u.pathname}${u.search}`;
+};
+
+/** Drives the connect flow over HTTP the way a browser would, with the emulator's consent. */
+export async function runFlow(
+  vault: TestVault,
+  emu: Emulator,
+  adminKey: string,
+  body: Record<string, unknown>,
+  consent: { accountId?: string; siteIds?: string[]; decision: 'approve' | 'deny' } = {
+    decision: 'approve',
+  },
+): Promise<FlowRun> {
+  const created = await vault.call('POST', '/v1/connected-accounts', adminKey, body);
+  if (created.status !== 201) throw new Error(`create failed: ${created.text}`);
+  const opened = await vault.call('GET', pathOf(created.body.redirect_url));
+  if (opened.status !== 302) return { accountId: created.body.id, created, final: opened };
+  const authorizeUrl = String(opened.headers.location);
+  const decided = await emu.consent({ authorizeUrl, ...consent });
+  if (!decided.location)
+    throw new Error(`consent did not redirect: ${decided.status} ${decided.body}`);
+  const final = await vault.call('GET', pathOf(decided.location));
+  return {
+    accountId: created.body.id,
+    created,
+    authorizeUrl,
+    callbackUrl: decided.location,
+    final,
+  };
+}
+
+export { pathOf };
