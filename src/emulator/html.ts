@@ -22,23 +22,18 @@ export function escapeHtml(s: string): string {
     .replace(/'/g, '&#39;');
 }
 
-/** CSP for our pages; form-action also allows the redirect target (browsers check redirects). */
-export function contentSecurityPolicy(redirectUri?: string): string {
-  let formAction = "'self'";
-  if (redirectUri) {
-    try {
-      const origin = new URL(redirectUri).origin;
-      formAction = origin === 'null' ? '' : `'self' ${origin}`;
-    } catch {
-      // keep 'self'
-    }
-  }
+/**
+ * CSP for our pages. Browsers apply form-action to every redirect after a form post, and the consent
+ * form's redirect chain goes on from the client's callback to wherever the client sends the user next
+ * (any origin), so form-action cannot be narrower than http(s).
+ */
+export function contentSecurityPolicy(_redirectUri?: string): string {
   return [
     "default-src 'none'",
     `style-src 'sha256-${STYLE_HASH}'`,
     "base-uri 'none'",
     "frame-ancestors 'none'",
-    ...(formAction ? [`form-action ${formAction}`] : []),
+    "form-action 'self' http: https:",
   ].join('; ');
 }
 
