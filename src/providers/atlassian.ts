@@ -1,5 +1,5 @@
 import type { Identity, Site } from '../db/schema/connected-accounts.ts';
-import { ATLASSIAN_IMPLICIT_SCOPES } from './scopes-tmp.ts';
+import { ATLASSIAN_IMPLICIT_SCOPES } from './atlassian-scopes.ts';
 import { ProviderError, type Provider, type ProviderApp } from './types.ts';
 import { sendJson, tokenRequest, type ProviderHttp } from './http.ts';
 

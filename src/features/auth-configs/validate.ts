@@ -4,7 +4,7 @@ import {
   ATLASSIAN_IMPLICIT_SCOPES,
   isKnownAtlassianScope,
   nearestAtlassianScope,
-} from '../../providers/scopes-tmp.ts';
+} from '../../providers/atlassian-scopes.ts';
 import type { Oauth2InputT } from './schemas.ts';
 
 /** Dedupes scopes and, for Atlassian, checks each against the catalog, suggesting the nearest. */
