@@ -12,6 +12,7 @@ import { connectRoutes } from './features/connect/routes.ts';
 import { connectedAccountRoutes } from './features/connected-accounts/routes.ts';
 import { healthRoutes } from './features/health/routes.ts';
 import { tenantRoutes } from './features/tenants/routes.ts';
+import { tokenRoutes } from './features/tokens/routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerErrorHandling } from './http/problem.ts';
 import { ProblemSchema } from './http/schemas.ts';
@@ -32,7 +33,11 @@ function makeAjv(coerce: boolean) {
 }
 
 /** Builds the HTTP app from its dependencies; no I/O happens here. */
-export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+/** `health` serves only /healthz and /readyz (the worker role's probe endpoints). */
+export async function buildApp(
+  deps: Deps,
+  opts: { routes?: 'all' | 'health' } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     requestIdHeader: false,
@@ -52,6 +57,10 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema),
   );
+  // A POST without a body means "no options": validate it as {} (e.g. the token endpoints).
+  app.addHook('preValidation', async (req) => {
+    if (req.body === undefined && req.routeOptions.schema?.body) req.body = {};
+  });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
@@ -84,10 +93,12 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   const { services, config } = deps;
   await app.register(healthRoutes(deps.database.ping));
+  if (opts.routes === 'health') return app;
   await app.register(tenantRoutes(services.tenants));
   await app.register(apiKeyRoutes(services.apiKeys));
   await app.register(authConfigRoutes(services.authConfigs, config.callbackUrl));
   await app.register(connectedAccountRoutes(services.accounts));
   await app.register(connectRoutes(services.connect));
+  await app.register(tokenRoutes(services.tokens));
   return app;
 }

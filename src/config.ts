@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { validate as validCron } from 'node-cron';
 
 /**
  * The one place that reads process.env (HOUSE: config is parsed once). A bad value stops the process
@@ -29,6 +30,10 @@ export const EnvSchema = Type.Object({
   ATLASSIAN_API_URL: Type.String({ ...Url, default: 'https://api.atlassian.com' }),
   REFRESH_CRON: Type.String({ minLength: 1, default: '*/30 * * * * *' }),
   REFRESH_AHEAD_SECONDS: Type.Integer({ minimum: 60, maximum: 3000, default: 600 }),
+  /** must stay below the provider's refresh-token reuse leeway (Atlassian: 600 s) */
+  REFRESH_LEASE_SECONDS: Type.Integer({ minimum: 1, maximum: 540, default: 60 }),
+  REFRESH_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
+  REFRESH_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 200 }),
   CONNECT_LINK_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 600 }),
   PROVIDER_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000 }),
   ALLOW_PRIVATE_EGRESS: Bool,
@@ -107,6 +112,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const masterKeys = parseMasterKeys(parsed.VAULT_MASTER_KEYS);
   if (parsed.NODE_ENV === 'production' && masterKeys.length === 0) {
     throw new ConfigError('VAULT_MASTER_KEYS is required when NODE_ENV=production');
+  }
+  if (!validCron(parsed.REFRESH_CRON)) {
+    throw new ConfigError(
+      `REFRESH_CRON is not a valid cron expression (got ${JSON.stringify(parsed.REFRESH_CRON)})`,
+    );
   }
   const { VAULT_MASTER_KEYS: _omit, ...rest } = parsed;
   return {

@@ -1,15 +1,21 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Config } from './config.ts';
 import { createKeyring } from './crypto/keyring.ts';
 import { deriveLinkKeys } from './crypto/link-keys.ts';
 import { loadOrCreateDevMasterKey } from './crypto/master-key-file.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { createApiKeyService } from './features/api-keys/service.ts';
+import { createAuditWriter } from './features/audit/writer.ts';
 import { createAuthConfigService } from './features/auth-configs/service.ts';
 import { createLinkService } from './features/connect/links.ts';
 import { createConnectFlowService } from './features/connect/service.ts';
 import { createConnectedAccountService } from './features/connected-accounts/service.ts';
 import { createDataKeyService } from './features/data-keys/service.ts';
+import { createRefreshService } from './features/refresh/service.ts';
+import { createRefreshWorker } from './features/refresh/worker.ts';
 import { createTenantService } from './features/tenants/service.ts';
+import { createTokenService } from './features/tokens/service.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createProviders } from './providers/index.ts';
@@ -53,7 +59,14 @@ export async function createDeps(
     publicUrl: config.PUBLIC_URL,
     ttlSeconds: config.CONNECT_LINK_TTL_SECONDS,
   });
-  const accounts = createConnectedAccountService({ db, clock, authConfigs, links, dataKeys });
+  const accounts = createConnectedAccountService({
+    db,
+    clock,
+    authConfigs,
+    links,
+    dataKeys,
+    refreshAheadSeconds: config.REFRESH_AHEAD_SECONDS,
+  });
   const providers = createProviders({
     authUrl: config.ATLASSIAN_AUTH_URL,
     apiUrl: config.ATLASSIAN_API_URL,
@@ -72,6 +85,40 @@ export async function createDeps(
     callbackUrl: config.callbackUrl,
     stateTtlSeconds: config.CONNECT_LINK_TTL_SECONDS,
   });
+  // This process's name in refresh leases.
+  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const refresh = createRefreshService({
+    db,
+    clock,
+    logger,
+    dataKeys,
+    authConfigs,
+    providers,
+    callbackUrl: config.callbackUrl,
+    owner,
+    aheadSeconds: config.REFRESH_AHEAD_SECONDS,
+    leaseSeconds: config.REFRESH_LEASE_SECONDS,
+  });
+  const worker = createRefreshWorker({
+    db,
+    clock,
+    logger,
+    refresh,
+    owner,
+    cronExpression: config.REFRESH_CRON,
+    concurrency: config.REFRESH_CONCURRENCY,
+    batchSize: config.REFRESH_BATCH_SIZE,
+  });
+  const audit = createAuditWriter({ db, clock, logger });
+  const tokens = createTokenService({
+    db,
+    clock,
+    dataKeys,
+    authConfigs,
+    providers,
+    refresh,
+    audit,
+  });
 
   return {
     config,
@@ -80,7 +127,18 @@ export async function createDeps(
     keyring,
     database,
     providers,
-    services: { dataKeys, authConfigs, apiKeys, tenants, accounts, connect },
+    services: {
+      dataKeys,
+      authConfigs,
+      apiKeys,
+      tenants,
+      accounts,
+      connect,
+      refresh,
+      worker,
+      audit,
+      tokens,
+    },
   };
 }
 

@@ -6,7 +6,11 @@ import { migrate } from './db/migrate.ts';
 import { createDeps } from './deps.ts';
 import { runKeysCommand } from './keys-command.ts';
 
-/** Entry point: `--role api|all` serves HTTP, `--role migrate` applies migrations and exits, `keys …` manages API keys. */
+/**
+ * Entry point. `--role all` (default) serves the API and runs the refresh worker; `api` only serves;
+ * `worker` only refreshes (with /healthz and /readyz for probes); `migrate` applies migrations and
+ * exits; `keys …` manages API keys.
+ */
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     options: {
@@ -20,8 +24,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (positionals[0] === 'keys') return runKeysCommand(config, positionals.slice(1), values);
   const role = values.role;
-  if (!['api', 'all', 'migrate'].includes(role ?? ''))
-    throw new ConfigError(`--role must be api, all or migrate (got ${role})`);
+  if (!['api', 'worker', 'all', 'migrate'].includes(role ?? '')) {
+    throw new ConfigError(`--role must be api, worker, all or migrate (got ${role})`);
+  }
 
   const deps = await createDeps(config);
   const boot = { value: {} as Awaited<ReturnType<typeof bootstrap>> };
@@ -36,12 +41,15 @@ async function main(): Promise<void> {
     return;
   }
 
-  const app = await buildApp(deps);
+  const app = await buildApp(deps, { routes: role === 'worker' ? 'health' : 'all' });
   await app.listen({ port: config.PORT, host: config.HOST });
+  const { worker, audit } = deps.services;
+  if (role === 'worker' || role === 'all') worker.start();
   deps.logger.info(
     {
       db: deps.database.kind,
       url: config.PUBLIC_URL,
+      role,
       ready_ms: Math.round(process.uptime() * 1000),
     },
     'credential-vault ready',
@@ -52,7 +60,9 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     deps.logger.info({ signal }, 'shutting down');
-    await app.close();
+    // Stop claiming, let claimed refreshes finish and release leases; stop accepting, finish requests.
+    await Promise.all([worker.stop(), app.close()]);
+    await audit.close();
     await deps.database.close();
     process.exit(0);
   };

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { authConfigs } from './auth-configs.ts';
 import { timestamps, tstz } from './columns.ts';
@@ -50,11 +51,24 @@ export const connectedAccounts = pgTable(
     connectedAt: tstz('connected_at'),
     /** the refresh family's absolute expiry (Atlassian: 365 days from consent) */
     familyExpiresAt: tstz('family_expires_at'),
+    // Refresh bookkeeping (SPEC §6).
+    nextRefreshAt: tstz('next_refresh_at'),
+    lastRefreshedAt: tstz('last_refreshed_at'),
+    refreshFailures: integer('refresh_failures').notNull().default(0),
+    lastErrorCode: text('last_error_code'),
+    lastErrorAt: tstz('last_error_at'),
+    /** a refresher holds the account until lease_expires_at (shorter than the provider's reuse leeway) */
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: tstz('lease_expires_at'),
     ...timestamps,
   },
   (t) => [
     index('connected_accounts_tenant_idx').on(t.tenantId, t.id),
     index('connected_accounts_config_user_idx').on(t.tenantId, t.authConfigId, t.userId),
+    // The worker's claim query: only ACTIVE rows, ordered by due time — an idle tick is an index probe.
+    index('connected_accounts_due_idx')
+      .on(t.nextRefreshAt)
+      .where(sql`status = 'ACTIVE'`),
   ],
 );
 

@@ -3,3 +3,4 @@ export * from './data-keys.ts';
 export * from './api-keys.ts';
 export * from './auth-configs.ts';
 export * from './connected-accounts.ts';
+export * from './audit-events.ts';

@@ -7,6 +7,7 @@ import { newId } from '../../lib/ids.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
 import type { LinkService } from '../connect/links.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
+import { nextRefreshAt } from '../refresh/schedule.ts';
 import * as repo from './repo.ts';
 import { checkReturnUrl, normalizeSiteUrl } from './return-url.ts';
 
@@ -39,6 +40,7 @@ export function createConnectedAccountService(deps: {
   authConfigs: AuthConfigService;
   links: LinkService;
   dataKeys: DataKeyService;
+  refreshAheadSeconds: number;
 }) {
   const { db, clock } = deps;
 
@@ -180,6 +182,11 @@ export function createConnectedAccountService(deps: {
       familyExpiresAt: grant.familyExpiresAt,
       connectedAt: now,
       generation: row.generation + 1,
+      nextRefreshAt: nextRefreshAt(now, grant.expiresAt, deps.refreshAheadSeconds),
+      lastRefreshedAt: null,
+      refreshFailures: 0,
+      lastErrorCode: null,
+      lastErrorAt: null,
       updatedAt: now,
     };
     if (grant.refreshToken) {

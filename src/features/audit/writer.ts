@@ -1,0 +1,80 @@
+import type { Db } from '../../db/client.ts';
+import { auditEvents } from '../../db/schema/index.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { newId } from '../../lib/ids.ts';
+import type { Logger } from '../../lib/logger.ts';
+
+export interface AuditRecord {
+  tenantId: string | null;
+  actorKeyId: string | null;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  ip: string | null;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Audit records off the caller's critical path: `record` only queues; a timer flushes batches in one
+ * INSERT. A failed flush keeps the batch for the next one (bounded), and `close` flushes what is left.
+ */
+export function createAuditWriter(deps: {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  flushMs?: number;
+  maxBuffered?: number;
+}) {
+  const max = deps.maxBuffered ?? 50_000;
+  let buffer: (typeof auditEvents.$inferInsert)[] = [];
+  let flushing: Promise<void> | undefined;
+
+  async function flushOnce() {
+    while (buffer.length) {
+      const batch = buffer.slice(0, 1000);
+      try {
+        await deps.db.insert(auditEvents).values(batch);
+        buffer = buffer.slice(batch.length);
+      } catch (err) {
+        deps.logger.warn(
+          { err: { message: (err as Error).message }, pending: buffer.length },
+          'audit flush failed; will retry',
+        );
+        return;
+      }
+    }
+  }
+
+  const flush = (): Promise<void> => {
+    flushing ??= flushOnce().finally(() => {
+      flushing = undefined;
+    });
+    return flushing;
+  };
+
+  const timer = setInterval(() => void flush(), deps.flushMs ?? 1000);
+  timer.unref();
+
+  return {
+    record(r: AuditRecord) {
+      if (buffer.length >= max) {
+        deps.logger.error({ dropped: r.action }, 'audit buffer full; dropping record');
+        return;
+      }
+      const now = deps.clock.now();
+      buffer.push({
+        id: newId('ev', now.getTime()),
+        ...r,
+        details: r.details ?? {},
+        createdAt: now,
+      });
+    },
+    flush,
+    async close() {
+      clearInterval(timer);
+      await flush();
+    },
+  };
+}
+
+export type AuditWriter = ReturnType<typeof createAuditWriter>;

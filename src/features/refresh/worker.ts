@@ -1,0 +1,111 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Db } from '../../db/client.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { Logger } from '../../lib/logger.ts';
+import * as repo from './repo.ts';
+import type { RefreshOutcome, RefreshService } from './service.ts';
+
+export interface TickResult {
+  claimed: number;
+  refreshed: number;
+  failed: number;
+  expired: number;
+  lost: number;
+}
+
+/**
+ * The refresh worker: on each node-cron tick it claims due accounts in batches (SKIP LOCKED + lease,
+ * so any number of workers share the work without overlap) and refreshes them with bounded
+ * concurrency, until nothing is due or the tick's time budget is spent.
+ */
+export function createRefreshWorker(deps: {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  refresh: RefreshService;
+  owner: string;
+  cronExpression: string;
+  concurrency: number;
+  batchSize: number;
+  /** stop claiming new batches after this long within one tick */
+  tickBudgetMs?: number;
+}) {
+  const { db, clock, logger } = deps;
+  let task: ScheduledTask | undefined;
+  let running: Promise<TickResult> | undefined;
+  let stopping = false;
+
+  async function refreshAll(
+    rows: Awaited<ReturnType<typeof repo.claimDueAccounts>>,
+    result: TickResult,
+  ) {
+    let next = 0;
+    const count = (o: RefreshOutcome) => {
+      if (o.kind === 'refreshed') result.refreshed++;
+      else if (o.kind === 'failed') result.failed++;
+      else if (o.kind === 'expired') result.expired++;
+      else result.lost++;
+    };
+    const lane = async () => {
+      while (next < rows.length) {
+        const row = rows[next++]!;
+        try {
+          count(await deps.refresh.refreshLeased(row));
+        } catch (err) {
+          // The lease runs out and another tick retries; nothing was written.
+          logger.error({ err, account: row.id }, 'refresh crashed');
+          result.failed++;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(deps.concurrency, rows.length) }, lane));
+  }
+
+  async function tickOnce(): Promise<TickResult> {
+    const result: TickResult = { claimed: 0, refreshed: 0, failed: 0, expired: 0, lost: 0 };
+    const started = Date.now();
+    const budget = deps.tickBudgetMs ?? 25_000;
+    while (!stopping && Date.now() - started < budget) {
+      const now = clock.now();
+      const rows = await repo.claimDueAccounts(
+        db,
+        deps.owner,
+        now,
+        deps.refresh.leaseUntil(now),
+        deps.batchSize,
+      );
+      if (rows.length === 0) break;
+      result.claimed += rows.length;
+      await refreshAll(rows, result);
+      if (rows.length < deps.batchSize) break;
+    }
+    if (result.claimed) logger.info(result, 'refresh tick');
+    return result;
+  }
+
+  /** One tick; a tick still running is joined, never overlapped. */
+  function tick(): Promise<TickResult> {
+    running ??= tickOnce().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  return {
+    tick,
+    start() {
+      task = cron.schedule(deps.cronExpression, () => {
+        void tick().catch((err: unknown) => logger.error({ err }, 'refresh tick failed'));
+      });
+    },
+    /** Stops scheduling, lets the running tick finish its claimed accounts, releases leftover leases. */
+    async stop() {
+      stopping = true;
+      await task?.stop();
+      await running?.catch(() => undefined);
+      await repo.releaseAllLeases(db, deps.owner);
+    },
+  };
+}
+
+export type RefreshWorker = ReturnType<typeof createRefreshWorker>;

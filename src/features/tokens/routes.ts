@@ -1,0 +1,101 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { IdParam, Timestamp, authRequired, problems } from '../../http/schemas.ts';
+import { tenantOf } from '../../http/auth.ts';
+import { ID_PATTERN } from '../../lib/ids.ts';
+import type { TokenService } from './service.ts';
+
+const tags = ['tokens'];
+const roles = { roles: ['admin' as const, 'service' as const] };
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
+  Type.Union([t, Type.Null()]);
+
+const MinTtl = Type.Integer({
+  minimum: 0,
+  maximum: 3300,
+  default: 60,
+  description:
+    'seconds the returned token must stay valid (refreshed first if needed); at most 3300',
+});
+
+const TokenResponse = Type.Object(
+  {
+    access_token: Type.String(),
+    token_type: Type.String(),
+    expires_at: Nullable(Timestamp),
+    expires_in: Nullable(Type.Integer()),
+    scopes: Type.Array(Type.String()),
+    connected_account_id: Type.String(),
+    refreshed: Type.Boolean(),
+    cloud_id: Nullable(Type.String()),
+    site_url: Nullable(Type.String()),
+    api_base_url: Nullable(
+      Type.String({ description: 'e.g. https://api.atlassian.com/ex/jira/{cloudId}' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const responses = { 200: TokenResponse, ...problems(400, 401, 403, 404, 409, 503) };
+
+/** The endpoints every backend service calls before each outgoing request. */
+export const tokenRoutes =
+  (svc: TokenService): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/v1/auth-configs/:id/token',
+      {
+        config: roles,
+        schema: {
+          tags,
+          security: authRequired,
+          summary:
+            'A fresh access token for the auth config’s connected account (select by user_id or connected_account_id)',
+          params: IdParam('ac'),
+          body: Type.Object(
+            {
+              user_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+              connected_account_id: Type.Optional(Type.String({ pattern: ID_PATTERN('ca') })),
+              min_ttl: Type.Optional(MinTtl),
+            },
+            { additionalProperties: false },
+          ),
+          response: responses,
+        },
+      },
+      async (req, reply) => {
+        tenantOf(req);
+        const b = req.body;
+        reply.header('cache-control', 'no-store');
+        return svc.forConfig(
+          req.principal!,
+          req.params.id,
+          { userId: b.user_id, accountId: b.connected_account_id },
+          { minTtl: b.min_ttl ?? 60, ip: req.ip },
+        );
+      },
+    );
+
+    app.post(
+      '/v1/connected-accounts/:id/token',
+      {
+        config: roles,
+        schema: {
+          tags,
+          security: authRequired,
+          summary: 'A fresh access token for this connected account',
+          params: IdParam('ca'),
+          body: Type.Object({ min_ttl: Type.Optional(MinTtl) }, { additionalProperties: false }),
+          response: responses,
+        },
+      },
+      async (req, reply) => {
+        tenantOf(req);
+        reply.header('cache-control', 'no-store');
+        return svc.forAccount(req.principal!, req.params.id, {
+          minTtl: req.body.min_ttl ?? 60,
+          ip: req.ip,
+        });
+      },
+    );
+  };
