@@ -19,6 +19,8 @@ export interface VaultProcess {
   /** resolves when the output matches */
   waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** polls /healthz until the process serves (independent of the log level) */
+  waitReady(timeoutMs?: number): Promise<void>;
   exited: Promise<number | null>;
 }
 
@@ -82,6 +84,20 @@ export async function spawnVault(
         });
         check();
       }),
+    async waitReady(timeoutMs = 60_000) {
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        if (child.exitCode !== null)
+          throw new Error(`process exited (${child.exitCode}); stderr:\n${err}`);
+        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`not ready after ${timeoutMs} ms; stderr:\n${err}`);
+    },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
       return exited;

@@ -83,7 +83,8 @@ describe('refresh worker', () => {
       { latencyMs: 1500 },
     ]) {
       await makeDue(s.adminKey, s.accountId);
-      fx.emu.setFaults({ target: 'token', count: 1, ...fault });
+      // Every token request fails during this tick (other due accounts may be claimed too).
+      fx.emu.setFaults({ target: 'token', ...fault });
       const t0 = clock.now().getTime();
       await worker().tick();
       fx.emu.clearFaults();
