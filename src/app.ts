@@ -11,6 +11,7 @@ import { authConfigRoutes } from './features/auth-configs/routes.ts';
 import { connectRoutes } from './features/connect/routes.ts';
 import { connectedAccountRoutes } from './features/connected-accounts/routes.ts';
 import { healthRoutes } from './features/health/routes.ts';
+import { metricsRoutes } from './features/metrics/routes.ts';
 import { tenantRoutes } from './features/tenants/routes.ts';
 import { tokenRoutes } from './features/tokens/routes.ts';
 import { registerAuth } from './http/auth.ts';
@@ -93,12 +94,13 @@ export async function buildApp(
 
   const { services, config } = deps;
   await app.register(healthRoutes(deps.database.ping));
+  await app.register(metricsRoutes(deps.metrics));
   if (opts.routes === 'health') return app;
   await app.register(tenantRoutes(services.tenants));
   await app.register(apiKeyRoutes(services.apiKeys));
   await app.register(authConfigRoutes(services.authConfigs, config.callbackUrl));
   await app.register(connectedAccountRoutes(services.accounts));
   await app.register(connectRoutes(services.connect));
-  await app.register(tokenRoutes(services.tokens));
+  await app.register(tokenRoutes(services.tokens, deps.metrics));
   return app;
 }

@@ -10,6 +10,7 @@ import { createAuditWriter } from './features/audit/writer.ts';
 import { createAuthConfigService } from './features/auth-configs/service.ts';
 import { createLinkService } from './features/connect/links.ts';
 import { createConnectFlowService } from './features/connect/service.ts';
+import { createMetrics } from './features/metrics/metrics.ts';
 import { createConnectedAccountService } from './features/connected-accounts/service.ts';
 import { createDataKeyService } from './features/data-keys/service.ts';
 import { createRefreshService } from './features/refresh/service.ts';
@@ -87,6 +88,7 @@ export async function createDeps(
   });
   // This process's name in refresh leases.
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const metrics = createMetrics({ database, clock });
   const refresh = createRefreshService({
     db,
     clock,
@@ -98,6 +100,7 @@ export async function createDeps(
     owner,
     aheadSeconds: config.REFRESH_AHEAD_SECONDS,
     leaseSeconds: config.REFRESH_LEASE_SECONDS,
+    onOutcome: (o, provider) => metrics.refreshes.inc({ outcome: o.kind, provider }),
   });
   const worker = createRefreshWorker({
     db,
@@ -108,6 +111,7 @@ export async function createDeps(
     cronExpression: config.REFRESH_CRON,
     concurrency: config.REFRESH_CONCURRENCY,
     batchSize: config.REFRESH_BATCH_SIZE,
+    onTakeovers: (n) => metrics.leaseTakeovers.inc(n),
   });
   const audit = createAuditWriter({ db, clock, logger });
   const tokens = createTokenService({
@@ -127,6 +131,7 @@ export async function createDeps(
     keyring,
     database,
     providers,
+    metrics,
     services: {
       dataKeys,
       authConfigs,

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../lib/errors.ts';
+import { isDatabaseUnavailable, loggableError } from '../db/errors.ts';
+import { AppError, unavailable } from '../lib/errors.ts';
 
 interface Problem {
   type: string;
@@ -113,7 +114,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
       // Fastify's 4xx messages describe the request, never our internals.
       return sendProblem(reply, req, new AppError(code, status, 'Bad request', fe.message));
     }
-    req.log.error({ err }, 'unhandled error');
+    if (isDatabaseUnavailable(err)) {
+      req.log.warn({ err: loggableError(err) }, 'database unavailable');
+      return sendProblem(
+        reply.header('retry-after', '2'),
+        req,
+        unavailable('The database is unavailable; retry shortly'),
+      );
+    }
+    req.log.error({ err: loggableError(err) }, 'unhandled error');
     return sendProblem(
       reply,
       req,

@@ -1,5 +1,5 @@
-import { and, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.ts';
+import { and, eq, inArray, isNull, lt, lte, or } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client.ts';
 import { connectedAccounts as ca } from '../../db/schema/index.ts';
 import type { AccountInsert, AccountRow } from '../connected-accounts/repo.ts';
 
@@ -7,27 +7,37 @@ const leaseFree = (now: Date) => or(isNull(ca.leaseExpiresAt), lt(ca.leaseExpire
 
 /**
  * Claims up to `limit` due ACTIVE accounts for this worker: rows locked by another claimer are
- * skipped (FOR UPDATE SKIP LOCKED), and the lease written here keeps them ours after the statement.
+ * skipped (FOR UPDATE SKIP LOCKED), and the lease written here keeps them ours after the commit.
+ * `takeovers` counts claimed rows whose previous holder let its lease run out (crash or stall).
  */
 export async function claimDueAccounts(
-  db: DbOrTx,
+  db: Db,
   owner: string,
   now: Date,
   leaseUntil: Date,
   limit: number,
-): Promise<AccountRow[]> {
-  const due = db
-    .select({ id: ca.id })
-    .from(ca)
-    .where(and(eq(ca.status, 'ACTIVE'), lte(ca.nextRefreshAt, now), leaseFree(now)))
-    .orderBy(ca.nextRefreshAt)
-    .limit(limit)
-    .for('update', { skipLocked: true });
-  return db
-    .update(ca)
-    .set({ leaseOwner: owner, leaseExpiresAt: leaseUntil })
-    .where(sql`${ca.id} in (${due})`)
-    .returning();
+) {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: ca.id, leaseOwner: ca.leaseOwner })
+      .from(ca)
+      .where(and(eq(ca.status, 'ACTIVE'), lte(ca.nextRefreshAt, now), leaseFree(now)))
+      .orderBy(ca.nextRefreshAt)
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    if (due.length === 0) return { rows: [] as AccountRow[], takeovers: 0 };
+    const rows = await tx
+      .update(ca)
+      .set({ leaseOwner: owner, leaseExpiresAt: leaseUntil })
+      .where(
+        inArray(
+          ca.id,
+          due.map((d) => d.id),
+        ),
+      )
+      .returning();
+    return { rows, takeovers: due.filter((d) => d.leaseOwner !== null).length };
+  });
 }
 
 /** Takes the lease on one account if nobody holds it: the on-demand path's cross-process lock. */

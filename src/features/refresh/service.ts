@@ -36,7 +36,7 @@ export interface RefreshDeps {
   owner: string;
   aheadSeconds: number;
   leaseSeconds: number;
-  onOutcome?: (o: RefreshOutcome) => void;
+  onOutcome?: (o: RefreshOutcome, provider: string) => void;
 }
 
 /**
@@ -86,7 +86,10 @@ export function createRefreshService(deps: RefreshDeps) {
   }
 
   /** Refreshes an account whose lease this process holds. */
-  async function refreshLeased(row: AccountRow): Promise<RefreshOutcome> {
+  async function refreshLeased(
+    row: AccountRow,
+    ctx: { provider: string },
+  ): Promise<RefreshOutcome> {
     const now = clock.now();
     if (row.familyExpiresAt && row.familyExpiresAt <= now) return expire(row, 'consent_expired');
     if (!row.refreshTokenEnc) return expire(row, 'refresh_token_missing');
@@ -97,6 +100,7 @@ export function createRefreshService(deps: RefreshDeps) {
       await repo.releaseLease(db, row.tenantId, row.id, owner);
       return { kind: 'lost' };
     }
+    ctx.provider = config.provider;
     const provider = deps.providers.get(config.provider);
     let tokens;
     try {
@@ -170,8 +174,9 @@ export function createRefreshService(deps: RefreshDeps) {
   }
 
   async function refreshAndReport(row: AccountRow): Promise<RefreshOutcome> {
-    const outcome = await refreshLeased(row);
-    deps.onOutcome?.(outcome);
+    const ctx = { provider: 'unknown' };
+    const outcome = await refreshLeased(row, ctx);
+    deps.onOutcome?.(outcome, ctx.provider);
     return outcome;
   }
 

@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Db } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
+import type { AccountRow } from '../connected-accounts/repo.ts';
 import * as repo from './repo.ts';
 import type { RefreshOutcome, RefreshService } from './service.ts';
 
@@ -29,16 +30,14 @@ export function createRefreshWorker(deps: {
   batchSize: number;
   /** stop claiming new batches after this long within one tick */
   tickBudgetMs?: number;
+  onTakeovers?: (n: number) => void;
 }) {
   const { db, clock, logger } = deps;
   let task: ScheduledTask | undefined;
   let running: Promise<TickResult> | undefined;
   let stopping = false;
 
-  async function refreshAll(
-    rows: Awaited<ReturnType<typeof repo.claimDueAccounts>>,
-    result: TickResult,
-  ) {
+  async function refreshAll(rows: AccountRow[], result: TickResult) {
     let next = 0;
     const count = (o: RefreshOutcome) => {
       if (o.kind === 'refreshed') result.refreshed++;
@@ -67,13 +66,14 @@ export function createRefreshWorker(deps: {
     const budget = deps.tickBudgetMs ?? 25_000;
     while (!stopping && Date.now() - started < budget) {
       const now = clock.now();
-      const rows = await repo.claimDueAccounts(
+      const { rows, takeovers } = await repo.claimDueAccounts(
         db,
         deps.owner,
         now,
         deps.refresh.leaseUntil(now),
         deps.batchSize,
       );
+      if (takeovers) deps.onTakeovers?.(takeovers);
       if (rows.length === 0) break;
       result.claimed += rows.length;
       await refreshAll(rows, result);

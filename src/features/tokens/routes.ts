@@ -3,7 +3,26 @@ import { Type } from 'typebox';
 import { IdParam, Timestamp, authRequired, problems } from '../../http/schemas.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { ID_PATTERN } from '../../lib/ids.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { TokenService } from './service.ts';
+
+/** Counts and times every token request by outcome: issued, refreshed, or the error's code. */
+async function measured<T extends { refreshed: boolean }>(
+  m: Metrics,
+  run: () => Promise<T>,
+): Promise<T> {
+  const end = m.tokenLatency.startTimer();
+  try {
+    const r = await run();
+    m.tokenRequests.inc({ outcome: r.refreshed ? 'refreshed' : 'issued' });
+    return r;
+  } catch (err) {
+    m.tokenRequests.inc({ outcome: (err as { code?: string }).code ?? 'error' });
+    throw err;
+  } finally {
+    end();
+  }
+}
 
 const tags = ['tokens'];
 const roles = { roles: ['admin' as const, 'service' as const] };
@@ -40,7 +59,7 @@ const responses = { 200: TokenResponse, ...problems(400, 401, 403, 404, 409, 503
 
 /** The endpoints every backend service calls before each outgoing request. */
 export const tokenRoutes =
-  (svc: TokenService): FastifyPluginAsyncTypebox =>
+  (svc: TokenService, metrics: Metrics): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.post(
       '/v1/auth-configs/:id/token',
@@ -67,11 +86,13 @@ export const tokenRoutes =
         tenantOf(req);
         const b = req.body;
         reply.header('cache-control', 'no-store');
-        return svc.forConfig(
-          req.principal!,
-          req.params.id,
-          { userId: b.user_id, accountId: b.connected_account_id },
-          { minTtl: b.min_ttl ?? 60, ip: req.ip },
+        return measured(metrics, () =>
+          svc.forConfig(
+            req.principal!,
+            req.params.id,
+            { userId: b.user_id, accountId: b.connected_account_id },
+            { minTtl: b.min_ttl ?? 60, ip: req.ip },
+          ),
         );
       },
     );
@@ -92,10 +113,12 @@ export const tokenRoutes =
       async (req, reply) => {
         tenantOf(req);
         reply.header('cache-control', 'no-store');
-        return svc.forAccount(req.principal!, req.params.id, {
-          minTtl: req.body.min_ttl ?? 60,
-          ip: req.ip,
-        });
+        return measured(metrics, () =>
+          svc.forAccount(req.principal!, req.params.id, {
+            minTtl: req.body.min_ttl ?? 60,
+            ip: req.ip,
+          }),
+        );
       },
     );
   };

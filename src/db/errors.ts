@@ -1,0 +1,36 @@
+/** Errors that mean "the database cannot be reached right now" rather than "this query is wrong". */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
+const CONNECTION_MESSAGES =
+  /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i;
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    const x = e as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof x.code === 'string' && CONNECTION_CODES.has(x.code)) return true;
+    if (typeof x.message === 'string' && CONNECTION_MESSAGES.test(x.message)) return true;
+    e = x.cause;
+  }
+  return false;
+}
+
+/** Drizzle's query errors carry the SQL parameters; logs get the SQL and the driver's error only. */
+export function loggableError(err: unknown): unknown {
+  const x = err as { name?: string; query?: string; cause?: unknown };
+  if (x?.name === 'DrizzleQueryError') return { query: x.query, cause: x.cause };
+  return err;
+}
