@@ -7,9 +7,12 @@ import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Deps } from './deps.ts';
 import { apiKeyRoutes } from './features/api-keys/routes.ts';
+import { registerAuditHook } from './features/audit/hook.ts';
+import { auditRoutes } from './features/audit/routes.ts';
 import { authConfigRoutes } from './features/auth-configs/routes.ts';
 import { connectRoutes } from './features/connect/routes.ts';
 import { connectedAccountRoutes } from './features/connected-accounts/routes.ts';
+import { eventRoutes } from './features/events/routes.ts';
 import { healthRoutes } from './features/health/routes.ts';
 import { metricsRoutes } from './features/metrics/routes.ts';
 import { tenantRoutes } from './features/tenants/routes.ts';
@@ -96,11 +99,14 @@ export async function buildApp(
   await app.register(healthRoutes(deps.database.ping));
   await app.register(metricsRoutes(deps.metrics));
   if (opts.routes === 'health') return app;
+  registerAuditHook(app, services.audit);
   await app.register(tenantRoutes(services.tenants));
   await app.register(apiKeyRoutes(services.apiKeys));
   await app.register(authConfigRoutes(services.authConfigs, config.callbackUrl));
   await app.register(connectedAccountRoutes(services.accounts));
   await app.register(connectRoutes(services.connect));
   await app.register(tokenRoutes(services.tokens, deps.metrics));
+  await app.register(eventRoutes(services.events));
+  await app.register(auditRoutes(deps.database.db));
   return app;
 }

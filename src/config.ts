@@ -34,6 +34,9 @@ export const EnvSchema = Type.Object({
   REFRESH_LEASE_SECONDS: Type.Integer({ minimum: 1, maximum: 540, default: 60 }),
   REFRESH_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
   REFRESH_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 200 }),
+  WEBHOOK_CRON: Type.String({ minLength: 1, default: '*/5 * * * * *' }),
+  /** consecutive refresh failures before connected_account.refresh_failed is sent */
+  WEBHOOK_REFRESH_FAILED_STREAK: Type.Integer({ minimum: 1, maximum: 100, default: 3 }),
   CONNECT_LINK_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 600 }),
   PROVIDER_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000 }),
   ALLOW_PRIVATE_EGRESS: Bool,
@@ -113,10 +116,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.NODE_ENV === 'production' && masterKeys.length === 0) {
     throw new ConfigError('VAULT_MASTER_KEYS is required when NODE_ENV=production');
   }
-  if (!validCron(parsed.REFRESH_CRON)) {
-    throw new ConfigError(
-      `REFRESH_CRON is not a valid cron expression (got ${JSON.stringify(parsed.REFRESH_CRON)})`,
-    );
+  for (const name of ['REFRESH_CRON', 'WEBHOOK_CRON'] as const) {
+    if (!validCron(parsed[name])) {
+      throw new ConfigError(
+        `${name} is not a valid cron expression (got ${JSON.stringify(parsed[name])})`,
+      );
+    }
   }
   const { VAULT_MASTER_KEYS: _omit, ...rest } = parsed;
   return {

@@ -10,7 +10,12 @@ import { createAuditWriter } from './features/audit/writer.ts';
 import { createAuthConfigService } from './features/auth-configs/service.ts';
 import { createLinkService } from './features/connect/links.ts';
 import { createConnectFlowService } from './features/connect/service.ts';
+import { createWebhookDispatcher } from './features/events/dispatcher.ts';
+import { createOutbox } from './features/events/outbox.ts';
+import { createEventService } from './features/events/service.ts';
 import { createMetrics } from './features/metrics/metrics.ts';
+import { badRequest } from './lib/errors.ts';
+import { EgressDeniedError, checkEgress, createEgressAgent } from './lib/egress.ts';
 import { createConnectedAccountService } from './features/connected-accounts/service.ts';
 import { createDataKeyService } from './features/data-keys/service.ts';
 import { createRefreshService } from './features/refresh/service.ts';
@@ -49,10 +54,29 @@ export async function createDeps(
   const db = database.db;
 
   const dataKeys = createDataKeyService({ db, keyring });
-  const authConfigs = createAuthConfigService({ db, clock, dataKeys });
+  // URLs that tenants supply and the vault calls are held to the egress policy (SPEC §7).
+  const egressPolicy = { allowPrivate: config.ALLOW_PRIVATE_EGRESS };
+  const egressAgent = overrides.dispatcher ?? createEgressAgent(egressPolicy);
+  const checkTenantUrl = async (url: string) => {
+    try {
+      return await checkEgress(url, egressPolicy);
+    } catch (err) {
+      if (err instanceof EgressDeniedError) {
+        throw badRequest(
+          'egress_denied',
+          `${url} resolves to a loopback, private or link-local address, which this vault does not call`,
+        );
+      }
+      // A name that does not resolve now cannot be judged now; the egress agent checks every
+      // connection the vault makes to it.
+      return [];
+    }
+  };
+  const authConfigs = createAuthConfigService({ db, clock, dataKeys, checkUrl: checkTenantUrl });
   const apiKeys = createApiKeyService({ db, clock, authConfigsExist: authConfigs.missingIds });
   const tenants = createTenantService({ db, dataKeys, apiKeys });
   const linkKeys = deriveLinkKeys(masterKeys);
+  const outbox = createOutbox({ clock });
   const links = createLinkService({
     db,
     clock,
@@ -67,12 +91,14 @@ export async function createDeps(
     links,
     dataKeys,
     refreshAheadSeconds: config.REFRESH_AHEAD_SECONDS,
+    outbox,
   });
   const providers = createProviders({
     authUrl: config.ATLASSIAN_AUTH_URL,
     apiUrl: config.ATLASSIAN_API_URL,
     timeoutMs: config.PROVIDER_TIMEOUT_MS,
     dispatcher: overrides.dispatcher,
+    tenantDispatcher: egressAgent,
   });
   const connect = createConnectFlowService({
     db,
@@ -101,6 +127,8 @@ export async function createDeps(
     aheadSeconds: config.REFRESH_AHEAD_SECONDS,
     leaseSeconds: config.REFRESH_LEASE_SECONDS,
     onOutcome: (o, provider) => metrics.refreshes.inc({ outcome: o.kind, provider }),
+    outbox,
+    failureStreak: config.WEBHOOK_REFRESH_FAILED_STREAK,
   });
   const worker = createRefreshWorker({
     db,
@@ -114,6 +142,16 @@ export async function createDeps(
     onTakeovers: (n) => metrics.leaseTakeovers.inc(n),
   });
   const audit = createAuditWriter({ db, clock, logger });
+  const events = createEventService({ db, clock, dataKeys, checkUrl: checkTenantUrl });
+  const webhooks = createWebhookDispatcher({
+    db,
+    clock,
+    logger,
+    dataKeys,
+    dispatcher: egressAgent,
+    checkUrl: (url) => checkEgress(url, egressPolicy),
+    timeoutMs: config.PROVIDER_TIMEOUT_MS,
+  });
   const tokens = createTokenService({
     db,
     clock,
@@ -143,6 +181,8 @@ export async function createDeps(
       worker,
       audit,
       tokens,
+      events,
+      webhooks,
     },
   };
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import cron from 'node-cron';
 import { buildApp } from './app.ts';
 import { bootstrap } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -43,8 +44,15 @@ async function main(): Promise<void> {
 
   const app = await buildApp(deps, { routes: role === 'worker' ? 'health' : 'all' });
   await app.listen({ port: config.PORT, host: config.HOST });
-  const { worker, audit } = deps.services;
-  if (role === 'worker' || role === 'all') worker.start();
+  const { worker, audit, webhooks } = deps.services;
+  const background = role === 'worker' || role === 'all';
+  if (background) worker.start();
+  // Webhook deliveries go out from the same processes that run the worker.
+  const webhookTask = background
+    ? cron.schedule(config.WEBHOOK_CRON, () => webhooks.tick().then(() => undefined), {
+        noOverlap: true,
+      })
+    : undefined;
   deps.logger.info(
     {
       db: deps.database.kind,
@@ -61,6 +69,7 @@ async function main(): Promise<void> {
     closing = true;
     deps.logger.info({ signal }, 'shutting down');
     // Stop claiming, let claimed refreshes finish and release leases; stop accepting, finish requests.
+    await webhookTask?.stop();
     await Promise.all([worker.stop(), app.close()]);
     await audit.close();
     await deps.database.close();

@@ -20,7 +20,7 @@ function encode(bytes: Uint8Array): string {
   return out;
 }
 
-export type IdPrefix = 'tn' | 'key' | 'ac' | 'ca' | 'cs' | 'ev' | 'dk' | 'req';
+export type IdPrefix = 'tn' | 'key' | 'ac' | 'ca' | 'cs' | 'ev' | 'dk' | 'we' | 'wd' | 'req';
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   const bytes = new Uint8Array(16);

@@ -8,16 +8,23 @@ export interface Providers {
   get(kind: 'atlassian' | 'oauth2'): Provider;
 }
 
+/**
+ * `dispatcher` serves the operator-configured Atlassian URLs; `tenantDispatcher` (the egress-policy
+ * agent) serves URLs that tenants supplied, so a client secret never goes to a private address.
+ */
 export function createProviders(opts: {
   authUrl: string;
   apiUrl: string;
   timeoutMs: number;
   dispatcher?: Dispatcher;
+  tenantDispatcher?: Dispatcher;
 }): Providers {
   const http = createProviderHttp(opts.timeoutMs, opts.dispatcher);
   const byKind = {
     atlassian: createAtlassianProvider({ authUrl: opts.authUrl, apiUrl: opts.apiUrl }, http),
-    oauth2: createOauth2Provider(http),
+    oauth2: createOauth2Provider(
+      createProviderHttp(opts.timeoutMs, opts.tenantDispatcher ?? opts.dispatcher),
+    ),
   };
   return { get: (kind) => byKind[kind] };
 }

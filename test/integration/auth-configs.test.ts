@@ -205,4 +205,28 @@ describe('auth configs', () => {
       scope_separator: ' ',
     });
   });
+
+  test('URLs the vault would call must not point at private addresses (egress policy)', async () => {
+    const { adminKey } = await vault.newTenant();
+    const before = await countConfigs();
+    for (const token_url of [
+      'http://127.0.0.1:9999/token',
+      'http://169.254.169.254/latest',
+      'http://[::1]/token',
+      'http://10.0.0.8/token',
+    ]) {
+      const res = await vault.call('POST', '/v1/auth-configs', adminKey, {
+        ...atlassianConfig({ provider: 'oauth2', scopes: ['openid'] }),
+        oauth2: { authorization_url: 'https://idp.example.com/authorize', token_url },
+      });
+      assert.equal(res.status, 400, token_url);
+      assert.equal(res.body.code, 'egress_denied');
+      assert.ok(!res.text.includes('client_secret'));
+    }
+    assert.equal(await countConfigs(), before);
+    const hook = await vault.call('POST', '/v1/webhook-endpoints', adminKey, {
+      url: 'http://127.0.0.1:8080/hook',
+    });
+    assert.deepEqual([hook.status, hook.body.code], [400, 'egress_denied']);
+  });
 });

@@ -243,6 +243,7 @@ describe('connect flow against the emulator', () => {
     const s = await atlassianSetup(vault, emu);
     await vault.call('PATCH', `/v1/auth-configs/${s.configId}`, s.adminKey, {
       client_secret: 'not-the-registered-secret',
+      previous_secret_overlap_seconds: 0,
     });
     const run = await runFlow(
       vault,

@@ -235,6 +235,8 @@ describe('generic oauth2 provider against oidc-provider', () => {
     const s = await setup(BASIC, { client_auth: 'client_secret_basic', pkce: true });
     const patched = await vault.call('PATCH', `/v1/auth-configs/${s.configId}`, s.adminKey, {
       client_secret: `wrong-${randomBytes(16).toString('hex')}`,
+      // no overlap: the old (working) secret must not be tried as a fallback here
+      previous_secret_overlap_seconds: 0,
     });
     assert.equal(patched.status, 200, patched.text);
     const errorsBefore = seen.grantErrors.length;

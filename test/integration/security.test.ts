@@ -33,9 +33,14 @@ const fill = (path: string, ids: Record<string, string>) =>
   path.replace(/\{id\}/, () => {
     const prefix = path.split('/')[2];
     const key =
-      { 'auth-configs': 'ac', 'api-keys': 'key', tenants: 'tn', 'connected-accounts': 'ca' }[
-        prefix ?? ''
-      ] ?? '';
+      {
+        'auth-configs': 'ac',
+        'api-keys': 'key',
+        tenants: 'tn',
+        'connected-accounts': 'ca',
+        'webhook-endpoints': 'we',
+        events: 'ev',
+      }[prefix ?? ''] ?? '';
     return ids[key] ?? 'x';
   });
 
@@ -116,7 +121,21 @@ describe('security', () => {
         user_id: 'b-user',
       })
     ).body;
-    const ids = { ac: cfg.id, key: key.id, ca: acct.id };
+    const hook = (
+      await vault.call('POST', '/v1/webhook-endpoints', b.adminKey, {
+        url: 'https://hooks.example.com/b',
+      })
+    ).body;
+    const gone = (
+      await vault.call('POST', '/v1/connected-accounts', b.adminKey, {
+        auth_config_id: cfg.id,
+        user_id: 'gone',
+      })
+    ).body;
+    await vault.call('DELETE', `/v1/connected-accounts/${gone.id}`, b.adminKey);
+    const event = (await vault.call('GET', '/v1/events', b.adminKey)).body.data[0];
+    assert.equal(event.type, 'connected_account.deleted');
+    const ids = { ac: cfg.id, key: key.id, ca: acct.id, we: hook.id, ev: event.id };
     const bodies: Record<string, Record<string, unknown>> = {
       '/v1/auth-configs/{id}': { name: 'hijacked', client_secret: 'stolen!' },
       '/v1/connected-accounts/{id}': { selected_cloud_id: 'x' },

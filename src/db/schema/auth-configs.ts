@@ -27,6 +27,12 @@ export const authConfigs = pgTable(
     clientSecretEnc: text('client_secret_enc').notNull(),
     clientSecretLast4: text('client_secret_last4').notNull(),
     clientSecretUpdatedAt: tstz('client_secret_updated_at').notNull(),
+    /** after a rotation, the previous secret stays usable as a fallback until it expires */
+    previousClientSecretEnc: text('previous_client_secret_enc'),
+    previousClientSecretLast4: text('previous_client_secret_last4'),
+    previousClientSecretExpiresAt: tstz('previous_client_secret_expires_at'),
+    /** which secret the provider last accepted: current | previous */
+    clientSecretWorking: text('client_secret_working'),
     scopes: text('scopes').array().notNull(),
     status: text('status', { enum: ['enabled', 'disabled'] })
       .notNull()

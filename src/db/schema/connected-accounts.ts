@@ -60,6 +60,8 @@ export const connectedAccounts = pgTable(
     /** a refresher holds the account until lease_expires_at (shorter than the provider's reuse leeway) */
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: tstz('lease_expires_at'),
+    /** when connected_account.consent_expiring was emitted for the current family */
+    consentExpiringNotifiedAt: tstz('consent_expiring_notified_at'),
     ...timestamps,
   },
   (t) => [
@@ -69,6 +71,10 @@ export const connectedAccounts = pgTable(
     index('connected_accounts_due_idx')
       .on(t.nextRefreshAt)
       .where(sql`status = 'ACTIVE'`),
+    // The consent-expiring notice: families not yet told, by expiry.
+    index('connected_accounts_consent_expiring_idx')
+      .on(t.familyExpiresAt)
+      .where(sql`status = 'ACTIVE' and consent_expiring_notified_at is null`),
   ],
 );
 

@@ -4,3 +4,4 @@ export * from './api-keys.ts';
 export * from './auth-configs.ts';
 export * from './connected-accounts.ts';
 export * from './audit-events.ts';
+export * from './events.ts';

@@ -25,6 +25,14 @@ export const authConfigView = (callbackUrl: string) => (r: AuthConfigRow) => ({
     set: true,
     last4: r.clientSecretLast4,
     updated_at: r.clientSecretUpdatedAt.toISOString(),
+    previous:
+      r.previousClientSecretLast4 && r.previousClientSecretExpiresAt
+        ? {
+            last4: r.previousClientSecretLast4,
+            expires_at: r.previousClientSecretExpiresAt.toISOString(),
+          }
+        : null,
+    working: (r.clientSecretWorking as 'current' | 'previous' | null) ?? null,
   },
   scopes: r.scopes,
   status: r.status,

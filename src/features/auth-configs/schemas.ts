@@ -71,6 +71,14 @@ export const UpdateAuthConfigBody = Type.Object(
     name: Type.Optional(common.name),
     client_id: Type.Optional(common.client_id),
     client_secret: Type.Optional(common.client_secret),
+    previous_secret_overlap_seconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 30 * 86400,
+        description:
+          'with client_secret: keep the old secret as a fallback this long (default 86400; 0 drops it)',
+      }),
+    ),
     scopes: Type.Optional(common.scopes),
     allowed_return_urls: Type.Optional(common.allowed_return_urls),
     status: Type.Optional(common.status),
@@ -87,7 +95,21 @@ export const AuthConfig = Type.Object(
     provider: Type.String(),
     client_id: Type.String(),
     client_secret: Type.Object(
-      { set: Type.Boolean(), last4: Type.String(), updated_at: Timestamp },
+      {
+        set: Type.Boolean(),
+        last4: Type.String(),
+        updated_at: Timestamp,
+        previous: Type.Union([
+          Type.Object(
+            { last4: Type.String(), expires_at: Timestamp },
+            { additionalProperties: false },
+          ),
+          Type.Null(),
+        ]),
+        working: Type.Union([Type.Literal('current'), Type.Literal('previous'), Type.Null()], {
+          description: 'which secret the provider last accepted (null: not used yet)',
+        }),
+      },
       { additionalProperties: false, description: 'the secret itself is write-only' },
     ),
     scopes: Type.Array(Type.String()),

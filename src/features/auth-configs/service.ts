@@ -1,29 +1,38 @@
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { decodeCursor } from '../../http/pagination.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { notFound } from '../../lib/errors.ts';
+import { badRequest, notFound } from '../../lib/errors.ts';
+import { ProviderError } from '../../providers/types.ts';
 import { newId } from '../../lib/ids.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import * as repo from './repo.ts';
 import type { CreateAuthConfigInput, UpdateAuthConfigInput } from './schemas.ts';
 import { normalizeOauth2, normalizeReturnUrls, normalizeScopes } from './validate.ts';
 
-const secretField = (tenantId: string, rowId: string) => ({
+const secretField = (tenantId: string, rowId: string, column = 'client_secret') => ({
   tenantId,
   table: 'auth_configs',
   rowId,
-  column: 'client_secret',
+  column,
 });
+const PREVIOUS = 'previous_client_secret';
 
 const last4 = (secret: string) => secret.slice(-4);
 
-export function createAuthConfigService(deps: { db: Db; clock: Clock; dataKeys: DataKeyService }) {
+export function createAuthConfigService(deps: {
+  db: Db;
+  clock: Clock;
+  dataKeys: DataKeyService;
+  /** the egress policy for URLs the vault will call (throws a 400 when refused) */
+  checkUrl: (url: string) => Promise<unknown>;
+}) {
   const { db, clock, dataKeys } = deps;
 
   async function create(tenantId: string, input: CreateAuthConfigInput) {
     // Everything is validated before anything is written.
     const scopes = normalizeScopes(input.provider, input.scopes);
     const oauth2 = normalizeOauth2(input.provider, input.oauth2);
+    if (oauth2) await deps.checkUrl(oauth2.token_url);
     const allowedReturnUrls = normalizeReturnUrls(input.allowed_return_urls);
     const id = newId('ac');
     const now = clock.now();
@@ -70,6 +79,21 @@ export function createAuthConfigService(deps: { db: Db; clock: Clock; dataKeys: 
       set.clientSecretEnc = await dataKeys.encrypt(secretField(tenantId, id), input.client_secret);
       set.clientSecretLast4 = last4(input.client_secret);
       set.clientSecretUpdatedAt = now;
+      set.clientSecretWorking = null;
+      // The old secret stays usable as a fallback for the overlap window (re-sealed: the AAD binds
+      // the column it lives in).
+      const overlap = input.previous_secret_overlap_seconds ?? 86_400;
+      const old = overlap > 0 ? await clientSecret(current) : null;
+      set.previousClientSecretEnc = old
+        ? await dataKeys.encrypt(secretField(tenantId, id, PREVIOUS), old)
+        : null;
+      set.previousClientSecretLast4 = old ? current.clientSecretLast4 : null;
+      set.previousClientSecretExpiresAt = old ? new Date(now.getTime() + overlap * 1000) : null;
+    } else if (input.previous_secret_overlap_seconds !== undefined) {
+      throw badRequest(
+        'invalid_request',
+        'body.previous_secret_overlap_seconds applies only together with client_secret',
+      );
     }
     const row = await repo.updateAuthConfig(db, tenantId, id, set);
     if (!row) throw notFound('auth_config', id);
@@ -85,8 +109,44 @@ export function createAuthConfigService(deps: { db: Db; clock: Clock; dataKeys: 
   }
 
   /** The decrypted client secret, for the provider calls (never for a response). */
-  const clientSecret = (row: repo.AuthConfigRow) =>
-    dataKeys.decrypt(secretField(row.tenantId, row.id), row.clientSecretEnc);
+  function clientSecret(row: repo.AuthConfigRow) {
+    return dataKeys.decrypt(secretField(row.tenantId, row.id), row.clientSecretEnc);
+  }
+
+  /**
+   * Runs a provider call with the current client secret and, when the provider refuses the client
+   * and a previous secret is still inside its overlap window, once more with that one. Records which
+   * secret works (a write only when that changes).
+   */
+  async function withClientSecret<T>(
+    row: repo.AuthConfigRow,
+    call: (secret: string) => Promise<T>,
+  ): Promise<T> {
+    const note = async (which: 'current' | 'previous') => {
+      if (row.clientSecretWorking !== which) {
+        await repo.updateAuthConfig(db, row.tenantId, row.id, { clientSecretWorking: which });
+      }
+    };
+    try {
+      const result = await call(await clientSecret(row));
+      await note('current');
+      return result;
+    } catch (err) {
+      const hasPrevious =
+        row.previousClientSecretEnc &&
+        row.previousClientSecretExpiresAt &&
+        row.previousClientSecretExpiresAt > clock.now();
+      if (!(err instanceof ProviderError && err.kind === 'client_credentials') || !hasPrevious)
+        throw err;
+      const previous = await dataKeys.decrypt(
+        secretField(row.tenantId, row.id, PREVIOUS),
+        row.previousClientSecretEnc!,
+      );
+      const result = await call(previous);
+      await note('previous');
+      return result;
+    }
+  }
 
   /** Ids among `ids` that do not exist in the tenant. */
   async function missingIds(tenantId: string, ids: string[], tx: DbOrTx = db) {
@@ -94,7 +154,17 @@ export function createAuthConfigService(deps: { db: Db; clock: Clock; dataKeys: 
     return ids.filter((i) => !found.has(i));
   }
 
-  return { create, get, list, update, setStatus, remove, clientSecret, missingIds };
+  return {
+    create,
+    get,
+    list,
+    update,
+    setStatus,
+    remove,
+    clientSecret,
+    withClientSecret,
+    missingIds,
+  };
 }
 
 export type AuthConfigService = ReturnType<typeof createAuthConfigService>;

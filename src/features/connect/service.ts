@@ -47,16 +47,15 @@ export function createConnectFlowService(deps: {
     page: { ok, reason, status },
   });
 
-  async function providerApp(config: AuthConfigRow): Promise<ProviderApp> {
-    return {
-      provider: config.provider,
-      clientId: config.clientId,
-      clientSecret: await deps.authConfigs.clientSecret(config),
-      scopes: config.scopes,
-      oauth2: config.oauth2,
-      redirectUri: deps.callbackUrl,
-    };
-  }
+  /** The provider's view of the config; the secret is filled in per call (rotation fallback). */
+  const providerApp = (config: AuthConfigRow, clientSecret = ''): ProviderApp => ({
+    provider: config.provider,
+    clientId: config.clientId,
+    clientSecret,
+    scopes: config.scopes,
+    oauth2: config.oauth2,
+    redirectUri: deps.callbackUrl,
+  });
 
   async function openLink(token: string): Promise<FlowResult> {
     const now = clock.now();
@@ -69,7 +68,7 @@ export function createConnectFlowService(deps: {
     const config = await deps.authConfigs.get(claims.tenantId, account.authConfigId);
     if (config.status !== 'enabled') return page(false, 'auth_config_disabled', 409);
     const provider = deps.providers.get(config.provider);
-    const app = await providerApp(config);
+    const app = providerApp(config);
     const state = oauth.generateRandomState();
     const verifier = provider.usesPkce(app) ? oauth.generateRandomCodeVerifier() : null;
     const session = await repo.consumeLink(
@@ -131,7 +130,7 @@ export function createConnectFlowService(deps: {
     if (!account || account.status === 'DISABLED') return page(false, 'account_unavailable', 410);
     const config = await deps.authConfigs.get(session.tenantId, account.authConfigId);
     const provider = deps.providers.get(config.provider);
-    const app = await providerApp(config);
+    const app = providerApp(config);
     const verifier = session.codeVerifierEnc
       ? await deps.dataKeys.decrypt(
           verifierField(session.tenantId, session.id),
@@ -141,7 +140,12 @@ export function createConnectFlowService(deps: {
 
     let tokens;
     try {
-      tokens = await provider.exchangeCode(app, { code: query.code, codeVerifier: verifier });
+      tokens = await deps.authConfigs.withClientSecret(config, (secret) =>
+        provider.exchangeCode(providerApp(config, secret), {
+          code: query.code!,
+          codeVerifier: verifier,
+        }),
+      );
     } catch (err) {
       return fail(session, exchangeReason(err));
     }

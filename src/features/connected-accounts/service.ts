@@ -7,6 +7,7 @@ import { newId } from '../../lib/ids.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
 import type { LinkService } from '../connect/links.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
+import type { Outbox } from '../events/outbox.ts';
 import { nextRefreshAt } from '../refresh/schedule.ts';
 import * as repo from './repo.ts';
 import { checkReturnUrl, normalizeSiteUrl } from './return-url.ts';
@@ -41,6 +42,7 @@ export function createConnectedAccountService(deps: {
   links: LinkService;
   dataKeys: DataKeyService;
   refreshAheadSeconds: number;
+  outbox: Outbox;
 }) {
   const { db, clock } = deps;
 
@@ -87,7 +89,12 @@ export function createConnectedAccountService(deps: {
     repo.listAccounts(db, tenantId, filter, limit + 1, decodeCursor(cursor));
 
   async function remove(tenantId: string, id: string) {
-    if (!(await repo.deleteAccount(db, tenantId, id))) throw notFound('connected_account', id);
+    await db.transaction(async (tx) => {
+      const row = await repo.getAccount(tx, tenantId, id);
+      if (!row || !(await repo.deleteAccount(tx, tenantId, id)))
+        throw notFound('connected_account', id);
+      await deps.outbox.emit(tx, 'connected_account.deleted', row);
+    });
   }
 
   async function disable(tenantId: string, id: string) {
@@ -195,14 +202,20 @@ export function createConnectedAccountService(deps: {
         grant.refreshToken,
       );
     }
-    return repo.updateAccount(
-      db,
-      tenantId,
-      id,
-      set,
-      ['INITIATED', 'ACTIVE', 'FAILED', 'EXPIRED'],
-      row.generation,
-    );
+    return db.transaction(async (tx) => {
+      const written = await repo.updateAccount(
+        tx,
+        tenantId,
+        id,
+        set,
+        ['INITIATED', 'ACTIVE', 'FAILED', 'EXPIRED'],
+        row.generation,
+      );
+      if (written && row.status !== 'ACTIVE') {
+        await deps.outbox.emit(tx, 'connected_account.active', written);
+      }
+      return written;
+    });
   }
 
   return {

@@ -96,3 +96,26 @@ export const readAccount = (db: DbOrTx, tenantId: string, id: string) =>
 /** Releases every lease this owner holds (graceful shutdown). */
 export const releaseAllLeases = (db: DbOrTx, owner: string) =>
   db.update(ca).set({ leaseOwner: null, leaseExpiresAt: null }).where(eq(ca.leaseOwner, owner));
+
+/** ACTIVE accounts whose family ends before `horizon` and that were not told yet (locked, skipped). */
+export const consentExpiringUnnotified = (db: DbOrTx, horizon: Date, limit: number) =>
+  db
+    .select()
+    .from(ca)
+    .where(
+      and(
+        eq(ca.status, 'ACTIVE'),
+        lte(ca.familyExpiresAt, horizon),
+        isNull(ca.consentExpiringNotifiedAt),
+      ),
+    )
+    .limit(limit)
+    .for('update', { skipLocked: true });
+
+export const markConsentExpiringNotified = (db: DbOrTx, id: string, now: Date) =>
+  db
+    .update(ca)
+    .set({ consentExpiringNotifiedAt: now })
+    .where(eq(ca.id, id))
+    .returning()
+    .then((r) => r[0]!);

@@ -8,6 +8,8 @@ import type { AuthConfigService } from '../auth-configs/service.ts';
 import type { AccountInsert, AccountRow } from '../connected-accounts/repo.ts';
 import { tokenField } from '../connected-accounts/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
+import type { EventType } from '../../db/schema/index.ts';
+import type { Outbox } from '../events/outbox.ts';
 import * as repo from './repo.ts';
 import { backoffSeconds, nextRefreshAt } from './schedule.ts';
 
@@ -37,6 +39,9 @@ export interface RefreshDeps {
   aheadSeconds: number;
   leaseSeconds: number;
   onOutcome?: (o: RefreshOutcome, provider: string) => void;
+  outbox: Outbox;
+  /** consecutive failures after which connected_account.refresh_failed is emitted */
+  failureStreak: number;
 }
 
 /**
@@ -50,17 +55,31 @@ export function createRefreshService(deps: RefreshDeps) {
   const inflight = new Map<string, Promise<AccountRow | undefined>>();
   const leaseUntil = (now: Date) => new Date(now.getTime() + deps.leaseSeconds * 1000);
 
+  /** The CAS write, and — when the change is one that subscribers hear of — its event, atomically. */
+  function write(row: AccountRow, set: Partial<AccountInsert>, event?: EventType) {
+    if (!event) return repo.writeAsLeaseHolder(db, row, owner, set);
+    return db.transaction(async (tx) => {
+      const written = await repo.writeAsLeaseHolder(tx, row, owner, set);
+      if (written) await deps.outbox.emit(tx, event, written);
+      return written;
+    });
+  }
+
   async function fail(row: AccountRow, code: string, err?: ProviderError): Promise<RefreshOutcome> {
     const now = clock.now();
     const failures = row.refreshFailures + 1;
     const delay = backoffSeconds(failures, err?.retryAfterSeconds);
-    const written = await repo.writeAsLeaseHolder(db, row, owner, {
-      refreshFailures: failures,
-      lastErrorCode: code,
-      lastErrorAt: now,
-      nextRefreshAt: new Date(now.getTime() + delay * 1000),
-      updatedAt: now,
-    });
+    const written = await write(
+      row,
+      {
+        refreshFailures: failures,
+        lastErrorCode: code,
+        lastErrorAt: now,
+        nextRefreshAt: new Date(now.getTime() + delay * 1000),
+        updatedAt: now,
+      },
+      failures === deps.failureStreak ? 'connected_account.refresh_failed' : undefined,
+    );
     return {
       kind: 'failed',
       row: written,
@@ -72,14 +91,18 @@ export function createRefreshService(deps: RefreshDeps) {
 
   async function expire(row: AccountRow, reason: string): Promise<RefreshOutcome> {
     const now = clock.now();
-    const written = await repo.writeAsLeaseHolder(db, row, owner, {
-      status: 'EXPIRED',
-      statusReason: reason,
-      lastErrorCode: reason,
-      lastErrorAt: now,
-      nextRefreshAt: null,
-      updatedAt: now,
-    });
+    const written = await write(
+      row,
+      {
+        status: 'EXPIRED',
+        statusReason: reason,
+        lastErrorCode: reason,
+        lastErrorAt: now,
+        nextRefreshAt: null,
+        updatedAt: now,
+      },
+      'connected_account.expired',
+    );
     if (!written) return { kind: 'lost' };
     logger.info({ account: row.id, reason }, 'connected account expired');
     return { kind: 'expired', row: written };
@@ -108,15 +131,19 @@ export function createRefreshService(deps: RefreshDeps) {
         tokenField(row.tenantId, row.id, 'refresh_token'),
         row.refreshTokenEnc,
       );
-      const app = {
-        provider: config.provider,
-        clientId: config.clientId,
-        clientSecret: await deps.authConfigs.clientSecret(config),
-        scopes: config.scopes,
-        oauth2: config.oauth2,
-        redirectUri: deps.callbackUrl,
-      };
-      tokens = await provider.refresh(app, refreshToken);
+      tokens = await deps.authConfigs.withClientSecret(config, (clientSecret) =>
+        provider.refresh(
+          {
+            provider: config.provider,
+            clientId: config.clientId,
+            clientSecret,
+            scopes: config.scopes,
+            oauth2: config.oauth2,
+            redirectUri: deps.callbackUrl,
+          },
+          refreshToken,
+        ),
+      );
     } catch (err) {
       if (!(err instanceof ProviderError)) {
         logger.error({ err, account: row.id }, 'refresh failed');
@@ -163,7 +190,8 @@ export function createRefreshService(deps: RefreshDeps) {
       );
     }
     if (tokens.scopes?.length) set.grantedScopes = tokens.scopes;
-    const written = await repo.writeAsLeaseHolder(db, row, owner, set);
+    const recovered = row.refreshFailures >= deps.failureStreak;
+    const written = await write(row, set, recovered ? 'connected_account.recovered' : undefined);
     if (!written) {
       // Our lease ran out and someone else wrote: they refreshed with the token we spent, inside the
       // provider's reuse leeway. Ours is dropped; theirs is the live one.
@@ -218,7 +246,21 @@ export function createRefreshService(deps: RefreshDeps) {
     return p;
   }
 
-  return { refreshLeased: refreshAndReport, refreshNow, leaseUntil };
+  /** Emits connected_account.consent_expiring once per family, 14 days before its absolute expiry. */
+  async function notifyConsentExpiring(limit = 500): Promise<number> {
+    const now = clock.now();
+    const horizon = new Date(now.getTime() + 14 * 86_400_000);
+    return db.transaction(async (tx) => {
+      const rows = await repo.consentExpiringUnnotified(tx, horizon, limit);
+      for (const r of rows) {
+        const marked = await repo.markConsentExpiringNotified(tx, r.id, now);
+        await deps.outbox.emit(tx, 'connected_account.consent_expiring', marked);
+      }
+      return rows.length;
+    });
+  }
+
+  return { refreshLeased: refreshAndReport, refreshNow, leaseUntil, notifyConsentExpiring };
 }
 
 export type RefreshService = ReturnType<typeof createRefreshService>;

@@ -79,6 +79,7 @@ export function createRefreshWorker(deps: {
       await refreshAll(rows, result);
       if (rows.length < deps.batchSize) break;
     }
+    if (!stopping) await deps.refresh.notifyConsentExpiring();
     if (result.claimed) logger.info(result, 'refresh tick');
     return result;
   }

@@ -1,0 +1,88 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { and, desc, eq, gte, lt, lte } from 'drizzle-orm';
+import { Type } from 'typebox';
+import type { Db } from '../../db/client.ts';
+import { auditEvents } from '../../db/schema/index.ts';
+import { tenantOf } from '../../http/auth.ts';
+import { decodeCursor, toPage } from '../../http/pagination.ts';
+import { Page, Timestamp, authRequired, problems } from '../../http/schemas.ts';
+
+const AuditEvent = Type.Object(
+  {
+    id: Type.String(),
+    actor_key_id: Type.Union([Type.String(), Type.Null()]),
+    action: Type.String(),
+    resource_type: Type.String(),
+    resource_id: Type.Union([Type.String(), Type.Null()]),
+    ip: Type.Union([Type.String(), Type.Null()]),
+    details: Type.Record(Type.String(), Type.Unknown()),
+    created_at: Timestamp,
+  },
+  { additionalProperties: false },
+);
+
+const Query = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    action: Type.Optional(Type.String({ maxLength: 200 })),
+    resource_id: Type.Optional(Type.String({ maxLength: 64 })),
+    actor_key_id: Type.Optional(Type.String({ maxLength: 64 })),
+    since: Type.Optional(Type.String({ format: 'date-time' })),
+    until: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
+
+type Row = typeof auditEvents.$inferSelect;
+const view = (r: Row) => ({
+  id: r.id,
+  actor_key_id: r.actorKeyId,
+  action: r.action,
+  resource_type: r.resourceType,
+  resource_id: r.resourceId,
+  ip: r.ip,
+  details: r.details,
+  created_at: r.createdAt.toISOString(),
+});
+
+/** The audit trail, read-only: there is no route that changes or erases it. */
+export const auditRoutes =
+  (db: Db): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get(
+      '/v1/audit-events',
+      {
+        config: { roles: ['admin'] },
+        schema: {
+          tags: ['audit'],
+          security: authRequired,
+          summary: 'Who did what, when, from where (newest first)',
+          querystring: Query,
+          response: { 200: Page(AuditEvent), ...problems(400, 401, 403) },
+        },
+      },
+      async (req) => {
+        const q = req.query;
+        const limit = q.limit ?? 50;
+        const before = decodeCursor(q.cursor);
+        const rows = await db
+          .select()
+          .from(auditEvents)
+          .where(
+            and(
+              eq(auditEvents.tenantId, tenantOf(req)),
+              q.action ? eq(auditEvents.action, q.action) : undefined,
+              q.resource_id ? eq(auditEvents.resourceId, q.resource_id) : undefined,
+              q.actor_key_id ? eq(auditEvents.actorKeyId, q.actor_key_id) : undefined,
+              q.since ? gte(auditEvents.createdAt, new Date(q.since)) : undefined,
+              q.until ? lte(auditEvents.createdAt, new Date(q.until)) : undefined,
+              before ? lt(auditEvents.id, before) : undefined,
+            ),
+          )
+          .orderBy(desc(auditEvents.id))
+          .limit(limit + 1);
+        return toPage(rows, limit, view);
+      },
+    );
+  };

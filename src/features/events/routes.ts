@@ -1,0 +1,130 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { tenantOf } from '../../http/auth.ts';
+import { toPage } from '../../http/pagination.ts';
+import { IdParam, ListQuery, Page, authRequired, problems } from '../../http/schemas.ts';
+import {
+  CreateEndpointBody,
+  CreatedEndpoint,
+  Endpoint,
+  Event,
+  EventListQuery,
+  endpointView,
+  eventView,
+} from './schemas.ts';
+import type { EventService } from './service.ts';
+
+const admin = { roles: ['admin' as const] };
+
+export const eventRoutes =
+  (svc: EventService): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const tags = ['webhooks'];
+    app.post(
+      '/v1/webhook-endpoints',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security: authRequired,
+          summary: 'Register a webhook endpoint (its signing secret is returned once)',
+          body: CreateEndpointBody,
+          response: { 201: CreatedEndpoint, ...problems(400, 401, 403) },
+        },
+      },
+      async (req, reply) => {
+        const { row, secret } = await svc.createEndpoint(tenantOf(req), req.body);
+        return reply.code(201).send({ ...endpointView(row), secret });
+      },
+    );
+    app.get(
+      '/v1/webhook-endpoints',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security: authRequired,
+          querystring: ListQuery,
+          response: { 200: Page(Endpoint), ...problems(400, 401, 403) },
+        },
+      },
+      async (req) => {
+        const limit = req.query.limit ?? 50;
+        return toPage(
+          await svc.listEndpoints(tenantOf(req), limit, req.query.cursor),
+          limit,
+          endpointView,
+        );
+      },
+    );
+    app.get(
+      '/v1/webhook-endpoints/:id',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security: authRequired,
+          params: IdParam('we'),
+          response: { 200: Endpoint, ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (req) => endpointView(await svc.getEndpoint(tenantOf(req), req.params.id)),
+    );
+    app.delete(
+      '/v1/webhook-endpoints/:id',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security: authRequired,
+          params: IdParam('we'),
+          response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        await svc.deleteEndpoint(tenantOf(req), req.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/v1/events',
+      {
+        config: admin,
+        schema: {
+          tags: ['events'],
+          security: authRequired,
+          summary: 'Lifecycle events, newest first, with their deliveries',
+          querystring: EventListQuery,
+          response: { 200: Page(Event), ...problems(400, 401, 403) },
+        },
+      },
+      async (req) => {
+        const { limit = 50, cursor, type, connected_account_id } = req.query;
+        const { rows, deliveries } = await svc.listEvents(
+          tenantOf(req),
+          { type, accountId: connected_account_id },
+          limit,
+          cursor,
+        );
+        return toPage(rows, limit, eventView(deliveries));
+      },
+    );
+    app.post(
+      '/v1/events/:id/replay',
+      {
+        config: admin,
+        schema: {
+          tags: ['events'],
+          security: authRequired,
+          summary: 'Deliver an event again to its endpoints',
+          params: IdParam('ev'),
+          response: { 200: Event, ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (req) => {
+        const { event, deliveries } = await svc.replay(tenantOf(req), req.params.id);
+        return eventView(deliveries)(event);
+      },
+    );
+  };

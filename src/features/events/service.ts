@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../db/client.ts';
+import type { EventType } from '../../db/schema/index.ts';
+import { decodeCursor } from '../../http/pagination.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { notFound } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import type { DataKeyService } from '../data-keys/service.ts';
+import * as repo from './repo.ts';
+
+export const endpointSecretField = (tenantId: string, id: string) => ({
+  tenantId,
+  table: 'webhook_endpoints',
+  rowId: id,
+  column: 'secret',
+});
+
+/** Webhook endpoints (secret shown once), the event log, and replay. */
+export function createEventService(deps: {
+  db: Db;
+  clock: Clock;
+  dataKeys: DataKeyService;
+  /** refuses URLs that fail the egress policy (throws a 4xx AppError) */
+  checkUrl: (url: string) => Promise<unknown>;
+}) {
+  const { db, clock } = deps;
+
+  async function createEndpoint(
+    tenantId: string,
+    input: { url: string; event_types?: EventType[] },
+  ) {
+    await deps.checkUrl(input.url);
+    const id = newId('we');
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    const now = clock.now();
+    const row = await repo.insertEndpoint(db, {
+      id,
+      tenantId,
+      url: input.url,
+      secretEnc: await deps.dataKeys.encrypt(endpointSecretField(tenantId, id), secret),
+      eventTypes: [...new Set(input.event_types ?? [])],
+      createdAt: now,
+      updatedAt: now,
+    });
+    return { row, secret };
+  }
+
+  async function getEndpoint(tenantId: string, id: string) {
+    const row = await repo.getEndpoint(db, tenantId, id);
+    if (!row) throw notFound('webhook_endpoint', id);
+    return row;
+  }
+
+  const listEndpoints = (tenantId: string, limit: number, cursor?: string) =>
+    repo.listEndpoints(db, tenantId, limit + 1, decodeCursor(cursor));
+
+  async function deleteEndpoint(tenantId: string, id: string) {
+    if (!(await repo.deleteEndpoint(db, tenantId, id))) throw notFound('webhook_endpoint', id);
+  }
+
+  async function listEvents(
+    tenantId: string,
+    f: { type?: string; accountId?: string },
+    limit: number,
+    cursor?: string,
+  ) {
+    const rows = await repo.listEvents(db, tenantId, f, limit + 1, decodeCursor(cursor));
+    const deliveries = await repo.deliveriesOf(
+      db,
+      rows.slice(0, limit).map((r) => r.id),
+    );
+    return { rows, deliveries };
+  }
+
+  async function replay(tenantId: string, id: string) {
+    const event = await repo.getEvent(db, tenantId, id);
+    if (!event) throw notFound('event', id);
+    await repo.requeueEvent(db, id, clock.now());
+    return { event, deliveries: await repo.deliveriesOf(db, [id]) };
+  }
+
+  return { createEndpoint, getEndpoint, listEndpoints, deleteEndpoint, listEvents, replay };
+}
+
+export type EventService = ReturnType<typeof createEventService>;

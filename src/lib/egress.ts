@@ -1,0 +1,185 @@
+import { lookup as dnsLookup, promises as dns } from 'node:dns';
+import type { LookupAddress, LookupOptions } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { Agent, buildConnector } from 'undici';
+
+/**
+ * The egress policy for URLs that tenants supply and the vault then calls (generic provider token
+ * and discovery URLs, webhook endpoints): every address the host resolves to must be public, unless
+ * the operator allows private ones (tests, the emulator). `checkEgress` is the up-front check (call
+ * it before building a request that carries a secret); `createEgressAgent` repeats it at connection
+ * time on the addresses actually dialled, so a DNS answer that changes in between cannot slip
+ * through.
+ */
+export class EgressDeniedError extends Error {
+  readonly code = 'egress_denied';
+  constructor(
+    readonly url: string,
+    readonly address: string | null,
+    reason: string,
+  ) {
+    super(`egress to ${url} refused: ${reason}`);
+    this.name = 'EgressDeniedError';
+  }
+}
+
+export interface EgressPolicy {
+  allowPrivate: boolean;
+}
+
+// 2000::/3 is the only IPv6 space allocated for global unicast; anything outside it (including the
+// deprecated IPv4-compatible ::a.b.c.d) is not a destination a tenant URL may point at.
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+
+function embeddedIPv4(v6: ipaddr.IPv6, range: string): ipaddr.IPv4 | null {
+  const b = v6.toByteArray();
+  switch (range) {
+    case 'ipv4Mapped': // ::ffff:a.b.c.d
+    case 'rfc6145': // ::ffff:0:a.b.c.d
+      return new ipaddr.IPv4(b.slice(12, 16));
+    case 'rfc6052': // NAT64 64:ff9b::a.b.c.d (the local-use 64:ff9b:1::/48 is refused below)
+      return v6.match(ipaddr.parseCIDR('64:ff9b::/96')) ? new ipaddr.IPv4(b.slice(12, 16)) : null;
+    case '6to4': // 2002:aabb:ccdd::/48
+      return new ipaddr.IPv4(b.slice(2, 6));
+    case 'teredo': // 2001:0:<server>:<flags>:<port>:<client xor ffffffff>
+      return new ipaddr.IPv4(b.slice(12, 16).map((x) => x ^ 0xff));
+    default:
+      return null;
+  }
+}
+
+function isPrivateV4(v4: ipaddr.IPv4): boolean {
+  // ipaddr.js names every special range (unspecified, broadcast, multicast, linkLocal — including
+  // 169.254.169.254 —, loopback, carrierGradeNat, private, reserved, as112, amt); only 'unicast'
+  // is public.
+  return v4.range() !== 'unicast';
+}
+
+/**
+ * True when the address is not a public unicast address: loopback, private (RFC1918, ULA
+ * fc00::/7 — including fd00:ec2::254), link-local (169.254/16 — including 169.254.169.254 —,
+ * fe80::/10), unspecified, CGNAT, multicast, broadcast, reserved/documentation, or an IPv6 address
+ * carrying such an IPv4 address (IPv4-mapped, NAT64, 6to4, Teredo). Anything that does not parse
+ * as an IP address is treated as private.
+ */
+export function isPrivateAddress(address: string): boolean {
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    addr = ipaddr.parse(address);
+  } catch {
+    return true;
+  }
+  if (addr.kind() === 'ipv4') return isPrivateV4(addr as ipaddr.IPv4);
+  const v6 = addr as ipaddr.IPv6;
+  const range = v6.range();
+  const v4 = embeddedIPv4(v6, range);
+  // Mapped, translated and NAT64 addresses reach the IPv4 address they carry; 6to4 and Teredo
+  // tunnel to it. Judge them by it.
+  if (v4) return isPrivateV4(v4);
+  return range !== 'unicast' || !v6.match(GLOBAL_UNICAST_V6);
+}
+
+/** A promise-style lookup with `all: true`; `dns.promises.lookup` fits, and so does a test stub. */
+export type EgressLookup = (
+  hostname: string,
+  options: { all: true },
+) => Promise<Pick<LookupAddress, 'address'>[]>;
+
+function deniedReason(address: string): string {
+  return `${address} is a loopback, private, link-local or otherwise non-public address`;
+}
+
+/**
+ * Throws EgressDeniedError unless `url` is http(s) and every address its host resolves to (or the
+ * literal IP) is public — or `policy.allowPrivate`. Returns the resolved addresses. DNS failures
+ * (ENOTFOUND, EAI_AGAIN …) are passed through as they are; an empty answer is a denial.
+ */
+export async function checkEgress(
+  url: string,
+  policy: EgressPolicy,
+  lookup: EgressLookup = dns.lookup,
+): Promise<string[]> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new EgressDeniedError(url, null, 'not a valid URL');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw new EgressDeniedError(url, null, `scheme ${u.protocol} is not allowed`);
+  }
+  // WHATWG URL parsing already normalises IPv4 shorthands (0x7f.1, 2130706433) to dotted quads.
+  const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+  if (addresses.length === 0) throw new EgressDeniedError(url, null, `${host} does not resolve`);
+  if (!policy.allowPrivate) {
+    const bad = addresses.find(isPrivateAddress);
+    if (bad !== undefined) throw new EgressDeniedError(url, bad, deniedReason(bad));
+  }
+  return addresses;
+}
+
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+/**
+ * A `net.connect` lookup that resolves every address of the host and fails the connection when any
+ * of them is private (the same all-or-nothing rule as checkEgress).
+ */
+function publicOnlyLookup(hostname: string, options: LookupOptions, callback: LookupCallback) {
+  dnsLookup(hostname, { ...options, all: true }, (err, list) => {
+    if (err) return callback(err, '');
+    const bad = list.find((a) => isPrivateAddress(a.address));
+    if (bad) {
+      return callback(new EgressDeniedError(hostname, bad.address, deniedReason(bad.address)), '');
+    }
+    if (list.length === 0) {
+      return callback(new EgressDeniedError(hostname, null, `${hostname} does not resolve`), '');
+    }
+    if (options.all) return callback(null, list);
+    return callback(null, list[0]!.address, list[0]!.family);
+  });
+}
+
+/**
+ * An undici Agent that refuses private addresses at connection time, unless `allowPrivate`: IP
+ * literals are checked before dialling, host names are resolved by the connector's own lookup
+ * (undici `connect: { lookup }`, passed to net/tls.connect) and refused if any answer is private.
+ */
+export function createEgressAgent(
+  policy: EgressPolicy,
+  opts: { connections?: number; keepAliveTimeout?: number } = {},
+): Agent {
+  const base = {
+    connections: opts.connections ?? 64,
+    keepAliveTimeout: opts.keepAliveTimeout ?? 30_000,
+  };
+  if (policy.allowPrivate) return new Agent(base);
+  const connector = buildConnector({ lookup: publicOnlyLookup as LookupFunction });
+  return new Agent({
+    ...base,
+    connect(options, callback) {
+      // net.connect skips the lookup for IP literals, so check those here. undici strips the
+      // brackets from IPv6 hosts before calling the connector.
+      const host = options.hostname.startsWith('[')
+        ? options.hostname.slice(1, -1)
+        : options.hostname;
+      if (isIP(host) && isPrivateAddress(host)) {
+        callback(
+          new EgressDeniedError(
+            `${options.protocol}//${options.host ?? host}`,
+            host,
+            deniedReason(host),
+          ),
+          null,
+        );
+        return;
+      }
+      connector(options, callback);
+    },
+  });
+}

@@ -1,0 +1,237 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { Webhook } from 'standardwebhooks';
+import { manualClock } from '../../src/lib/clock.ts';
+import { atlassianSetup, runFlow, startFlowFixture } from '../helpers/flow.ts';
+
+interface Received {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/** A webhook receiver that verifies every signature, and can be "down" (503). */
+async function startReceiver() {
+  const received: Received[] = [];
+  let secret = '';
+  let down = false;
+  let rejected = 0;
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      if (down) return res.writeHead(503).end();
+      try {
+        new Webhook(secret).verify(body, req.headers as Record<string, string>);
+      } catch {
+        rejected++;
+        return res.writeHead(401).end();
+      }
+      const msg = JSON.parse(body) as { type: string; data: Record<string, unknown> };
+      received.push({ id: String(req.headers['webhook-id']), type: msg.type, data: msg.data });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`,
+    received,
+    setSecret: (s: string) => (secret = s),
+    setDown: (d: boolean) => (down = d),
+    rejected: () => rejected,
+    close: () => server.close(),
+  };
+}
+
+const clock = manualClock();
+let fx: Awaited<ReturnType<typeof startFlowFixture>>;
+let rx: Awaited<ReturnType<typeof startReceiver>>;
+before(async () => {
+  fx = await startFlowFixture({ clock, env: { ALLOW_PRIVATE_EGRESS: 'true' } });
+  rx = await startReceiver();
+});
+after(async () => {
+  rx.close();
+  await fx.close();
+});
+
+const deliver = () => fx.vault.deps.services.webhooks.tick();
+const tickWorker = () => fx.vault.deps.services.worker.tick();
+const typesFor = (accountId: string) =>
+  rx.received.filter((r) => r.data.connected_account_id === accountId).map((r) => r.type);
+
+describe('lifecycle events and webhooks', () => {
+  test('each change is delivered once, signed; a receiver that was down gets it later; replay resends', async () => {
+    const { vault, emu } = fx;
+    const s = await atlassianSetup(vault, emu);
+    const ep = await vault.call('POST', '/v1/webhook-endpoints', s.adminKey, { url: rx.url });
+    assert.equal(ep.status, 201, ep.text);
+    assert.match(ep.body.secret, /^whsec_/);
+    rx.setSecret(ep.body.secret);
+    assert.ok(
+      !(await vault.call('GET', `/v1/webhook-endpoints/${ep.body.id}`, s.adminKey)).text.includes(
+        ep.body.secret,
+      ),
+    );
+
+    const run = await runFlow(
+      vault,
+      emu,
+      s.adminKey,
+      { auth_config_id: s.configId, user_id: 'hook' },
+      { decision: 'approve', accountId: s.user.accountId },
+    );
+    const id = run.accountId;
+    await deliver();
+    assert.deepEqual(typesFor(id), ['connected_account.active']);
+    await deliver();
+    assert.deepEqual(typesFor(id), ['connected_account.active'], 'delivered once');
+
+    // Three failed refreshes in a row → refresh_failed (once); the next success → recovered.
+    emu.setFaults({ target: 'token', status: 503 });
+    for (let i = 0; i < 4; i++) {
+      const a = (await vault.call('GET', `/v1/connected-accounts/${id}`, s.adminKey)).body;
+      clock.set(new Date(new Date(a.next_refresh_at).getTime() + 1000));
+      await tickWorker();
+    }
+    emu.clearFaults();
+    const a = (await vault.call('GET', `/v1/connected-accounts/${id}`, s.adminKey)).body;
+    assert.equal(a.refresh_failures, 4);
+    clock.set(new Date(new Date(a.next_refresh_at).getTime() + 1000));
+    await tickWorker();
+    await deliver();
+    assert.deepEqual(typesFor(id), [
+      'connected_account.active',
+      'connected_account.refresh_failed',
+      'connected_account.recovered',
+    ]);
+
+    // The receiver is down when the grant is revoked; the expiry is retried and delivered later.
+    rx.setDown(true);
+    emu.revokeGrant(s.user.accountId, s.clientId);
+    const b = (await vault.call('GET', `/v1/connected-accounts/${id}`, s.adminKey)).body;
+    clock.set(new Date(new Date(b.next_refresh_at).getTime() + 1000));
+    await tickWorker();
+    await deliver();
+    const pending = (
+      await vault.call(
+        'GET',
+        `/v1/events?connected_account_id=${id}&type=connected_account.expired`,
+        s.adminKey,
+      )
+    ).body.data[0];
+    assert.deepEqual(
+      [
+        pending.deliveries[0].status,
+        pending.deliveries[0].attempts,
+        pending.deliveries[0].last_status,
+      ],
+      ['pending', 1, 503],
+    );
+    rx.setDown(false);
+    await deliver();
+    assert.equal(typesFor(id).length, 3, 'not before its retry time');
+    clock.advance(3600);
+    await deliver();
+    assert.deepEqual(typesFor(id).slice(3), ['connected_account.expired']);
+    const expired = rx.received.find((r) => r.type === 'connected_account.expired')!;
+    assert.deepEqual(
+      [expired.data.status, expired.data.status_reason],
+      ['EXPIRED', 'refresh_token_invalid'],
+    );
+    const done = (
+      await vault.call(
+        'GET',
+        `/v1/events?connected_account_id=${id}&type=connected_account.expired`,
+        s.adminKey,
+      )
+    ).body.data[0];
+    assert.deepEqual([done.deliveries[0].status, done.deliveries[0].attempts], ['delivered', 2]);
+
+    assert.equal(
+      (await vault.call('DELETE', `/v1/connected-accounts/${id}`, s.adminKey)).status,
+      204,
+    );
+    await deliver();
+    assert.equal(typesFor(id).at(-1), 'connected_account.deleted');
+
+    const replay = await vault.call('POST', `/v1/events/${done.id}/replay`, s.adminKey);
+    assert.equal(replay.status, 200);
+    await deliver();
+    assert.deepEqual(
+      rx.received.filter((r) => r.id === done.id).length,
+      2,
+      'replayed with the same webhook-id',
+    );
+    assert.equal(rx.rejected(), 0, 'every signature verified');
+    const ids = rx.received.filter((r) => r.data.connected_account_id === id).map((r) => r.id);
+    assert.equal(new Set(ids).size, ids.length - 1, 'one id per change (plus the replay)');
+    assert.ok(
+      !/"(access|refresh)_token":/.test(JSON.stringify(rx.received)),
+      'no token in any payload',
+    );
+  });
+
+  test('consent_expiring is sent once, 14 days before the family expires', async () => {
+    const { vault, emu } = fx;
+    const s = await atlassianSetup(vault, emu);
+    rx.setSecret(
+      (
+        await vault.call('POST', '/v1/webhook-endpoints', s.adminKey, {
+          url: rx.url,
+          event_types: ['connected_account.consent_expiring'],
+        })
+      ).body.secret,
+    );
+    const run = await runFlow(
+      vault,
+      emu,
+      s.adminKey,
+      { auth_config_id: s.configId, user_id: 'old' },
+      { decision: 'approve', accountId: s.user.accountId },
+    );
+    const a = (await vault.call('GET', `/v1/connected-accounts/${run.accountId}`, s.adminKey)).body;
+    await tickWorker();
+    await deliver();
+    assert.deepEqual(
+      typesFor(run.accountId),
+      [],
+      'not yet, and active events are filtered out for this endpoint',
+    );
+    clock.set(new Date(new Date(a.family_expires_at).getTime() - 13 * 86_400_000));
+    await tickWorker();
+    await tickWorker();
+    await deliver();
+    assert.deepEqual(typesFor(run.accountId), ['connected_account.consent_expiring']);
+  });
+
+  test('endpoints are validated and tenant-scoped', async () => {
+    const { vault, emu } = fx;
+    const a = await atlassianSetup(vault, emu);
+    const b = await atlassianSetup(vault, emu);
+    const ep = (await vault.call('POST', '/v1/webhook-endpoints', a.adminKey, { url: rx.url }))
+      .body;
+    assert.equal(
+      (await vault.call('GET', `/v1/webhook-endpoints/${ep.id}`, b.adminKey)).status,
+      404,
+    );
+    assert.equal(
+      (await vault.call('DELETE', `/v1/webhook-endpoints/${ep.id}`, b.adminKey)).status,
+      404,
+    );
+    assert.equal(
+      (await vault.call('POST', '/v1/webhook-endpoints', a.adminKey, { url: 'ftp://x' })).status,
+      400,
+    );
+    assert.equal(
+      (
+        await vault.call('POST', '/v1/webhook-endpoints', a.adminKey, {
+          url: rx.url,
+          event_types: ['nope'],
+        })
+      ).status,
+      400,
+    );
+  });
+});
