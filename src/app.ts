@@ -19,6 +19,7 @@ import { tenantRoutes } from './features/tenants/routes.ts';
 import { tokenRoutes } from './features/tokens/routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerErrorHandling } from './http/problem.ts';
+import { registerRateLimits } from './http/rate-limit.ts';
 import { ProblemSchema } from './http/schemas.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -93,6 +94,10 @@ export async function buildApp(
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   registerErrorHandling(app);
+  await registerRateLimits(app, {
+    perKey: deps.config.RATE_LIMIT_PER_KEY,
+    perIp: deps.config.RATE_LIMIT_PER_IP,
+  });
   registerAuth(app, deps.services.apiKeys.authenticate);
 
   const { services, config } = deps;

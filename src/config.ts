@@ -34,6 +34,16 @@ export const EnvSchema = Type.Object({
   REFRESH_LEASE_SECONDS: Type.Integer({ minimum: 1, maximum: 540, default: 60 }),
   REFRESH_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
   REFRESH_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 200 }),
+  RATE_LIMIT_PER_KEY: Type.Integer({
+    minimum: 1,
+    default: 100_000,
+    description: 'requests per minute per API key',
+  }),
+  RATE_LIMIT_PER_IP: Type.Integer({
+    minimum: 1,
+    default: 300,
+    description: 'requests per minute per IP without a key',
+  }),
   WEBHOOK_CRON: Type.String({ minLength: 1, default: '*/5 * * * * *' }),
   /** consecutive refresh failures before connected_account.refresh_failed is sent */
   WEBHOOK_REFRESH_FAILED_STREAK: Type.Integer({ minimum: 1, maximum: 100, default: 3 }),
