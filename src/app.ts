@@ -12,6 +12,7 @@ import { auditRoutes } from './features/audit/routes.ts';
 import { authConfigRoutes } from './features/auth-configs/routes.ts';
 import { connectRoutes } from './features/connect/routes.ts';
 import { connectedAccountRoutes } from './features/connected-accounts/routes.ts';
+import { keyRotationRoutes } from './features/data-keys/routes.ts';
 import { eventRoutes } from './features/events/routes.ts';
 import { healthRoutes } from './features/health/routes.ts';
 import { metricsRoutes } from './features/metrics/routes.ts';
@@ -113,5 +114,6 @@ export async function buildApp(
   await app.register(tokenRoutes(services.tokens, deps.metrics));
   await app.register(eventRoutes(services.events));
   await app.register(auditRoutes(deps.database.db));
+  await app.register(keyRotationRoutes(services.rotation, services.tenants.getTenant));
   return app;
 }

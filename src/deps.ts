@@ -17,6 +17,7 @@ import { createMetrics } from './features/metrics/metrics.ts';
 import { badRequest } from './lib/errors.ts';
 import { EgressDeniedError, checkEgress, createEgressAgent } from './lib/egress.ts';
 import { createConnectedAccountService } from './features/connected-accounts/service.ts';
+import { createKeyRotation } from './features/data-keys/rotation.ts';
 import { createDataKeyService } from './features/data-keys/service.ts';
 import { createRefreshService } from './features/refresh/service.ts';
 import { createRefreshWorker } from './features/refresh/worker.ts';
@@ -74,7 +75,13 @@ export async function createDeps(
   };
   const authConfigs = createAuthConfigService({ db, clock, dataKeys, checkUrl: checkTenantUrl });
   const apiKeys = createApiKeyService({ db, clock, authConfigsExist: authConfigs.missingIds });
-  const tenants = createTenantService({ db, dataKeys, apiKeys });
+  const rotation = createKeyRotation({ db, clock, keyring, dataKeys });
+  const tenants = createTenantService({
+    db,
+    dataKeys,
+    apiKeys,
+    destroyKeys: rotation.destroyTenantKeys,
+  });
   const linkKeys = deriveLinkKeys(masterKeys);
   const outbox = createOutbox({ clock });
   const links = createLinkService({
@@ -183,6 +190,7 @@ export async function createDeps(
       tokens,
       events,
       webhooks,
+      rotation,
     },
   };
 }

@@ -9,6 +9,7 @@ import { newApiKey } from './features/api-keys/secrets.ts';
  *   keys generate                                   print a fresh key (for VAULT_BOOTSTRAP_*_KEY), no DB
  *   keys create --key-role operator --name ops      create an operator key, print JSON
  *   keys create --key-role admin|service --tenant tn_… --name ci
+ *   keys rewrap                                     re-wrap every data key with the active master key
  */
 export async function runKeysCommand(
   config: Config,
@@ -18,6 +19,17 @@ export async function runKeysCommand(
   const [cmd] = args;
   if (cmd === 'generate') {
     process.stdout.write(`${newApiKey().token}\n`);
+    return;
+  }
+  if (cmd === 'rewrap') {
+    const deps = await createDeps(config);
+    try {
+      await migrate(deps.database);
+      const r = await deps.services.rotation.rewrapAll();
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+    } finally {
+      await deps.database.close();
+    }
     return;
   }
   if (cmd !== 'create')

@@ -1,4 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
+import { EgressDeniedError } from '../lib/egress.ts';
 import { ProviderError, type TokenSet } from './types.ts';
 
 /**
@@ -48,6 +49,10 @@ export async function sendJson(
       signal: AbortSignal.timeout(http.timeoutMs),
     });
   } catch (err) {
+    // A connection the egress policy refused is a final "no", not an outage to retry.
+    if (err instanceof EgressDeniedError) {
+      throw new ProviderError('rejected', err.message, undefined, 'egress_denied');
+    }
     throw new ProviderError(
       'transient',
       `request to ${new URL(url).host} failed: ${(err as Error).name}`,

@@ -34,9 +34,12 @@ export interface Res {
 
 /** A real vault (real database, real HTTP stack through inject) for one test file. */
 export async function startTestVault(
-  opts: { env?: Record<string, string>; clock?: Clock } = {},
+  opts: { env?: Record<string, string>; clock?: Clock; shareDatabaseOf?: TestVault } = {},
 ): Promise<TestVault> {
-  const { database, drop } = await openTestDatabase();
+  // A second vault on the same database plays "another replica" or "the same vault restarted".
+  const { database, drop } = opts.shareDatabaseOf
+    ? { database: opts.shareDatabaseOf.deps.database, drop: async () => {} }
+    : await openTestDatabase();
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {

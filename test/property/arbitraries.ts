@@ -145,10 +145,29 @@ const badSegment = (pools: IdPools): Arbitrary<string> =>
       .filter((s) => s.length > 0)
       .map((s) => enc(s)),
     fc.constantFrom(
-      '%', '%zz', '%E0%A4%A', '%00', '..', '%2e%2e', '%2F', 'a%2Fb', '%C0%AF', '%ED%A0%80',
-      '%F4%90%80%80', '%FF%FE', '+', '%20', 'x'.repeat(3000), `ac_${'0'.repeat(2100)}`,
-    ), // prettier-ignore
+      '%00',
+      '..',
+      '%2e%2e',
+      '%2F',
+      'a%2Fb',
+      '+',
+      '%20',
+      '%3F',
+      '%23',
+      ';x',
+      'ac_%2A',
+    ),
   );
+
+/**
+ * Segments the router refuses before any route runs: escapes that do not decode (truncated, not hex,
+ * or invalid UTF-8: overlong, surrogate, beyond U+10FFFF) and segments over `maxParamLength`.
+ */
+// prettier-ignore
+export const ROUTER_REJECTED = [
+  '%', '%zz', '%E0%A4%A', 'ac_%', '%%', '%g0', 'a%2', '%C0%AF', '%ED%A0%80', '%F4%90%80%80', '%FF%FE',
+  'x'.repeat(2049), `ac_${'0'.repeat(2100)}`,
+];
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
@@ -179,15 +198,18 @@ export const pathSegment = (schema: JsonSchema | undefined, pools: IdPools): Arb
   );
 };
 
-const SCOPES = [
-  'read:jira-work', 'read:jira-user', 'write:jira-work', 'manage:jira-project', 'offline_access',
-  'read:me', 'read:confluence-content.all', 'read:jira-work ', 'READ:JIRA-WORK', 'nope:x',
-]; // prettier-ignore
+// prettier-ignore
+const SCOPES = ['read:jira-work', 'read:jira-user', 'write:jira-work', 'read:confluence-content.all'];
+// prettier-ignore
+const BAD_SCOPES = ['offline_access', 'read:me', 'read:jira-work ', 'READ:JIRA-WORK', 'nope:x', 'read:jira-wrok'];
+// prettier-ignore
 const HOSTS = [
   'app.example.com', 'hooks.example.com', '127.0.0.1', '[::1]', '10.0.0.1', '169.254.169.254',
   'localhost', 'exämple.com', 'xn--exmple-cua.com', '0x7f000001', 'a.atlassian.net',
-]; // prettier-ignore
-export const url: Arbitrary<string> = fc
+];
+/** The return URL the seeded auth configs allow (so that some account requests succeed). */
+export const ALLOWED_URL = 'https://app.example.com/connected';
+const anyUrl: Arbitrary<string> = fc
   .tuple(
     fc.constantFrom('https://', 'http://', 'javascript:', 'HTTPS://', 'ftp://', '//'),
     fc.constantFrom(...HOSTS),
@@ -198,6 +220,15 @@ export const url: Arbitrary<string> = fc
     ),
   )
   .map((p) => p.join(''));
+export const url: Arbitrary<string> = fc.oneof(
+  fc.constant(ALLOWED_URL),
+  fc.oneof(unicodeHeavy, fc.string()).map((q) => `${ALLOWED_URL}?q=${q}`),
+  anyUrl,
+);
+
+/** Unicode-heavy text that still fits the length bounds (in code points, as ajv counts). */
+const unicodeFit = (min: number, max: number) =>
+  unicodeHeavy.map((u) => [...u.padEnd(min, '\u202e')].slice(0, max).join(''));
 
 const ascii = (min: number, max: number) =>
   fc.string({
@@ -249,7 +280,11 @@ export function validish(
           .string({ unit: fc.constantFrom(...HEX), minLength: 24, maxLength: 32 })
           .map((x) => `fz-secret-${x}`);
       if (/url/.test(name) || s.pattern?.startsWith('^https?')) return url;
-      if (name === 'scopes') return fc.constantFrom(...SCOPES);
+      if (name === 'scopes')
+        return fc.oneof(
+          { weight: 6, arbitrary: fc.constantFrom(...SCOPES) },
+          fc.constantFrom(...BAD_SCOPES),
+        );
       if (s.format === 'date-time')
         return fc.oneof(
           fc
@@ -264,7 +299,11 @@ export function validish(
         );
       const max = clamp(s.maxLength, 40);
       if (s.pattern === '^[\\x21-\\x7e]+$') return ascii(Math.max(1, s.minLength ?? 1), max);
-      const str = fc.string({ unit: 'grapheme', minLength: s.minLength ?? 0, maxLength: max });
+      const min = s.minLength ?? 0;
+      const str = fc.oneof(
+        fc.string({ unit: 'grapheme', minLength: min, maxLength: max }),
+        unicodeFit(min, max),
+      );
       return s.pattern === '\\S' ? str.map((x) => (/\S/.test(x) ? x : `x${x}`.slice(0, max))) : str;
     }
   }
@@ -286,28 +325,40 @@ export function fuzzValue(
         fc.string({ unit: 'grapheme', maxLength: 20 }),
         fc.constantFrom('id', 'tenant_id', '__proto__', 'constructor', 'client_secret_enc', 'role', 'NAME', `${keys[0]}\u0000`),
       ); // prettier-ignore
-      return fc
-        .record({
-          base: valid,
-          drop: fc.subarray(keys),
-          set: fc.array(
-            fc.oneof(
-              ...keys.map((k) =>
-                fc.tuple(fc.constant(k), fuzzValue(s.properties![k]!, ctx, k, depth + 1)),
+      const oneField = fc.oneof(
+        ...keys.map((k) =>
+          fc.tuple(fc.constant(k), fuzzValue(s.properties![k]!, ctx, k, depth + 1)),
+        ),
+      );
+      const extraValue = fc.oneof(nasty, fc.jsonValue({ maxDepth: 1 }));
+      const copy = (base: unknown, drop: string[], set: [string, unknown][]) => {
+        const o: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(base as object)) if (!drop.includes(k)) put(o, k, v);
+        for (const [k, v] of set) put(o, k, v);
+        return o;
+      };
+      return fc.oneof(
+        fc.tuple(valid, oneField).map(([b, f]) => copy(b, [], [f])),
+        fc.tuple(valid, fc.constantFrom(...keys)).map(([b, k]) => copy(b, [k], [])),
+        fc.tuple(valid, extraKey, extraValue).map(([b, k, v]) => copy(b, [], [[k, v]])),
+        fc
+          .record({
+            base: valid,
+            drop: fc.subarray(keys),
+            set: fc.array(
+              fc.oneof(
+                ...keys.map((k) =>
+                  fc.tuple(fc.constant(k), fuzzValue(s.properties![k]!, ctx, k, depth + 1)),
+                ),
               ),
+              { maxLength: 3 },
             ),
-            { maxLength: 3 },
-          ),
-          extra: fc.array(fc.tuple(extraKey, fc.oneof(nasty, fc.jsonValue({ maxDepth: 1 }))), {
-            maxLength: 2,
-          }),
-        })
-        .map(({ base, drop, set, extra }) => {
-          const o: Record<string, unknown> = {};
-          for (const [k, v] of Object.entries(base as object)) if (!drop.includes(k)) put(o, k, v);
-          for (const [k, v] of [...set, ...extra]) put(o, k, v);
-          return o;
-        });
+            extra: fc.array(fc.tuple(extraKey, fc.oneof(nasty, fc.jsonValue({ maxDepth: 1 }))), {
+              maxLength: 2,
+            }),
+          })
+          .map(({ base, drop, set, extra }) => copy(base, drop, [...set, ...extra])),
+      );
     }
     if (s.type === 'array')
       return fc.oneof(
@@ -317,6 +368,7 @@ export function fuzzValue(
     if (s.type === 'string') {
       const lengths = [s.maxLength, s.maxLength !== undefined ? s.maxLength + 1 : undefined, 0, 1];
       return fc.oneof(
+        unicodeFit(s.minLength ?? 0, clamp(s.maxLength, 60)),
         fc
           .constantFrom(...lengths.filter((n) => n !== undefined))
           .chain((n) => fc.constantFrom('a', '💩', 'e\u0301', ' ').map((c) => c.repeat(n))),
@@ -421,8 +473,12 @@ export function bodyArb(
     payload,
     contentType,
   });
+  const valid = schema
+    ? [{ weight: 5, arbitrary: validish(schema, ctx).map((v) => p('valid', toJson(v), JSON_CT)) }]
+    : [];
   return fc.oneof(
-    { weight: schema ? 12 : 1, arbitrary: value.map((v) => p('json', toJson(v), JSON_CT)) },
+    ...valid,
+    { weight: schema ? 10 : 1, arbitrary: value.map((v) => p('json', toJson(v), JSON_CT)) },
     { weight: schema ? 1 : 8, arbitrary: fc.constant(p('none')) },
     {
       weight: 1,

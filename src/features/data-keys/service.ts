@@ -26,7 +26,10 @@ export interface FieldRef {
 export function createDataKeyService(deps: { db: Db; keyring: Keyring }) {
   const { db, keyring } = deps;
   const unwrapped = new Map<string, Buffer>();
-  const activeByTenant = new Map<string, string>();
+  // The active key id is cached briefly: after a rotation on another replica, this one switches to
+  // the new key within a minute (values it seals meanwhile stay readable: retired keys are kept).
+  const activeByTenant = new Map<string, { id: string; until: number }>();
+  const ACTIVE_TTL_MS = 60_000;
 
   async function createDataKey(tenantId: string, tx: DbOrTx = db): Promise<string> {
     const id = newId('dk');
@@ -52,10 +55,10 @@ export function createDataKeyService(deps: { db: Db; keyring: Keyring }) {
 
   async function activeKeyId(tenantId: string, tx: DbOrTx = db): Promise<string> {
     const cached = activeByTenant.get(tenantId);
-    if (cached) return cached;
+    if (cached && cached.until > Date.now()) return cached.id;
     const row = await repo.getActiveDataKey(tx, tenantId);
     if (!row) throw new Error(`tenant ${tenantId} has no active data key`);
-    activeByTenant.set(tenantId, row.id);
+    activeByTenant.set(tenantId, { id: row.id, until: Date.now() + ACTIVE_TTL_MS });
     return row.id;
   }
 
@@ -71,7 +74,13 @@ export function createDataKeyService(deps: { db: Db; keyring: Keyring }) {
     return open(key, sealed, fieldAad(ref.tenantId, ref.table, ref.rowId, ref.column));
   }
 
-  return { createDataKey, encrypt, decrypt };
+  /** Forget what this process cached for a tenant (after a rotation or deletion here). */
+  function forget(tenantId: string) {
+    activeByTenant.delete(tenantId);
+    for (const k of unwrapped.keys()) if (k.startsWith(`${tenantId}/`)) unwrapped.delete(k);
+  }
+
+  return { createDataKey, encrypt, decrypt, forget, activeKeyId };
 }
 
 export type DataKeyService = ReturnType<typeof createDataKeyService>;

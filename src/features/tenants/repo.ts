@@ -27,3 +27,6 @@ export const listTenants = (db: DbOrTx, limit: number, after?: string) =>
     .limit(limit);
 
 export const countTenants = (db: DbOrTx) => db.$count(tenants);
+
+export const deleteTenant = (db: DbOrTx, id: string) =>
+  db.delete(tenants).where(eq(tenants.id, id));

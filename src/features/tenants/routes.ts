@@ -69,6 +69,24 @@ export const tenantRoutes =
       async (req) => tenantView(await svc.getTenant(req.params.id)),
     );
 
+    app.delete(
+      '/v1/tenants/:id',
+      {
+        config: operator,
+        schema: {
+          tags,
+          security: authRequired,
+          summary: 'Delete a tenant and everything it owns; its data keys are destroyed first',
+          params: IdParam('tn'),
+          response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        await svc.deleteTenant(req.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+
     app.post(
       '/v1/tenants/:id/api-keys',
       {

@@ -10,6 +10,8 @@ export function createTenantService(deps: {
   db: Db;
   dataKeys: DataKeyService;
   apiKeys: ApiKeyService;
+  /** destroys the tenant's data keys inside the deletion's transaction */
+  destroyKeys: (tenantId: string, tx: DbOrTx) => Promise<void>;
 }) {
   const { db } = deps;
 
@@ -42,7 +44,17 @@ export function createTenantService(deps: {
     return deps.apiKeys.createKey({ tenantId, role, name, authConfigIds: authConfigIds ?? null });
   }
 
+  /** Deleting a tenant destroys its data keys first: surviving copies of its rows become unreadable. */
+  async function deleteTenant(id: string) {
+    await getTenant(id);
+    await db.transaction(async (tx) => {
+      await deps.destroyKeys(id, tx);
+      await repo.deleteTenant(tx, id);
+    });
+  }
+
   return {
+    deleteTenant,
     createTenant,
     getTenant,
     listTenants,
