@@ -39,7 +39,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       connectionString: opts.url,
       max: opts.poolMax ?? 16,
       // Fail fast when the database is away: requests answer 503 instead of hanging.
-      connectionTimeoutMillis: 2_000,
+      connectionTimeoutMillis: 3_000,
       query_timeout: 30_000,
       idleTimeoutMillis: 30_000,
     });

@@ -28,6 +28,8 @@ export async function startCluster(emu: Emulator) {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'cv-cluster-')),
     LOG_LEVEL: 'warn',
     DB_POOL_MAX: '8',
+    // These tests drive thousands of public connect/callback requests from one IP.
+    RATE_LIMIT_PER_IP: '1000000',
   };
   const procs: VaultProcess[] = [];
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
@@ -86,6 +88,9 @@ export async function startCluster(emu: Emulator) {
       auth_config_id: configId,
       user_id: userId,
     });
+    if (created.status !== 201) {
+      throw new Error(`create answered ${created.status}: ${JSON.stringify(created.body)}`);
+    }
     const link = new URL(created.body.redirect_url);
     const opened = await fetch(`${p.url}${link.pathname}`, { redirect: 'manual' });
     const consent = await emu.consent({
