@@ -71,17 +71,29 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     return { row, created: true };
   }
 
+  // Verified keys are remembered briefly so the hot path does not query for the key on every call.
+  // Only successes are cached (keyed by the token's hash); a revocation here drops the entry at
+  // once, and other replicas stop accepting the key within AUTH_CACHE_MS.
+  const AUTH_CACHE_MS = 10_000;
+  const verified = new Map<string, { principal: Principal; until: number }>();
+
   async function authenticate(token: string): Promise<Principal | null> {
     const parsed = parseApiKey(token);
     if (!parsed) return null;
+    const hash = hashApiKey(token);
+    const hit = verified.get(hash);
+    if (hit && hit.until > Date.now()) return hit.principal;
     const row = await repo.findApiKeyById(db, parsed.id);
     if (!row || row.revokedAt || !hashMatches(token, row.secretHash)) return null;
-    return {
+    const principal: Principal = {
       keyId: row.id,
       tenantId: row.tenantId,
       role: row.role,
       authConfigIds: row.authConfigIds,
     };
+    if (verified.size > 10_000) verified.clear();
+    verified.set(hash, { principal, until: Date.now() + AUTH_CACHE_MS });
+    return principal;
   }
 
   async function getKey(tenantId: string, id: string) {
@@ -94,6 +106,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     repo.listApiKeys(db, tenantId, limit + 1, decodeCursor(cursor));
 
   async function revokeKey(tenantId: string, id: string) {
+    for (const [hash, v] of verified) if (v.principal.keyId === id) verified.delete(hash);
     const row = await repo.revokeApiKey(db, tenantId, id, clock.now());
     if (row) return row;
     return getKey(tenantId, id); // already revoked: idempotent, or 404
