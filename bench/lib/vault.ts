@@ -1,0 +1,63 @@
+// The vault under test: a real `node --import tsx src/main.ts --role …` process.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseMasterKeys, type MasterKey } from '../../src/config.ts';
+import { newApiKey } from '../../src/features/api-keys/secrets.ts';
+import type { BenchDb } from './db.ts';
+import { startNode, type Child } from './proc.ts';
+
+export interface VaultSetup {
+  env: Record<string, string>;
+  masterKey: MasterKey;
+  operatorKey: string;
+  adminKey: string;
+}
+
+export function vaultSetup(db: BenchDb, emulatorUrl: string): VaultSetup {
+  const masterKeys = `k1:${randomBytes(32).toString('base64')}`;
+  const operatorKey = newApiKey().token;
+  const adminKey = newApiKey().token;
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    VAULT_MASTER_KEYS: masterKeys,
+    VAULT_BOOTSTRAP_ADMIN_KEY: adminKey,
+    VAULT_BOOTSTRAP_OPERATOR_KEY: operatorKey,
+    // fastify's per-request log lines are at info: off the hot path, as in a quiet production setup
+    LOG_LEVEL: 'warn',
+    DB_POOL_MAX: '16',
+    ATLASSIAN_AUTH_URL: emulatorUrl,
+    ATLASSIAN_API_URL: emulatorUrl,
+    ...(db.url ? { DATABASE_URL: db.url } : { DATA_DIR: db.dataDir! }),
+  };
+  return { env, masterKey: parseMasterKeys(masterKeys)[0]!, operatorKey, adminKey };
+}
+
+/**
+ * Node flags for the vault: `--cpu-prof` writes one V8 profile per thread (the main thread is the
+ * largest; tsx's loader thread is the other) into bench/results/prof/<label>-<time>/.
+ */
+export function profileArgs(enabled: boolean, label: string): string[] {
+  if (!enabled) return [];
+  const dir = join(import.meta.dirname, '..', 'results', 'prof', `${label}-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  return ['--cpu-prof', '--cpu-prof-dir', dir];
+}
+
+export async function startVault(
+  role: 'api' | 'worker',
+  setup: VaultSetup,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<Child> {
+  const v = await startNode(
+    `vault ${role}`,
+    // BENCH_VAULT_ENTRY: another entry point (e.g. a bundled .mjs, run without tsx) to compare builds
+    process.env.BENCH_VAULT_ENTRY ?? 'src/main.ts',
+    ['--role', role],
+    { ...setup.env, ...env },
+    nodeArgs,
+  );
+  await v.waitReady('/healthz', 120_000);
+  return v;
+}

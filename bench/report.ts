@@ -1,0 +1,254 @@
+// The printed report (tables + targets) and the JSON written to bench/results/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IdleTickResult } from './idle-tick.ts';
+import type { SweepRun } from './sweep.ts';
+import type { TokenBenchResult } from './token.ts';
+
+export interface BenchReport {
+  name: string;
+  command: string;
+  startedAt: string;
+  machine: { cpus: number; node: string; database: string };
+  notes: string[];
+  token?: TokenBenchResult;
+  sweep?: SweepRun[];
+  idleTick?: IdleTickResult;
+  skipped: string[];
+  targets: Target[];
+}
+
+export interface Target {
+  name: string;
+  target: string;
+  measured: string;
+  met: boolean | null;
+}
+
+const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+
+function table(head: string[], rows: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) =>
+    r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
+  return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function evaluate(r: BenchReport): Target[] {
+  const t: Target[] = [];
+  const runs = r.token?.runs ?? [];
+  const floor = runs.find((x) => x.target.startsWith('floor'));
+  for (const v of runs.filter((x) => x.target.startsWith('vault'))) {
+    const route = v.target.replace(/^vault /, '');
+    const ratio = floor ? v.reqPerSec / floor.reqPerSec : NaN;
+    // 429s or errors answer fast: such a run cannot meet a target
+    const clean = v.non2xx === 0 && v.errors === 0;
+    t.push({
+      name: `throughput vs floor: ${route}`,
+      target: '≥ 0.80× floor',
+      measured: floor
+        ? `${f(ratio, 2)}× (${f(v.reqPerSec, 0)} vs ${f(floor.reqPerSec, 0)} req/s)`
+        : 'floor skipped',
+      met: floor ? ratio >= 0.8 && clean : null,
+    });
+    t.push({
+      name: `p99 latency: ${route}`,
+      target: '≤ 10 ms',
+      measured: `${f(v.p99, 0)} ms`,
+      met: v.p99 <= 10 && clean,
+    });
+  }
+  const vaultRuns = runs.filter((x) => x.target.startsWith('vault'));
+  if (vaultRuns.length) {
+    const rss = Math.max(...vaultRuns.map((x) => x.rssMaxMb));
+    t.push({
+      name: 'vault RSS under token load',
+      target: '≤ 200 MB',
+      measured: `${f(rss, 0)} MB`,
+      met: rss <= 200,
+    });
+  }
+  for (const s of r.sweep ?? []) {
+    t.push({
+      name: `refresh sweep (${s.accounts} accounts, ${s.workers} worker${s.workers > 1 ? 's' : ''})`,
+      target: '≥ 1000 refreshes/s',
+      measured: `${f(s.refreshesPerSec, 0)}/s${s.timedOut ? ' (timed out)' : ''}`,
+      met: s.refreshesPerSec >= 1000 && !s.timedOut,
+    });
+  }
+  if (r.idleTick) {
+    const i = r.idleTick;
+    t.push({
+      name: `idle tick DB time (${i.rows} accounts)`,
+      target: '≤ 10 ms',
+      measured: `${f(i.dbMsPerTick, 2)} ms`,
+      met: i.dbMsPerTick <= 10,
+    });
+  }
+  // The targets are stated for PostgreSQL; on PGlite the numbers are informational.
+  if (r.token?.database === 'pglite') for (const x of t) x.met = null;
+  return t;
+}
+
+export function render(r: BenchReport): string {
+  const out: string[] = [`credential-vault bench — ${r.startedAt}`, `command: ${r.command}`];
+  out.push(
+    `machine: ${r.machine.cpus} CPUs, node ${r.machine.node}, database ${r.machine.database}`,
+  );
+  for (const n of r.notes) out.push(`note: ${n}`);
+  if (r.token) {
+    const tk = r.token;
+    const floor = tk.runs.find((x) => x.target.startsWith('floor'));
+    out.push(
+      '',
+      `TOKEN ENDPOINT (${tk.database}, ${tk.accounts} accounts, ${tk.connections} connections, ${tk.durationS} s after warm-up)`,
+    );
+    out.push(
+      table(
+        [
+          'target',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'max ms',
+          'non2xx',
+          'errors',
+          'cpu cores',
+          'pg cores',
+          'autocannon',
+          'other',
+          'max RSS MB',
+          'req/s ÷ floor',
+          'p99 ÷ floor',
+        ],
+        tk.runs.map((x) => [
+          x.otherCores > 0.3 ? `${x.target} *` : x.target,
+          f(x.reqPerSec, 0),
+          f(x.p50, 0),
+          f(x.p99, 0),
+          f(x.max, 0),
+          String(x.non2xx),
+          String(x.errors),
+          f(x.cores, 2),
+          f(x.postgresCores, 2),
+          f(x.benchCores, 2),
+          f(x.otherCores, 2),
+          f(x.rssMaxMb, 0),
+          floor ? f(x.reqPerSec / floor.reqPerSec, 2) : 'n/a',
+          floor ? f(x.p99 / Math.max(floor.p99, 1), 2) : 'n/a',
+        ]),
+      ),
+    );
+    out.push(`vault RSS before load: ${f(tk.vaultRssIdleMb, 0)} MB`);
+    for (const x of tk.runs.filter((r) => r.memory)) {
+      const m = x.memory!;
+      out.push(
+        `  after ${x.target}: V8 heap ${f(m.heapUsedMb, 0)} used / ${f(m.heapTotalMb, 0)} MB total, external ${f(m.externalMb, 0)} MB`,
+      );
+    }
+    if (tk.floorSkipped) out.push(`floor skipped: ${tk.floorSkipped}`);
+  }
+  if (r.sweep?.length) {
+    out.push(
+      '',
+      'REFRESH SWEEP (all due; worker REFRESH_CONCURRENCY=64, REFRESH_BATCH_SIZE=500, cron every second)',
+    );
+    out.push(
+      table(
+        [
+          'workers',
+          'accounts',
+          'refreshed',
+          'failed',
+          'elapsed s',
+          'refreshes/s',
+          'by timestamps/s',
+          'emulator cores',
+          'emulator share',
+          'worker cores',
+          'postgres cores',
+          'machine busy',
+          'other',
+          'worker RSS MB',
+        ],
+        r.sweep.map((s) => [
+          s.otherCores > 0.3 ? `${s.workers} *` : String(s.workers),
+          String(s.accounts),
+          String(s.refreshed),
+          String(s.failed),
+          f(s.elapsedS, 1),
+          f(s.refreshesPerSec, 0),
+          f(s.refreshesPerSecByTimestamps, 0),
+          f(s.emulatorCores, 2),
+          `${f(s.emulatorShare * 100, 0)}%`,
+          f(s.workerCores, 2),
+          f(s.postgresCores, 2),
+          f(s.machineBusyCores, 2),
+          f(s.otherCores, 2),
+          f(s.workerRssMaxMb, 0),
+        ]),
+      ),
+    );
+  }
+  if (r.idleTick) {
+    const i = r.idleTick;
+    out.push(
+      '',
+      `IDLE WORKER TICK (${i.rows} accounts, ${i.activeRows} ACTIVE, none due; ${i.calls} calls; loaded in ${f(i.insertS, 0)} s)`,
+    );
+    out.push(
+      table(
+        ['statement', 'plan ms p50', 'exec ms p50', 'exec ms p99', 'buffers hit/read', 'scans'],
+        i.statements.map((s) => [
+          s.sql.length > 70 ? `${s.sql.slice(0, 67)}...` : s.sql,
+          f(s.planningMs.median, 3),
+          f(s.executionMs.median, 3),
+          f(s.executionMs.p99, 3),
+          `${s.sharedHitBlocks}/${s.sharedReadBlocks}`,
+          s.scans.join('; '),
+        ]),
+      ),
+    );
+    out.push(`statements of one idle tick: ${i.issued.join(' | ')}`);
+    out.push(
+      `database time per idle tick (Σ planning + execution, medians): ${f(i.dbMsPerTick, 3)} ms`,
+    );
+    out.push(
+      `wall time worker.tick(): p50 ${f(i.tickWallMs.median, 2)} ms, p99 ${f(i.tickWallMs.p99, 2)} ms; claimDueAccounts(): p50 ${f(i.claimWallMs.median, 2)} ms, p99 ${f(i.claimWallMs.p99, 2)} ms`,
+    );
+  }
+  const noisy = [...(r.token?.runs ?? []), ...(r.sweep ?? [])].some((x) => x.otherCores > 0.3);
+  if (noisy)
+    out.push('', '* other processes used > 0.3 cores during this run even after one retry');
+  for (const s of r.skipped) out.push(`skipped: ${s}`);
+  out.push('', 'TARGETS');
+  out.push(
+    table(
+      ['target', 'goal', 'measured', 'result'],
+      r.targets.map((t) => [
+        t.name,
+        t.target,
+        t.measured,
+        t.met === null
+          ? r.token?.database === 'pglite'
+            ? 'n/a (PGlite)'
+            : 'n/a'
+          : t.met
+            ? 'met'
+            : 'MISSED',
+      ]),
+    ),
+  );
+  return out.join('\n');
+}
+
+export function writeResults(r: BenchReport): string {
+  const dir = join(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = r.startedAt.replace(/[:.]/g, '-');
+  const file = join(dir, `${r.name}-${stamp}.json`);
+  const json = `${JSON.stringify(r, null, 2)}\n`;
+  writeFileSync(file, json);
+  writeFileSync(join(dir, 'latest.json'), json);
+  return file;
+}

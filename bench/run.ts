@@ -1,0 +1,148 @@
+// `npm run bench [-- --pg] [--accounts 100000] [--only token,sweep,idle] …`: see bench/README.md.
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { idleTickBench } from './idle-tick.ts';
+import { createPgDatabase, createPgliteDir, dropAll, type BenchDb } from './lib/db.ts';
+import { killAll, startNode } from './lib/proc.ts';
+import { evaluate, render, writeResults, type BenchReport } from './report.ts';
+import { sweepBench } from './sweep.ts';
+import { tokenBench } from './token.ts';
+
+const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
+
+const { values: a } = parseArgs({
+  options: {
+    pg: { type: 'boolean', default: false },
+    only: { type: 'string', default: 'token,sweep,idle' },
+    accounts: { type: 'string', default: '10000' },
+    workers: { type: 'string', default: '1,2' },
+    tenants: { type: 'string', default: '10' },
+    'per-tenant': { type: 'string', default: '100' },
+    connections: { type: 'string', default: '32' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    'idle-rows': { type: 'string', default: '1000000' },
+    calls: { type: 'string', default: '50' },
+    name: { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+  },
+});
+
+const int = (name: keyof typeof a) => {
+  const n = Number(a[name]);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
+  return n;
+};
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+async function main(): Promise<void> {
+  if (a.pg) process.env.DATABASE_URL ??= DEFAULT_PG;
+  const base = process.env.DATABASE_URL;
+  const only = new Set(a.only!.split(',').map((s) => s.trim()));
+  const accounts = int('accounts');
+  const report: BenchReport = {
+    name: a.name ?? (base ? 'pg' : 'pglite'),
+    command: `${base && !a.pg ? `DATABASE_URL=${base} ` : ''}npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    startedAt: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      node: process.version,
+      database: base ? `PostgreSQL (${new URL(base).host})` : 'PGlite (embedded)',
+    },
+    notes: [
+      'vault started with LOG_LEVEL=warn: fastify request logs are off the hot path',
+      'autocannon runs in the bench process on the same cores as the servers and the database',
+    ],
+    skipped: [],
+    targets: [],
+  };
+  // Whole-run bound: children killed and databases dropped if it is ever reached.
+  const budgetS = 570 + Math.ceil(accounts / 100);
+  const watchdog = setTimeout(() => {
+    log(`bench: exceeded its ${budgetS} s budget; stopping`);
+    killAll();
+    void dropAll().finally(() => process.exit(2));
+  }, budgetS * 1000);
+  watchdog.unref();
+
+  const emulator = await startNode('emulator', 'bench/emulator-proc.ts', [], {});
+  await emulator.waitReady('/_bench/ready');
+  const fresh = async (label: string): Promise<BenchDb> =>
+    base ? createPgDatabase(base, label) : createPgliteDir();
+  try {
+    if (only.has('token')) {
+      log(`token endpoint (${base ? 'PostgreSQL' : 'PGlite'})`);
+      const db = await fresh('token');
+      try {
+        report.token = await tokenBench({
+          db,
+          emulatorUrl: emulator.url,
+          tenants: int('tenants'),
+          perTenant: int('per-tenant'),
+          connections: int('connections'),
+          durationS: int('duration'),
+          warmupS: int('warmup'),
+          cpuProf: a['cpu-prof']!,
+          log,
+        });
+      } finally {
+        await db.drop();
+      }
+    }
+    if (only.has('sweep') && !base) report.skipped.push('refresh sweep: needs DATABASE_URL (--pg)');
+    if (only.has('sweep') && base) {
+      log(`refresh sweep (${accounts} accounts)`);
+      const db = await fresh('sweep');
+      try {
+        report.sweep = await sweepBench({
+          db,
+          emulator,
+          accounts,
+          workerCounts: a.workers!.split(',').map(Number),
+          timeoutS: 30 + Math.ceil(accounts / 200),
+          cpuProf: a['cpu-prof']!,
+          log,
+        });
+      } finally {
+        await db.drop();
+      }
+    }
+    if (only.has('idle') && !base) report.skipped.push('idle tick: needs DATABASE_URL (--pg)');
+    if (only.has('idle') && base) {
+      log(`idle tick (${int('idle-rows')} accounts)`);
+      const db = await fresh('idle');
+      try {
+        report.idleTick = await idleTickBench({
+          db,
+          rows: int('idle-rows'),
+          calls: int('calls'),
+          log,
+        });
+      } finally {
+        await db.drop();
+      }
+    }
+  } finally {
+    await emulator.stop();
+  }
+  report.targets = evaluate(report);
+  const file = writeResults(report);
+  process.stdout.write(`${render(report)}\n\nresults: ${file} (and bench/results/latest.json)\n`);
+  clearTimeout(watchdog);
+}
+
+const abort = (signal: string) => {
+  log(`bench: ${signal}; stopping children and dropping databases`);
+  killAll();
+  void dropAll().finally(() => process.exit(130));
+};
+process.on('SIGINT', () => abort('SIGINT'));
+process.on('SIGTERM', () => abort('SIGTERM'));
+
+main().catch(async (err: unknown) => {
+  log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  killAll();
+  await dropAll();
+  process.exit(1);
+});

@@ -1,0 +1,237 @@
+// Token endpoint under load (autocannon over loopback), and the floor under the same load.
+import autocannon from 'autocannon';
+import { connect, type BenchDb } from './lib/db.ts';
+import {
+  cpuSeconds,
+  machineCpu,
+  postgresCpuSeconds,
+  rssMb,
+  sampleRss,
+  selfCpuSeconds,
+  startNode,
+  waitQuiet,
+  type Child,
+} from './lib/proc.ts';
+import { insertAccounts, seedTenants, type SeededAccount } from './lib/seed.ts';
+import { profileArgs, startVault, vaultSetup } from './lib/vault.ts';
+
+export interface LoadResult {
+  target: string;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  max: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  /** max RSS of the server process during the measured run (MB) */
+  rssMaxMb: number;
+  /** CPU the server process used during the measured run, in cores */
+  cores: number;
+  /** CPU of all postgres processes, and of the whole machine, during the run (cores) */
+  postgresCores: number;
+  machineCores: number;
+  /** autocannon (the bench process) and everything else on the machine, in cores */
+  benchCores: number;
+  otherCores: number;
+  /** V8 heap (total/used) and external memory from the vault's /metrics right after the run (MB) */
+  memory?: { heapTotalMb: number; heapUsedMb: number; externalMb: number };
+}
+
+export interface TokenBenchResult {
+  database: 'postgres' | 'pglite';
+  accounts: number;
+  connections: number;
+  durationS: number;
+  runs: LoadResult[];
+  /** vault RSS after start and seeding, before any load (MB) */
+  vaultRssIdleMb: number;
+  floorSkipped?: string;
+}
+
+export interface TokenBenchOptions {
+  db: BenchDb;
+  emulatorUrl: string;
+  tenants: number;
+  perTenant: number;
+  connections: number;
+  durationS: number;
+  warmupS: number;
+  cpuProf: boolean;
+  log: (s: string) => void;
+}
+
+type Req = { method: 'POST'; path: string; headers: Record<string, string>; body: string };
+
+function shuffle<T>(a: T[]): T[] {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+const headers = (key: string) => ({
+  authorization: `Bearer ${key}`,
+  'content-type': 'application/json',
+});
+
+async function vaultMemory(url: string): Promise<LoadResult['memory']> {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text());
+  const mb = (name: string) =>
+    Number(new RegExp(`^cv_process_${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+  return {
+    heapTotalMb: mb('nodejs_heap_size_total_bytes'),
+    heapUsedMb: mb('nodejs_heap_size_used_bytes'),
+    externalMb: mb('nodejs_external_memory_bytes'),
+  };
+}
+
+/** Busy CPU of other processes (a concurrent test run, …) above this makes a run worth redoing. */
+export const NOISY_CORES = 0.3;
+
+async function loadOnce(
+  name: string,
+  server: Child,
+  requests: Req[],
+  o: TokenBenchOptions,
+): Promise<LoadResult> {
+  const base = { url: server.url, connections: o.connections, requests };
+  await waitQuiet([server.pid]);
+  const rss = sampleRss(server.pid); // warm-up included: it is load too
+  await autocannon({ ...base, duration: o.warmupS });
+  const cpu0 = cpuSeconds(server.pid);
+  const pg0 = postgresCpuSeconds();
+  const m0 = machineCpu().busy;
+  const self0 = selfCpuSeconds();
+  const r = await autocannon({ ...base, duration: o.durationS });
+  const benchCores = (selfCpuSeconds() - self0) / r.duration;
+  const cores = (cpuSeconds(server.pid) - cpu0) / r.duration;
+  const postgresCores = (postgresCpuSeconds() - pg0) / r.duration;
+  const machineCores = (machineCpu().busy - m0) / r.duration;
+  const memory = name.startsWith('vault') ? await vaultMemory(server.url) : undefined;
+  return {
+    target: name,
+    reqPerSec: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    rssMaxMb: rss.stop(),
+    cores,
+    postgresCores,
+    machineCores,
+    benchCores,
+    otherCores: Math.max(0, machineCores - cores - postgresCores - benchCores),
+    memory,
+  };
+}
+
+/** Warm-up, then the measured run; redone once if another process took CPU meanwhile. */
+async function load(name: string, server: Child, requests: Req[], o: TokenBenchOptions) {
+  o.log(`  ${name}: warm-up ${o.warmupS} s, then ${o.durationS} s × ${o.connections} connections`);
+  let r = await loadOnce(name, server, requests, o);
+  if (r.otherCores > NOISY_CORES) {
+    o.log(`    other processes used ${r.otherCores.toFixed(2)} cores meanwhile: measuring again`);
+    const again = await loadOnce(name, server, requests, o);
+    if (again.otherCores < r.otherCores) r = again;
+  }
+  return r;
+}
+
+/** One request through each route, checked against the seeded plaintext, before any load. */
+async function check(url: string, a: SeededAccount, path: string, body: unknown) {
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: headers(a.tenant.serviceKey),
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as { access_token?: string };
+  if (res.status !== 200 || json.access_token !== a.accessToken) {
+    throw new Error(`${path} answered ${res.status} ${JSON.stringify(json)}`);
+  }
+}
+
+export async function tokenBench(o: TokenBenchOptions): Promise<TokenBenchResult> {
+  const setup = vaultSetup(o.db, o.emulatorUrl);
+  const prof = (label: string) => profileArgs(o.cpuProf, label);
+  let vault = await startVault('api', setup, {}, prof('token-api'));
+  const children: Child[] = [vault];
+  try {
+    o.log(`  seeding ${o.tenants} tenants × ${o.perTenant} accounts`);
+    const tenants = await seedTenants(vault.url, setup.operatorKey, o.tenants);
+    if (o.db.kind === 'pglite') await vault.stop(); // PGlite is single-process: seed while it is down
+    const conn = await connect(o.db);
+    const plans = tenants.map((tenant, i) => ({
+      tenant,
+      count: o.perTenant,
+      site: { cloud_id: `cloud-${i}`, name: `site-${i}`, url: `https://site-${i}.atlassian.net` },
+    }));
+    const accounts = await insertAccounts(conn.sql, setup.masterKey, plans, { due: false });
+    await conn.sql('analyze connected_accounts');
+    await conn.close();
+    if (o.db.kind === 'pglite') {
+      vault = await startVault('api', setup, {}, prof('token-api'));
+      children.push(vault);
+    }
+    const a0 = accounts[0]!;
+    await check(vault.url, a0, `/v1/connected-accounts/${a0.id}/token`, {});
+    await check(vault.url, a0, `/v1/auth-configs/${a0.tenant.configId}/token`, {
+      user_id: a0.userId,
+    });
+
+    const byAccount = shuffle(
+      accounts.map((a) => ({
+        method: 'POST' as const,
+        path: `/v1/connected-accounts/${a.id}/token`,
+        headers: headers(a.tenant.serviceKey),
+        body: '{}',
+      })),
+    );
+    const byUser = shuffle(
+      accounts.map((a) => ({
+        method: 'POST' as const,
+        path: `/v1/auth-configs/${a.tenant.configId}/token`,
+        headers: headers(a.tenant.serviceKey),
+        body: JSON.stringify({ user_id: a.userId }),
+      })),
+    );
+    const vaultRssIdleMb = rssMb(vault.pid);
+    const runs: LoadResult[] = [];
+    let floorSkipped: string | undefined;
+    if (o.db.kind === 'postgres') {
+      const floor = await startNode('floor', 'bench/floor.ts', [], {
+        DATABASE_URL: o.db.url!,
+        VAULT_MASTER_KEYS: setup.env.VAULT_MASTER_KEYS!,
+        DB_POOL_MAX: '16',
+      });
+      children.push(floor);
+      await floor.waitReady();
+      await check(floor.url, a0, `/floor/${a0.id}`, {});
+      const floorReqs = byAccount.map((r) => ({
+        ...r,
+        path: r.path.replace(/^\/v1\/connected-accounts\/(.*)\/token$/, '/floor/$1'),
+      }));
+      runs.push(await load('floor (pg read + decrypt)', floor, floorReqs, o));
+      await floor.stop();
+    } else {
+      floorSkipped = 'the floor comparison needs DATABASE_URL (PostgreSQL); PGlite is in-process';
+      o.log(`  ${floorSkipped}: floor skipped`);
+    }
+    runs.push(await load('vault POST /v1/connected-accounts/{id}/token', vault, byAccount, o));
+    runs.push(await load('vault POST /v1/auth-configs/{id}/token {user_id}', vault, byUser, o));
+    return {
+      database: o.db.kind,
+      accounts: accounts.length,
+      connections: o.connections,
+      durationS: o.durationS,
+      runs,
+      vaultRssIdleMb,
+      floorSkipped,
+    };
+  } finally {
+    for (const c of children) await c.stop();
+  }
+}
