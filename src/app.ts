@@ -21,6 +21,9 @@ import { tokenRoutes } from './features/tokens/routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerErrorHandling } from './http/problem.ts';
 import { registerRateLimits } from './http/rate-limit.ts';
+import { rejectUnstorableText } from './http/text.ts';
+import { AppError } from './lib/errors.ts';
+import { sendProblem } from './http/problem.ts';
 import { ProblemSchema } from './http/schemas.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -56,6 +59,18 @@ export async function buildApp(
     bodyLimit: 64 * 1024,
     // connect links carry a JWT in the path
     routerOptions: { maxParamLength: 2048 },
+    // The router's own refusals (undecodable or oversized path segments) are problem+json too.
+    frameworkErrors: (err, req, reply) =>
+      sendProblem(
+        reply.header('x-request-id', req.id),
+        req,
+        new AppError(
+          'invalid_request',
+          err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400,
+          'Bad request',
+          err.message,
+        ),
+      ),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const bodyAjv = makeAjv(false);
@@ -64,8 +79,12 @@ export async function buildApp(
     (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema),
   );
   // A POST without a body means "no options": validate it as {} (e.g. the token endpoints).
+  // Text PostgreSQL cannot store (NUL, unpaired surrogates) is refused here, once, for every route.
   app.addHook('preValidation', async (req) => {
     if (req.body === undefined && req.routeOptions.schema?.body) req.body = {};
+    rejectUnstorableText('body', req.body);
+    rejectUnstorableText('query', req.query);
+    rejectUnstorableText('params', req.params);
   });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);

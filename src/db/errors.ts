@@ -30,7 +30,11 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 
 /** Drizzle's query errors carry the SQL parameters; logs get the SQL and the driver's error only. */
 export function loggableError(err: unknown): unknown {
-  const x = err as { name?: string; query?: string; cause?: unknown };
-  if (x?.name === 'DrizzleQueryError') return { query: x.query, cause: x.cause };
+  // Drizzle's DrizzleQueryError does not set `name`; recognise it by shape.
+  const x = err as { query?: unknown; params?: unknown; cause?: unknown };
+  if (x && typeof x === 'object' && typeof x.query === 'string' && 'params' in x) {
+    const c = x.cause as { message?: string; code?: string } | undefined;
+    return { query: x.query, cause: c ? { message: c.message, code: c.code } : undefined };
+  }
   return err;
 }

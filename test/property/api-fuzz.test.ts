@@ -1,148 +1,75 @@
-// Property-based API fuzzing (issue: "property-based tests generated from the OpenAPI schemas"): for
-// every route of the live OpenAPI document, fast-check derives requests from the route's body, path
-// and query schemas (valid-ish values and malformed, oversized, unicode-heavy mutations) and sends
-// them through the real app. Every response must be < 500, leak no recorded secret, and be
-// problem+json when it is an error; a 4xx must leave every table exactly as it was.
-// FC_SEED=<n> replays a run, FC_RUNS=<n> changes the runs per route.
+// Property-based API fuzzing: for every operation of the OpenAPI document the app serves, fast-check
+// derives requests from its body, path and query schemas (valid-ish values plus malformed,
+// oversized and unicode-heavy mutations) and sends them through the real app with A's admin key
+// (sometimes A's service key, B's admin key, the operator key, none or a malformed one). Every
+// response must be < 500, leak no recorded secret, and be problem+json with a code and request_id
+// when it is an error; a 4xx must leave every table exactly as it was.
+// FC_SEED=<n> replays a run, FC_RUNS=<n> sets the runs per route, FC_ROUTE=<regexp> picks routes.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { atlassianConfig } from '../helpers/fixtures.ts';
-import { startTestVault, type Res } from '../helpers/vault.ts';
+import { startTestVault } from '../helpers/vault.ts';
 import {
+  ROUTER_REJECTED,
   bodyArb,
   pathSegment,
   queryArb,
+  readRoutes,
   requestIdArb,
   type IdPools,
-  type JsonSchema,
-  type Param,
   type Payload,
+  type Route,
 } from './arbitraries.ts';
+import { knownBugs, seedTenant, tokenOf } from './setup.ts';
 
-const RUNS = Number(process.env.FC_RUNS ?? 100);
+const RUNS = Number(process.env.FC_RUNS ?? 150);
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
 
 const vault = await startTestVault();
 after(() => vault.close());
 
-const ok = (r: Res, what: string) => {
-  if (r.status >= 300) throw new Error(`setup: ${what}: ${r.status} ${r.text}`);
-  return r.body;
-};
-const tokenOf = (redirectUrl: string) => new URL(redirectUrl).pathname.split('/').pop()!;
-
-/** A tenant with two auth configs, a service and a spare admin key, an account and a webhook. */
-async function seedTenant() {
-  const t = await vault.newTenant();
-  const call = (path: string, body: object, what: string) =>
-    vault.call('POST', path, t.adminKey, body).then((r) => ok(r, what));
-  const cfgBody = atlassianConfig();
-  const spareBody = atlassianConfig();
-  const cfg = await call('/v1/auth-configs', cfgBody, 'config');
-  const spare = await call('/v1/auth-configs', spareBody, 'spare config');
-  const svc = await call('/v1/api-keys', { name: 'svc', role: 'service' }, 'service key');
-  const spareKey = await call('/v1/api-keys', { name: 'spare', role: 'admin' }, 'spare key');
-  const acct = await call(
-    '/v1/connected-accounts',
-    {
-      auth_config_id: cfg.id,
-      user_id: 'fuzz-user',
-      return_url: 'https://app.example.com/connected',
-    },
-    'account',
-  );
-  const hook = await call('/v1/webhook-endpoints', { url: 'https://hooks.example.com/f' }, 'hook');
-  const adminKeyId = `key_${t.adminKey.slice(4, 30)}`;
-  return {
-    ...t,
-    svcKey: svc.key as string,
-    token: tokenOf(acct.redirect_url),
-    ids: {
-      tn: [t.tenantId],
-      ac: [cfg.id, spare.id],
-      key: [adminKeyId, svc.id, spareKey.id],
-      ca: [acct.id],
-      we: [hook.id],
-    } as Record<string, string[]>,
-    secrets: [
-      cfgBody.client_secret,
-      spareBody.client_secret,
-      hook.secret,
-      hook.secret.slice(6),
-    ].concat([t.adminKey, svc.key, spareKey.key].flatMap((k: string) => [k, k.slice(31)])),
-  };
-}
-const A = await seedTenant();
-const B = await seedTenant();
+const A = await seedTenant(vault);
+const B = await seedTenant(vault);
+/** The only tenant DELETE /v1/tenants/{id} may aim at: A and B hold the keys the fuzzer drives with. */
+const C = await vault.newTenant();
 const adminKeyIdA = A.ids.key![0]!;
 const secrets = [...A.secrets, ...B.secrets, vault.operatorKey, vault.operatorKey.slice(31)];
 const pools: IdPools = {
   own: A.ids,
   foreign: B.ids,
-  tokens: [A.token, B.token],
+  tokens: [...A.tokens, ...B.tokens],
   sentSecrets: new Set(),
 };
-/** DELETE routes may revoke any of A's keys but the one the fuzzer drives with. */
+/** DELETE may revoke any of A's keys but the fuzzer's own, and delete tenant C only. */
 const deletePools = (): IdPools => ({
   ...pools,
-  own: { ...pools.own, key: pools.own.key!.filter((id) => id !== adminKeyIdA) },
+  own: { ...pools.own, key: pools.own.key!.filter((id) => id !== adminKeyIdA), tn: [C.tenantId] },
+  foreign: { ...pools.foreign, tn: [] },
 });
 
-// The routes, from the OpenAPI document the app serves.
-interface Operation {
-  security?: unknown[];
-  parameters?: { name: string; in: string; schema: JsonSchema }[];
-  requestBody?: { content: Record<string, { schema: JsonSchema }> };
-}
-interface Route {
-  key: string;
-  method: string;
-  path: string;
-  public: boolean;
-  body?: JsonSchema;
-  path_params: Param[];
-  query: Param[];
-}
-const doc = vault.app.swagger() as {
-  paths: Record<string, Record<string, Operation>>;
-  components?: { schemas?: Record<string, JsonSchema> };
-};
-const resolve = (s: JsonSchema): JsonSchema =>
-  s.$ref ? resolve(doc.components?.schemas?.[s.$ref.split('/').pop()!] ?? {}) : s;
-const routes: Route[] = Object.entries(doc.paths)
-  .flatMap(([path, ops]) =>
-    Object.entries(ops).map(([m, op]) => ({
-      key: `${m.toUpperCase()} ${path}`,
-      method: m.toUpperCase(),
-      path,
-      public: !op.security?.length,
-      body: op.requestBody?.content['application/json']?.schema,
-      path_params: (op.parameters ?? []).filter((p) => p.in === 'path'),
-      query: (op.parameters ?? []).filter((p) => p.in === 'query'),
-    })),
-  )
-  // Destructive routes last (they may delete the real ids the others aim at), key revocation last of all.
-  .sort((x, y) => rank(x) - rank(y));
-function rank(r: Route) {
-  return r.method !== 'DELETE' ? 0 : r.path.startsWith('/v1/api-keys') ? 2 : 1;
-}
+const { routes: all, resolve } = readRoutes(
+  vault.app.swagger() as Parameters<typeof readRoutes>[0],
+);
+// Destructive routes last (they may delete the real ids the others aim at): key revocation and
+// tenant deletion last of all.
+const rank = (r: Route) =>
+  r.method === 'DELETE'
+    ? 2 + ['/v1/api-keys', '/v1/tenants'].findIndex((p) => r.path.startsWith(p))
+    : 0;
+const routes = all.sort((x, y) => rank(x) - rank(y));
 
-// Who calls: mostly A's admin key, sometimes A's service key, B's admin key, the operator, nobody,
-// or a malformed header.
+const operatorRoute = (r: Route) => /^\/v1\/(tenants|master-keys)/.test(r.path);
 const authArb = (r: Route) => {
-  const bearer = (name: string, key: string) => ({ name, header: `Bearer ${key}` });
+  const bearer = (name: string, key: string) => fc.constant({ name, header: `Bearer ${key}` });
   const k = A.adminKey;
   return fc.oneof(
-    { weight: 14, arbitrary: fc.constant(bearer('admin A', k)) },
-    { weight: 2, arbitrary: fc.constant(bearer('service A', A.svcKey)) },
-    { weight: 2, arbitrary: fc.constant(bearer('admin B', B.adminKey)) },
-    {
-      weight: r.path.startsWith('/v1/tenants') ? 6 : 1,
-      arbitrary: fc.constant(bearer('operator', vault.operatorKey)),
-    },
+    { weight: 14, arbitrary: bearer('admin A', k) },
+    { weight: 2, arbitrary: bearer('service A', A.svcKey) },
+    { weight: 2, arbitrary: bearer('admin B', B.adminKey) },
+    { weight: operatorRoute(r) ? 6 : 1, arbitrary: bearer('operator', vault.operatorKey) },
     { weight: 1, arbitrary: fc.constant({ name: 'none', header: undefined }) },
     {
       weight: 1,
@@ -170,16 +97,16 @@ interface Req {
 const cut = (s: string, n = 200) =>
   JSON.stringify(s.length > n ? `${s.slice(0, n)}…(${s.length} chars)` : s);
 const show = (m: string, r: Req) =>
-  `${m} ${cut(r.url)} [${r.auth.name}] ${r.body.kind} ct=${r.body.contentType ?? '-'} body=${cut(String(r.body.payload ?? ''))}`;
+  `${m} ${cut(r.url)} [${r.auth.name}] ${r.body.kind} ct=${r.body.contentType ?? '-'} body=${cut(String(r.body.payload ?? ''), 1500)}`;
+const printable = (m: string, r: Req) =>
+  Object.assign(r, { [fc.toStringMethod]: () => show(m, r) });
 
 function requestArb(route: Route) {
   const ctx = { resolve, pools: route.method === 'DELETE' ? deletePools() : pools };
   return fc
     .record({
       auth: authArb(route),
-      segments: fc.tuple(
-        ...route.path_params.map((p) => pathSegment(resolve(p.schema), ctx.pools)),
-      ),
+      segments: fc.tuple(...route.pathParams.map((p) => pathSegment(resolve(p.schema), ctx.pools))),
       query: fc.oneof(
         { weight: 3, arbitrary: fc.constant('') },
         { weight: 2, arbitrary: queryArb(route.query, ctx) },
@@ -189,13 +116,13 @@ function requestArb(route: Route) {
     })
     .map(({ segments, query, ...rest }): Req => {
       let i = 0;
-      const req = { ...rest, url: route.path.replace(/\{[^}]+\}/g, () => segments[i++]!) + query };
-      return Object.assign(req, { [fc.toStringMethod]: () => show(route.method, req) });
+      const url = route.path.replace(/\{[^}]+\}/g, () => segments[i++]!) + query;
+      return printable(route.method, { ...rest, url });
     });
 }
 
-// Every table's content (all tenants), hashed: a 4xx must not change any of it. The audit trail is
-// left out (it records successful changes only, from a buffer).
+// Every table's content (all tenants) hashed in one query; the audit trail is left out (it records
+// successful changes only).
 const TABLES = [
   'tenants',
   'data_keys',
@@ -210,20 +137,33 @@ const TABLES = [
 const snapshotQuery = sql.raw(
   `select ${TABLES.map((t) => `(select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from ${t} x) as ${t}`).join(', ')}`,
 );
+type Snapshot = Record<string, string>;
 const snapshot = async () =>
-  (
-    (await vault.deps.database.db.execute(snapshotQuery)) as unknown as {
-      rows: Record<string, string>[];
-    }
-  ).rows[0]!;
+  ((await vault.deps.database.db.execute(snapshotQuery)) as unknown as { rows: Snapshot[] })
+    .rows[0]!;
 let baseline = await snapshot();
 
 const counts = new Map<string, Map<number, number>>();
 const allSecrets = () => [...secrets, ...pools.sentSecrets];
 
-function check(route: Route, r: Req, res: LightMyRequestResponse, before: object, after: object) {
+function check(
+  route: Route,
+  r: Req,
+  res: LightMyRequestResponse,
+  before: Snapshot,
+  after: Snapshot,
+) {
   const where = `${show(route.method, r)}\n  -> ${res.statusCode} ${res.headers['content-type']} ${cut(res.body, 600)}`;
-  assert.ok(res.statusCode < 500, `5xx: ${where}`);
+  const rid = String(res.headers['x-request-id']);
+  const logged = () =>
+    vault.logs
+      .filter((l) => l.includes(rid) && l.includes('"err"'))
+      .map((l) => (JSON.parse(l) as { err: { message: string } }).err.message.slice(-400));
+  const changed = Object.keys(after).filter((t) => after[t] !== before[t]);
+  assert.ok(
+    res.statusCode < 500,
+    `5xx (tables changed: ${changed.join(', ') || 'none'}): ${where}\n  log: ${logged().join('\n')}`,
+  );
   const seen = `${res.body}\n${JSON.stringify(res.headers)}`;
   for (const s of allSecrets())
     assert.ok(!seen.includes(s), `secret ${s.slice(0, 10)}… leaked: ${where}`);
@@ -233,57 +173,119 @@ function check(route: Route, r: Req, res: LightMyRequestResponse, before: object
       route.path.endsWith('/token') && res.statusCode === 200,
       `access_token outside a token response: ${where}`,
     );
-  if (res.statusCode >= 400) {
-    const ct = String(res.headers['content-type'] ?? '');
-    // The browser-facing connect routes answer their own failures with an HTML page.
-    if (!(route.public && ct.startsWith('text/html'))) {
-      assert.match(ct, /^application\/problem\+json/, `error is not problem+json: ${where}`);
-      const p = JSON.parse(res.body) as Record<string, unknown>;
-      assert.equal(typeof p.code, 'string', `no code: ${where}`);
-      assert.equal(typeof p.request_id, 'string', `no request_id: ${where}`);
-      assert.equal(p.status, res.statusCode, `status mismatch: ${where}`);
-    }
-    if (res.statusCode < 500)
-      assert.deepEqual(after, before, `a ${res.statusCode} changed the database: ${where}`);
+  if (res.statusCode < 400) return;
+  const ct = String(res.headers['content-type'] ?? '');
+  // The browser-facing connect routes answer their own failures with an HTML page.
+  if (!(route.public && ct.startsWith('text/html'))) {
+    assert.match(ct, /^application\/problem\+json/, `error is not problem+json: ${where}`);
+    const p = JSON.parse(res.body) as Record<string, unknown>;
+    assert.equal(typeof p.code, 'string', `no code: ${where}`);
+    assert.equal(p.request_id, res.headers['x-request-id'], `request_id: ${where}`);
+    assert.equal(p.status, res.statusCode, `status mismatch: ${where}`);
   }
+  if (res.statusCode < 500)
+    assert.deepEqual(after, before, `a ${res.statusCode} changed the database: ${where}`);
 }
 
-for (const route of routes) {
-  test(`fuzz ${route.key}`, async () => {
-    const tally = counts.get(route.key) ?? new Map<number, number>();
-    counts.set(route.key, tally);
-    await fc.assert(
-      fc.asyncProperty(requestArb(route), async (r) => {
-        const payload = typeof r.body.payload === 'string' ? r.body.payload : '';
-        for (const m of payload.matchAll(/fz-secret-[0-9a-f]{24,32}/g)) pools.sentSecrets.add(m[0]);
-        const headers: Record<string, string> = {};
-        if (r.auth.header !== undefined) headers.authorization = r.auth.header;
-        if (r.body.contentType !== undefined) headers['content-type'] = r.body.contentType;
-        if (r.requestId !== null) headers['x-request-id'] = r.requestId;
-        const before = baseline;
-        const res = await vault.app.inject({
-          method: route.method as 'GET',
-          url: r.url,
-          headers,
-          payload: r.body.payload,
-        });
-        baseline = await snapshot();
-        tally.set(res.statusCode, (tally.get(res.statusCode) ?? 0) + 1);
-        // Fresh connect links (account creation, reconnect) feed the connect route's token pool.
-        const link = /"redirect_url":"([^"]+)"/.exec(res.body)?.[1];
-        if (res.statusCode < 300 && link) pools.tokens.push(tokenOf(link));
-        check(route, r, res, before, baseline);
-      }),
-      { numRuns: RUNS, seed: SEED },
+/** Sends one request and checks the answer and the database against it. */
+async function exchange(route: Route, r: Req, count = true) {
+  const payload = typeof r.body.payload === 'string' ? r.body.payload : '';
+  for (const m of payload.matchAll(/fz-secret-[0-9a-f]{24,32}/g)) pools.sentSecrets.add(m[0]);
+  const headers: Record<string, string> = {};
+  if (r.auth.header !== undefined) headers.authorization = r.auth.header;
+  if (r.body.contentType !== undefined) headers['content-type'] = r.body.contentType;
+  if (r.requestId !== null) headers['x-request-id'] = r.requestId;
+  const before = baseline;
+  const res = await vault.app.inject({
+    method: route.method as 'GET',
+    url: r.url,
+    headers,
+    payload: r.body.payload,
+  });
+  baseline = await snapshot();
+  const tally = counts.get(route.key) ?? new Map<number, number>();
+  if (count) counts.set(route.key, tally.set(res.statusCode, (tally.get(res.statusCode) ?? 0) + 1));
+  // Fresh connect links (account creation, reconnect) join the connect route's token pool.
+  const link = /"redirect_url":"([^"]+)"/.exec(res.body)?.[1];
+  if (res.statusCode < 300 && link) pools.tokens.push(tokenOf(link));
+  check(route, r, res, before, baseline);
+}
+
+// Minimal reproductions of the 5xx the fuzzer found (shrunk by fast-check, then reduced by hand), run
+// first, while the resources they name exist.
+for (const k of knownBugs({ configId: A.ids.ac![0]!, tenantId: A.tenantId })) {
+  const method = k.route.split(' ')[0]!;
+  test(`known bug: ${method} ${k.url.slice(0, 60)} ${k.body ? cut(JSON.stringify(k.body), 80) : ''}`, async () => {
+    const header = `Bearer ${k.who === 'operator' ? vault.operatorKey : A.adminKey}`;
+    const payload = k.body === undefined ? undefined : JSON.stringify(k.body);
+    const body = { kind: 'json', payload, contentType: payload && 'application/json' };
+    const route = routes.find((r) => r.key === k.route)!;
+    await exchange(
+      route,
+      { auth: { name: k.who, header }, url: k.url, requestId: null, body },
+      false,
     );
   });
 }
 
+// FIXED (found by this test): creating an oauth2 config parses (egress-checks) token_url only, patching one parses
+// neither URL: an authorization_url that fits the schema pattern but is no URL is stored, and opening
+// a connect link for it spends the link, then throws in new URL() (src/providers/oauth2.ts
+// authorizationUrl): 500, and the link is gone (410 after).
+test('known bug: connect link of an oauth2 config whose authorization_url does not parse', async () => {
+  const oauth2 = {
+    authorization_url: 'https://idp.example.com:99999/a',
+    token_url: 'https://idp.example.com/t',
+  };
+  const body = atlassianConfig({ provider: 'oauth2', scopes: ['x'], oauth2 });
+  const cfg = await vault.call('POST', '/v1/auth-configs', A.adminKey, body);
+  if (cfg.status >= 400) return; // refused when created: fixed
+  const acct = await vault.call('POST', '/v1/connected-accounts', A.adminKey, {
+    auth_config_id: cfg.body.id,
+    user_id: 'u',
+  });
+  const url = new URL(acct.body.redirect_url).pathname;
+  baseline = await snapshot();
+  const route = routes.find((r) => r.key === 'GET /v1/connect/{token}')!;
+  await exchange(
+    route,
+    { auth: { name: 'none' }, url, body: { kind: 'none' }, requestId: null },
+    false,
+  );
+});
+
+for (const route of routes.filter((r) => new RegExp(process.env.FC_ROUTE ?? '').test(r.key))) {
+  test(`fuzz ${route.key}`, () =>
+    fc.assert(
+      fc.asyncProperty(requestArb(route), (r) => exchange(route, r)),
+      { numRuns: RUNS, seed: SEED },
+    ));
+}
+
+// FIXED (found by this test): the router refuses a segment that does not percent-decode (truncated or non-hex
+// escapes, invalid UTF-8: FST_ERR_BAD_URL, 400) or is longer than maxParamLength (2048:
+// FST_ERR_MAX_PARAM_LENGTH, 414) before any route runs, and src/app.ts has no `frameworkErrors`
+// handler: the answer is Fastify's default application/json ({error, code: 'FST_ERR_…', message,
+// statusCode}) with no request_id, not problem+json. Kept out of the per-route fuzz (it would stop
+// every route with a path parameter at its first such segment) and checked here on every such route.
+test('router refusals of malformed path segments are problem+json too', () =>
+  fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(...routes.filter((r) => r.pathParams.length)),
+      fc.constantFrom(...ROUTER_REJECTED),
+      (route, seg) => {
+        const url = route.path.replace(/\{[^}]+\}/, seg).replace(/\{[^}]+\}/g, 'x');
+        const auth = { name: 'admin A', header: `Bearer ${A.adminKey}` };
+        return exchange(
+          route,
+          printable(route.method, { auth, url, body: { kind: 'none' }, requestId: null }),
+        );
+      },
+    ),
+    { numRuns: Math.min(RUNS, 60), seed: SEED },
+  ));
+
 test('no recorded secret reached the logs; requests sent per route', (t) => {
-  const logs = vault.logs.join('');
-  assert.ok(vault.logs.length > 100, 'the vault logged the requests');
-  for (const s of allSecrets())
-    assert.ok(!logs.includes(s), `secret ${s.slice(0, 10)}… found in the logs`);
   let total = 0;
   for (const [route, tally] of counts) {
     const n = [...tally.values()].reduce((a, b) => a + b, 0);
@@ -292,7 +294,15 @@ test('no recorded secret reached the logs; requests sent per route', (t) => {
     t.diagnostic(`${String(n).padStart(5)}  ${route}  (${statuses.join(' ')})`);
   }
   t.diagnostic(
-    `${total} generated requests over ${counts.size} routes (${RUNS} runs each, plus shrinking)`,
+    `${total} generated requests over ${counts.size} routes (${RUNS} runs per route, plus shrinking)`,
   );
-  assert.equal(counts.size, routes.length, 'every route was fuzzed');
+  const logs = vault.logs.join('');
+  assert.ok(vault.logs.length > 100, 'the vault logged the requests');
+  for (const s of allSecrets())
+    assert.ok(!logs.includes(s), `secret ${s.slice(0, 10)}… found in the logs`);
+  // FIXED (found by this test): src/db/errors.ts loggableError() keys on err.name === 'DrizzleQueryError', but drizzle's
+  // DrizzleQueryError never sets `name` ('Error'), so every failed query is logged whole: its message
+  // and `params` carry the SQL parameters (user input, API key hashes, ciphertexts, secrets' last4).
+  const leaky = vault.logs.find((l) => l.includes('\\nparams: ') || l.includes('"params":['));
+  assert.equal(leaky, undefined, `a log line carries SQL parameters: ${leaky?.slice(0, 400)}`);
 });

@@ -54,12 +54,16 @@ export interface IdPools {
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 const HEX = '0123456789abcdef';
+// FIXED (found by this test): U+0000 (here, in oversized and in fc's 'binary' strings) fails every PostgreSQL text write
+// or filter with a 500, and lone surrogates (\ud800…\udfff) fail the jsonb column auth_configs.oauth2:
+// the per-route fuzz of those routes stops at its first such value (see knownBugs in setup.ts).
+// prettier-ignore
 const EDGE = [
   '\u0000', '\u0001', '\u202e', '\u200f', '\u200b', '\ufeff', '\ud800', '\udbff', '\udc00',
   '\udfff', '\ud83d\ude00', '💩', '👨‍👩‍👧‍👦', '🏳️‍🌈', 'Z̤͔ͧ̑̓ä̖̭̈̇', '\u2028', '\u2029', '\r\n', '\t', '\\',
   '"', "'", '<script>', '&amp;', '%00', '%s', '${x}', '{{x}}', '\u0085', '\uffff', '\ufffe', '𝕏',
   'ﷺ', 'İ', 'e\u0301', ' ', '../', '; drop table auth_configs; --',
-]; // prettier-ignore
+];
 const clamp = (n: number | undefined, d: number) => Math.min(n ?? d, d);
 
 export const unicodeHeavy: Arbitrary<string> = fc.oneof(
@@ -79,11 +83,12 @@ export const oversized: Arbitrary<string> = fc
   )
   .map(([u, n]) => u.repeat(Math.ceil(n / u.length)).slice(0, n));
 
+// prettier-ignore
 export const extremeNumber: Arbitrary<unknown> = fc.constantFrom(
   1e308, -1e308, 5e-324, 0.5, -1, 3301, 2 ** 31, -(2 ** 31) - 1, Number.MAX_SAFE_INTEGER,
   new Raw('-0'), new Raw('9007199254740993'), new Raw('1e400'), new Raw('-1e400'),
   new Raw('1.0'), new Raw('1E2'), new Raw('60.0000000000000001'), '60', '',
-); // prettier-ignore
+);
 
 const deepNesting: Arbitrary<unknown> = fc
   .tuple(fc.integer({ min: 50, max: 20_000 }), fc.constantFrom('[', '{"a":'))
@@ -290,12 +295,10 @@ export function validish(
           fc
             .date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true })
             .map((d) => d.toISOString()),
-          fc.constantFrom(
-            '2024-02-30T00:00:00Z',
-            '0000-01-01T00:00:00Z',
-            '2024-01-01T00:00:00+14:00',
-            '2024-01-01',
-          ),
+          // FIXED (found by this test): year 0000 and a leap second (:60) pass ajv's date-time format and then fail
+          // GET /v1/audit-events?since=|until= with a 500 (see knownBugs in setup.ts).
+          // prettier-ignore
+          fc.constantFrom('2024-02-30T00:00:00Z', '0000-01-01T00:00:00Z', '2016-12-31T23:59:60Z', '2024-01-01T00:00:00+14:00', '2024-01-01'),
         );
       const max = clamp(s.maxLength, 40);
       if (s.pattern === '^[\\x21-\\x7e]+$') return ascii(Math.max(1, s.minLength ?? 1), max);
@@ -323,8 +326,9 @@ export function fuzzValue(
       const keys = Object.keys(s.properties);
       const extraKey = fc.oneof(
         fc.string({ unit: 'grapheme', maxLength: 20 }),
+        // prettier-ignore
         fc.constantFrom('id', 'tenant_id', '__proto__', 'constructor', 'client_secret_enc', 'role', 'NAME', `${keys[0]}\u0000`),
-      ); // prettier-ignore
+      );
       const oneField = fc.oneof(
         ...keys.map((k) =>
           fc.tuple(fc.constant(k), fuzzValue(s.properties![k]!, ctx, k, depth + 1)),
@@ -448,17 +452,19 @@ export interface Payload {
 }
 
 const JSON_CT = 'application/json';
+// prettier-ignore
 const NOT_JSON = [
   '{', '{"a":', 'nul', 'undefined', '{}x', "{'a':1}", '{"a":1,}', '/* c */{}', 'NaN', '{"a":NaN}',
   '{"min_ttl":Infinity}', '\ufeff{}', '\u0000', '"\\ud800"', '{"a":"\\u0000"}', '[1,2', ' ', 'null',
   '[]', '"str"', '123', 'true', '{"a":"\\x41"}',
-]; // prettier-ignore
+];
+// prettier-ignore
 const CONTENT_TYPES = [
   'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x',
   'application/xml', 'application/json; charset=latin1', 'application/json; charset=utf-16',
   'APPLICATION/JSON', 'application/vnd.api+json', 'application/problem+json', '',
   'application/json, text/plain', 'text/html; charset=utf-8', 'application/json;;;',
-]; // prettier-ignore
+];
 
 /** A request body: JSON from the schema's fuzz values, or broken JSON, a wrong content type, none, too big, bad UTF-8. */
 export function bodyArb(
@@ -524,3 +530,39 @@ export const requestIdArb: Arbitrary<string> = fc.oneof(
     'req_x',
   ),
 );
+
+interface Operation {
+  security?: unknown[];
+  parameters?: (Param & { in: string })[];
+  requestBody?: { content: Record<string, { schema: JsonSchema }> };
+}
+export interface Route {
+  key: string;
+  method: string;
+  path: string;
+  public: boolean;
+  body?: JsonSchema;
+  pathParams: Param[];
+  query: Param[];
+}
+
+/** Every operation of an OpenAPI document, with a resolver for its `$ref`s to components. */
+export function readRoutes(doc: {
+  paths: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, JsonSchema> };
+}) {
+  const resolve = (s: JsonSchema): JsonSchema =>
+    s.$ref ? resolve(doc.components?.schemas?.[s.$ref.split('/').pop()!] ?? {}) : s;
+  const routes: Route[] = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([m, op]) => ({
+      key: `${m.toUpperCase()} ${path}`,
+      method: m.toUpperCase(),
+      path,
+      public: !op.security?.length,
+      body: op.requestBody?.content['application/json']?.schema,
+      pathParams: (op.parameters ?? []).filter((p) => p.in === 'path'),
+      query: (op.parameters ?? []).filter((p) => p.in === 'query'),
+    })),
+  );
+  return { routes, resolve };
+}

@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.ts';
 import { auditEvents } from '../../db/schema/index.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeCursor, toPage } from '../../http/pagination.ts';
+import { badRequest } from '../../lib/errors.ts';
 import { Page, Timestamp, authRequired, problems } from '../../http/schemas.ts';
 
 const AuditEvent = Type.Object(
@@ -35,6 +36,15 @@ const Query = Type.Object(
 );
 
 type Row = typeof auditEvents.$inferSelect;
+
+/** A date-time PostgreSQL can compare with (format checks let year 0 and leap seconds through). */
+function validDate(field: string, value: string): Date {
+  const d = new Date(value);
+  const y = d.getUTCFullYear();
+  if (Number.isNaN(d.getTime()) || y < 1 || y > 9999)
+    throw badRequest('invalid_request', `${field} is not a usable date-time`);
+  return d;
+}
 const view = (r: Row) => ({
   id: r.id,
   actor_key_id: r.actorKeyId,
@@ -66,6 +76,8 @@ export const auditRoutes =
         const q = req.query;
         const limit = q.limit ?? 50;
         const before = decodeCursor(q.cursor);
+        const since = q.since ? validDate('query.since', q.since) : undefined;
+        const until = q.until ? validDate('query.until', q.until) : undefined;
         const rows = await db
           .select()
           .from(auditEvents)
@@ -75,8 +87,8 @@ export const auditRoutes =
               q.action ? eq(auditEvents.action, q.action) : undefined,
               q.resource_id ? eq(auditEvents.resourceId, q.resource_id) : undefined,
               q.actor_key_id ? eq(auditEvents.actorKeyId, q.actor_key_id) : undefined,
-              q.since ? gte(auditEvents.createdAt, new Date(q.since)) : undefined,
-              q.until ? lte(auditEvents.createdAt, new Date(q.until)) : undefined,
+              since ? gte(auditEvents.createdAt, since) : undefined,
+              until ? lte(auditEvents.createdAt, until) : undefined,
               before ? lt(auditEvents.id, before) : undefined,
             ),
           )

@@ -73,8 +73,10 @@ export function createAuthConfigService(deps: {
     if (input.scopes !== undefined) set.scopes = normalizeScopes(current.provider, input.scopes);
     if (input.allowed_return_urls !== undefined)
       set.allowedReturnUrls = normalizeReturnUrls(input.allowed_return_urls);
-    if (input.oauth2 !== undefined)
+    if (input.oauth2 !== undefined) {
       set.oauth2 = normalizeOauth2(current.provider, input.oauth2, current.oauth2);
+      if (set.oauth2) await deps.checkUrl(set.oauth2.token_url);
+    }
     if (input.client_secret !== undefined) {
       set.clientSecretEnc = await dataKeys.encrypt(secretField(tenantId, id), input.client_secret);
       set.clientSecretLast4 = last4(input.client_secret);

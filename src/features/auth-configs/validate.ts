@@ -50,6 +50,13 @@ export function normalizeOauth2(
       'body.oauth2 with authorization_url and token_url is required for provider oauth2',
     );
   }
+  for (const field of ['authorization_url', 'token_url'] as const) {
+    try {
+      new URL(merged[field] ?? '');
+    } catch {
+      throw badRequest('invalid_request', `body.oauth2.${field} is not a valid URL`);
+    }
+  }
   return {
     authorization_url: merged.authorization_url,
     token_url: merged.token_url,
