@@ -1,6 +1,7 @@
 import { badRequest } from '../lib/errors.ts';
 
 // U+0000 and unpaired UTF-16 surrogates cannot be stored in PostgreSQL text or jsonb.
+// eslint-disable-next-line no-control-regex -- matching NUL is the point
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Throws a 400 naming the first field (or key) whose text PostgreSQL could not store. */
