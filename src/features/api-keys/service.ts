@@ -105,6 +105,11 @@ export function createApiKeyService(deps: ApiKeyDeps) {
   const listKeys = (tenantId: string, limit: number, cursor?: string) =>
     repo.listApiKeys(db, tenantId, limit + 1, decodeCursor(cursor));
 
+  /** Drops cached verifications of a deleted tenant's keys. */
+  function forgetTenant(tenantId: string) {
+    for (const [hash, v] of verified) if (v.principal.tenantId === tenantId) verified.delete(hash);
+  }
+
   async function revokeKey(tenantId: string, id: string) {
     for (const [hash, v] of verified) if (v.principal.keyId === id) verified.delete(hash);
     const row = await repo.revokeApiKey(db, tenantId, id, clock.now());
@@ -119,6 +124,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     getKey,
     listKeys,
     revokeKey,
+    forgetTenant,
     hasOperatorKey: () => repo.hasOperatorKey(db),
   };
 }

@@ -51,6 +51,7 @@ export function createTenantService(deps: {
       await deps.destroyKeys(id, tx);
       await repo.deleteTenant(tx, id);
     });
+    deps.apiKeys.forgetTenant(id);
   }
 
   return {
