@@ -9,6 +9,9 @@ export const IdParam = (prefix: IdPrefix) =>
 
 export const Timestamp = Type.String({ format: 'date-time' });
 
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
+  Type.Union([t, Type.Null()]);
+
 export const ProblemSchema = Type.Object(
   {
     type: Type.String(),

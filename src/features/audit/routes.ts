@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, desc, eq, gte, lt, lte } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { Db } from '../../db/client.ts';
-import { auditEvents } from '../../db/schema/index.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeCursor, toPage } from '../../http/pagination.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { Page, Timestamp, authRequired, problems } from '../../http/schemas.ts';
+import * as repo from './repo.ts';
 
 const AuditEvent = Type.Object(
   {
@@ -35,7 +34,7 @@ const Query = Type.Object(
   { additionalProperties: false },
 );
 
-type Row = typeof auditEvents.$inferSelect;
+type Row = repo.AuditRow;
 
 /** A date-time PostgreSQL can compare with (format checks let year 0 and leap seconds through). */
 function validDate(field: string, value: string): Date {
@@ -78,22 +77,13 @@ export const auditRoutes =
         const before = decodeCursor(q.cursor);
         const since = q.since ? validDate('query.since', q.since) : undefined;
         const until = q.until ? validDate('query.until', q.until) : undefined;
-        const rows = await db
-          .select()
-          .from(auditEvents)
-          .where(
-            and(
-              eq(auditEvents.tenantId, tenantOf(req)),
-              q.action ? eq(auditEvents.action, q.action) : undefined,
-              q.resource_id ? eq(auditEvents.resourceId, q.resource_id) : undefined,
-              q.actor_key_id ? eq(auditEvents.actorKeyId, q.actor_key_id) : undefined,
-              since ? gte(auditEvents.createdAt, since) : undefined,
-              until ? lte(auditEvents.createdAt, until) : undefined,
-              before ? lt(auditEvents.id, before) : undefined,
-            ),
-          )
-          .orderBy(desc(auditEvents.id))
-          .limit(limit + 1);
+        const rows = await repo.listAuditEvents(
+          db,
+          tenantOf(req),
+          { action: q.action, resourceId: q.resource_id, actorKeyId: q.actor_key_id, since, until },
+          limit + 1,
+          before,
+        );
         return toPage(rows, limit, view);
       },
     );

@@ -1,10 +1,8 @@
 import { Type } from 'typebox';
-import { Timestamp } from '../../http/schemas.ts';
+import { Nullable, Timestamp } from '../../http/schemas.ts';
 import { ID_PATTERN } from '../../lib/ids.ts';
 import type { AccountRow } from './repo.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
-  Type.Union([t, Type.Null()]);
 const Status = Type.Union([
   Type.Literal('INITIATED'),
   Type.Literal('ACTIVE'),

@@ -80,7 +80,7 @@ export function createDataKeyService(deps: { db: Db; keyring: Keyring }) {
     for (const k of unwrapped.keys()) if (k.startsWith(`${tenantId}/`)) unwrapped.delete(k);
   }
 
-  return { createDataKey, encrypt, decrypt, forget, activeKeyId };
+  return { createDataKey, encrypt, decrypt, forget };
 }
 
 export type DataKeyService = ReturnType<typeof createDataKeyService>;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { IdParam, Timestamp, authRequired, problems } from '../../http/schemas.ts';
+import { IdParam, Nullable, Timestamp, authRequired, problems } from '../../http/schemas.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { ID_PATTERN } from '../../lib/ids.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -28,8 +28,6 @@ const tags = ['tokens'];
 const roles = { roles: ['admin' as const, 'service' as const] };
 // The hot path logs only warnings and errors: two info lines per call cost more than the call.
 const logLevel = 'warn';
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
-  Type.Union([t, Type.Null()]);
 
 const MinTtl = Type.Integer({
   minimum: 0,
