@@ -43,6 +43,12 @@ export async function bootstrap(deps: Deps, tx: Tx): Promise<BootstrapResult> {
       { tenantId: tenant.id, role: 'admin', name: 'bootstrap admin' },
       tx,
     );
+  } else if (deps.config.NODE_ENV === 'production') {
+    // A key printed at start would end up in container logs: production provisions keys explicitly.
+    deps.logger.warn(
+      { tenant: tenant.id },
+      'first start: created the default tenant without an admin key (production prints no keys); set VAULT_BOOTSTRAP_ADMIN_KEY or run `keys create --key-role admin --tenant <id>`',
+    );
   } else {
     const { token } = await apiKeys.createKey(
       { tenantId: tenant.id, role: 'admin', name: 'first admin key' },

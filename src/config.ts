@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { validate as validCron } from 'node-cron';
+import { StartupError } from './lib/errors.ts';
 
 /**
  * The one place that reads process.env (HOUSE: config is parsed once). A bad value stops the process
@@ -66,7 +67,7 @@ export interface MasterKey {
   key: Buffer;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends StartupError {
   override name = 'ConfigError';
 }
 

@@ -35,6 +35,14 @@ export async function createDeps(
 ) {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
+  // The database first: an embedded one locks DATA_DIR before anything in it is read or written.
+  const database =
+    overrides.database ??
+    (await openDatabase({
+      url: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      poolMax: config.DB_POOL_MAX,
+    }));
   let masterKeys = config.masterKeys;
   if (masterKeys.length === 0) {
     const dev = loadOrCreateDevMasterKey(config.DATA_DIR);
@@ -45,13 +53,6 @@ export async function createDeps(
     );
   }
   const keyring = createKeyring(masterKeys);
-  const database =
-    overrides.database ??
-    (await openDatabase({
-      url: config.DATABASE_URL,
-      dataDir: config.DATA_DIR,
-      poolMax: config.DB_POOL_MAX,
-    }));
   const db = database.db;
 
   const dataKeys = createDataKeyService({ db, keyring });

@@ -1,58 +1,70 @@
-import type { Config } from './config.ts';
-import { ConfigError } from './config.ts';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { ConfigError, loadConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { createDeps } from './deps.ts';
 import { newApiKey } from './features/api-keys/secrets.ts';
+import { createLogger } from './lib/logger.ts';
+
+const USAGE = `usage:
+  keys generate                                       print a fresh key for VAULT_BOOTSTRAP_*_KEY (needs nothing)
+  keys create --key-role operator [--name ops]        create an operator key; prints JSON with the key, once
+  keys create --key-role admin|service --tenant tn_… [--name ci]
+  keys revoke <key_id>                                revoke any key (operator keys included)
+  keys rewrap                                         re-wrap every data key with the active master key`;
 
 /**
- * Non-interactive key provisioning for Compose/CI:
- *   keys generate                                   print a fresh key (for VAULT_BOOTSTRAP_*_KEY), no DB
- *   keys create --key-role operator --name ops      create an operator key, print JSON
- *   keys create --key-role admin|service --tenant tn_… --name ci
- *   keys rewrap                                     re-wrap every data key with the active master key
+ * Non-interactive key management for operators, Compose and CI. stdout carries only the result (a key,
+ * or one line of JSON), so `KEY=$(npm run -s keys -- generate)` works; logs go to stderr.
  */
-export async function runKeysCommand(
-  config: Config,
-  args: string[],
-  opts: { tenant?: string; name?: string; 'key-role'?: string },
-): Promise<void> {
-  const [cmd] = args;
+export async function runKeysCommand(argv: string[]): Promise<void> {
+  const { values: opts, positionals } = parseArgs({
+    args: argv,
+    options: {
+      tenant: { type: 'string' },
+      name: { type: 'string' },
+      'key-role': { type: 'string' },
+    },
+    allowPositionals: true,
+  });
+  const [cmd, arg] = positionals;
   if (cmd === 'generate') {
     process.stdout.write(`${newApiKey().token}\n`);
     return;
   }
-  if (cmd === 'rewrap') {
-    const deps = await createDeps(config);
-    try {
-      await migrate(deps.database);
-      const r = await deps.services.rotation.rewrapAll();
-      process.stdout.write(`${JSON.stringify(r)}\n`);
-    } finally {
-      await deps.database.close();
-    }
-    return;
-  }
-  if (cmd !== 'create')
-    throw new ConfigError(
-      'usage: keys generate | keys create --key-role operator|admin|service [--tenant tn_…] [--name …]',
-    );
+  if (cmd !== 'create' && cmd !== 'rewrap' && cmd !== 'revoke') throw new ConfigError(USAGE);
   const role = opts['key-role'];
-  if (role !== 'operator' && role !== 'admin' && role !== 'service')
-    throw new ConfigError('--key-role must be operator, admin or service');
-  if (role !== 'operator' && !opts.tenant)
-    throw new ConfigError(`--tenant is required for ${role} keys`);
-  const deps = await createDeps(config);
+  if (cmd === 'create') {
+    if (role !== 'operator' && role !== 'admin' && role !== 'service')
+      throw new ConfigError(`--key-role must be operator, admin or service\n${USAGE}`);
+    if (role !== 'operator' && !opts.tenant)
+      throw new ConfigError(`--tenant is required for ${role} keys\n${USAGE}`);
+  }
+  if (cmd === 'revoke' && !arg) throw new ConfigError(`keys revoke needs a key id\n${USAGE}`);
+
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, pino.destination({ dest: 2, sync: true }));
+  const deps = await createDeps(config, { logger });
+  const print = (v: unknown) => void process.stdout.write(`${JSON.stringify(v)}\n`);
   try {
     await migrate(deps.database);
-    const { apiKeys, tenants } = deps.services;
+    const { apiKeys, tenants, rotation } = deps.services;
+    if (cmd === 'rewrap') return print(await rotation.rewrapAll());
+    if (cmd === 'revoke') {
+      const row = await apiKeys.revokeAnyKey(arg!);
+      return print({
+        id: row.id,
+        role: row.role,
+        tenant_id: row.tenantId,
+        revoked_at: row.revokedAt,
+      });
+    }
     const name = opts.name ?? `${role} key (cli)`;
     const { row, token } =
       role === 'operator'
         ? await apiKeys.createKey({ tenantId: null, role, name })
-        : await tenants.createTenantKey(opts.tenant!, role, name);
-    process.stdout.write(
-      `${JSON.stringify({ id: row.id, role: row.role, tenant_id: row.tenantId, key: token })}\n`,
-    );
+        : await tenants.createTenantKey(opts.tenant!, role as 'admin' | 'service', name);
+    print({ id: row.id, role: row.role, tenant_id: row.tenantId, key: token });
   } finally {
     await deps.database.close();
   }

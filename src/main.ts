@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { createDeps } from './deps.ts';
 import { runKeysCommand } from './keys-command.ts';
+import { StartupError } from './lib/errors.ts';
 
 /**
  * Entry point. `--role all` (default) serves the API and runs the refresh worker; `api` only serves;
@@ -13,21 +14,18 @@ import { runKeysCommand } from './keys-command.ts';
  * exits; `keys …` manages API keys.
  */
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    options: {
-      role: { type: 'string', default: 'all' },
-      tenant: { type: 'string' },
-      name: { type: 'string' },
-      'key-role': { type: 'string' },
-    },
-    allowPositionals: true,
+  const argv = process.argv.slice(2);
+  // `keys …` parses its own arguments; `keys generate` needs no configuration at all.
+  if (argv[0] === 'keys') return runKeysCommand(argv.slice(1));
+  const { values } = parseArgs({
+    args: argv,
+    options: { role: { type: 'string', default: 'all' } },
   });
-  const config = loadConfig();
-  if (positionals[0] === 'keys') return runKeysCommand(config, positionals.slice(1), values);
   const role = values.role;
   if (!['api', 'worker', 'all', 'migrate'].includes(role ?? '')) {
     throw new ConfigError(`--role must be api, worker, all or migrate (got ${role})`);
   }
+  const config = loadConfig();
 
   const deps = await createDeps(config);
   const boot = { value: {} as Awaited<ReturnType<typeof bootstrap>> };
@@ -98,7 +96,7 @@ function printFirstKey(key: string, tenantId: string, publicUrl: string): void {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
+  if (err instanceof StartupError) {
     process.stderr.write(`credential-vault: ${err.message}\n`);
   } else {
     process.stderr.write(

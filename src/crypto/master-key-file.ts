@@ -16,7 +16,7 @@ export function loadOrCreateDevMasterKey(dataDir: string): {
   if (existsSync(path)) {
     return { keys: parseMasterKeys(readFileSync(path, 'utf8').trim(), path), created: false, path };
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const line = `dev:${generateKey().toString('base64')}`;
   writeFileSync(path, `${line}\n`, { mode: 0o600, flag: 'wx' });
   return { keys: parseMasterKeys(line, path), created: true, path };

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { lockDataDir, makePrivate } from './data-dir.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -55,13 +55,23 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     };
   }
   const dataDir = opts.dataDir ?? './data';
-  let client: PGlite;
-  if (dataDir === 'memory') {
-    client = new PGlite();
-  } else {
-    mkdirSync(dataDir, { recursive: true });
-    client = new PGlite(`${dataDir.replace(/\/+$/, '')}/pgdata`);
+  if (dataDir === 'memory') return pgliteDatabase(new PGlite(), async () => {});
+  // Locked and made private before PGlite reads or writes a byte of it (see data-dir.ts).
+  const release = lockDataDir(dataDir);
+  try {
+    makePrivate(dataDir);
+    return await pgliteDatabase(new PGlite(`${dataDir.replace(/\/+$/, '')}/pgdata`), async () => {
+      // PGlite creates its files world-readable; the 0700 folder already shuts others out.
+      makePrivate(dataDir);
+      release();
+    });
+  } catch (err) {
+    release();
+    throw err;
   }
+}
+
+async function pgliteDatabase(client: PGlite, afterClose: () => Promise<void>): Promise<Database> {
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
@@ -69,7 +79,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     kind: 'pglite',
     pglite: client,
     ping: (timeoutMs = 2_000) => withDeadline(db.execute(sql`select 1`), timeoutMs),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      await afterClose();
+    },
   };
 }
 

@@ -44,3 +44,11 @@ export const forbidden = (detail: string): AppError =>
 
 export const unavailable = (detail = 'The service is temporarily unavailable'): AppError =>
   new AppError('service_unavailable', 503, 'Service unavailable', detail, {}, true);
+
+/**
+ * A reason the process cannot start (bad configuration, a data folder held by another process): the
+ * entry point prints its message alone, without a stack, and exits 1.
+ */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}

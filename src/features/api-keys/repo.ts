@@ -42,6 +42,15 @@ export const revokeApiKey = (db: DbOrTx, tenantId: string, id: string, at: Date)
     .returning()
     .then((r) => r[0]);
 
+/** Revocation by id alone: operator keys belong to no tenant (the CLI and operator routes). */
+export const revokeApiKeyById = (db: DbOrTx, id: string, at: Date) =>
+  db
+    .update(apiKeys)
+    .set({ revokedAt: at, updatedAt: at })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning()
+    .then((r) => r[0]);
+
 export const hasOperatorKey = (db: DbOrTx) =>
   db
     .select({ id: apiKeys.id })

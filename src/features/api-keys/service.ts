@@ -117,8 +117,18 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     return getKey(tenantId, id); // already revoked: idempotent, or 404
   }
 
+  /** Revokes any key by id, operator keys included (CLI, operator routes); idempotent. */
+  async function revokeAnyKey(id: string) {
+    for (const [hash, v] of verified) if (v.principal.keyId === id) verified.delete(hash);
+    const row =
+      (await repo.revokeApiKeyById(db, id, clock.now())) ?? (await repo.findApiKeyById(db, id));
+    if (!row) throw notFound('api_key', id);
+    return row;
+  }
+
   return {
     createKey,
+    revokeAnyKey,
     ensureKey,
     authenticate,
     getKey,
