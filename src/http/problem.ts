@@ -22,7 +22,10 @@ export function sendProblem(reply: FastifyReply, req: FastifyRequest, err: AppEr
     detail: err.detail,
     request_id: req.id,
   };
-  if (err.retryable && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
+  if (err.retryable && !reply.hasHeader('retry-after')) {
+    const after = err.extra.retry_after_seconds;
+    reply.header('retry-after', String(typeof after === 'number' ? after : 1));
+  }
   return reply.code(err.status).type('application/problem+json').send(body);
 }
 

@@ -46,6 +46,8 @@ export const connectedAccounts = pgTable(
     refreshTokenEnc: text('refresh_token_enc'),
     tokenType: text('token_type'),
     expiresAt: tstz('expires_at'),
+    /** the lifetime the provider gave the stored access token (its expires_in), in seconds */
+    tokenLifetimeSeconds: integer('token_lifetime_seconds'),
     /** bumped on every token write: compare-and-swap for concurrent refreshers */
     generation: integer('generation').notNull().default(0),
     connectedAt: tstz('connected_at'),

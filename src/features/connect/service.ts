@@ -165,7 +165,9 @@ export function createConnectFlowService(deps: {
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
       tokenType: tokens.tokenType,
+      // Counted from before the exchange: the provider's clock started no earlier than that.
       expiresAt: tokens.expiresIn ? new Date(now.getTime() + tokens.expiresIn * 1000) : null,
+      lifetimeSeconds: tokens.expiresIn ?? null,
       grantedScopes: tokens.scopes ?? config.scopes,
       sites: discovery.sites,
       identity: discovery.identity,

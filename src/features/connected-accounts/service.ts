@@ -28,6 +28,8 @@ export interface Grant {
   refreshToken?: string;
   tokenType: string;
   expiresAt: Date | null;
+  /** the provider's expires_in for this token (L of the min_ttl contract) */
+  lifetimeSeconds: number | null;
   grantedScopes: string[];
   sites: Site[];
   identity: Identity | null;
@@ -182,6 +184,7 @@ export function createConnectedAccountService(deps: {
       ),
       tokenType: grant.tokenType,
       expiresAt: grant.expiresAt,
+      tokenLifetimeSeconds: grant.lifetimeSeconds,
       grantedScopes: grant.grantedScopes,
       sites: grant.sites,
       identity: grant.identity,

@@ -30,18 +30,36 @@ export function backoffSeconds(
 }
 
 /**
- * How much life a stored token must have left before it is handed out without a refresh: the
- * caller's min_ttl, but never more than half the token's own lifetime — a provider issuing tokens
- * shorter than min_ttl must not cause a refresh on every call.
+ * The lifetime L the provider gave the stored token: its `expires_in`, recorded when it was issued.
+ * Rows written before that was recorded fall back to the difference of our own timestamps.
  */
-export function requiredRemainingSeconds(
-  minTtl: number,
-  lastRefreshedAt: Date | null,
-  connectedAt: Date | null,
-  expiresAt: Date,
-): number {
-  const issuedAt = lastRefreshedAt ?? connectedAt;
-  if (!issuedAt) return minTtl;
-  const lifetime = (expiresAt.getTime() - issuedAt.getTime()) / 1000;
-  return Math.min(minTtl, Math.max(lifetime / 2, 0));
+export function tokenLifetimeSeconds(a: {
+  tokenLifetimeSeconds: number | null;
+  expiresAt: Date | null;
+  lastRefreshedAt: Date | null;
+  connectedAt: Date | null;
+}): number | null {
+  if (a.tokenLifetimeSeconds !== null) return a.tokenLifetimeSeconds;
+  const issuedAt = a.lastRefreshedAt ?? a.connectedAt;
+  if (!a.expiresAt || !issuedAt) return null;
+  return Math.max(0, (a.expiresAt.getTime() - issuedAt.getTime()) / 1000);
+}
+
+export interface TokenNeed {
+  /** the stored token must live until then, or it is refreshed first */
+  needUntil: Date;
+  /** min_ttl ≤ L: a token that still falls short after the refresh is a 503, never a 200 */
+  strict: boolean;
+}
+
+/**
+ * The min_ttl contract (SPEC §3). With `min_ttl ≤ L` the token returned lives at least `min_ttl`
+ * more seconds. With `min_ttl > L` no token the provider issues can: refresh only once the stored
+ * one is past half its life, so such callers cause at most one refresh per half-lifetime.
+ * `now` is the request's arrival: the deadline is fixed then, whatever the refresh costs.
+ */
+export function tokenNeed(minTtl: number, lifetime: number | null, now: Date): TokenNeed {
+  const strict = lifetime === null || minTtl <= lifetime;
+  const seconds = strict ? minTtl : lifetime / 2;
+  return { needUntil: new Date(now.getTime() + seconds * 1000), strict };
 }

@@ -126,6 +126,8 @@ export function createRefreshService(deps: RefreshDeps) {
     ctx.provider = config.provider;
     const provider = deps.providers.get(config.provider);
     let tokens;
+    // Expiry is counted from before the call: the provider's clock started no earlier than that.
+    const sentAt = clock.now();
     try {
       const refreshToken = await deps.dataKeys.decrypt(
         tokenField(row.tenantId, row.id, 'refresh_token'),
@@ -166,7 +168,9 @@ export function createRefreshService(deps: RefreshDeps) {
       return fail(row, code, err);
     }
     const at = clock.now();
-    const expiresAt = tokens.expiresIn ? new Date(at.getTime() + tokens.expiresIn * 1000) : null;
+    const expiresAt = tokens.expiresIn
+      ? new Date(sentAt.getTime() + tokens.expiresIn * 1000)
+      : null;
     const set: Partial<AccountInsert> = {
       accessTokenEnc: await deps.dataKeys.encrypt(
         tokenField(row.tenantId, row.id, 'access_token'),
@@ -174,6 +178,7 @@ export function createRefreshService(deps: RefreshDeps) {
       ),
       tokenType: tokens.tokenType,
       expiresAt,
+      tokenLifetimeSeconds: tokens.expiresIn ?? null,
       generation: row.generation + 1,
       lastRefreshedAt: at,
       nextRefreshAt: nextRefreshAt(at, expiresAt, deps.aheadSeconds),

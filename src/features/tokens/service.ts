@@ -9,7 +9,7 @@ import type { AccountRow } from '../connected-accounts/repo.ts';
 import { tokenField } from '../connected-accounts/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import type { RefreshService } from '../refresh/service.ts';
-import { requiredRemainingSeconds } from '../refresh/schedule.ts';
+import { tokenLifetimeSeconds, tokenNeed } from '../refresh/schedule.ts';
 import * as repo from './repo.ts';
 
 export interface TokenRequest {
@@ -88,38 +88,64 @@ export function createTokenService(deps: {
       },
     );
 
+  const retryLater = (a: AccountRow, now: Date, detail: string) => {
+    // A refresh that failed backed off until next_refresh_at; say when trying again makes sense.
+    const wait =
+      a.refreshFailures > 0 && a.nextRefreshAt
+        ? Math.ceil((a.nextRefreshAt.getTime() - now.getTime()) / 1000)
+        : 1;
+    return new AppError(
+      'provider_unavailable',
+      503,
+      'Provider unavailable',
+      detail,
+      { retry_after_seconds: Math.min(Math.max(wait, 1), 60) },
+      true,
+    );
+  };
+
+  /**
+   * Refreshes until the token meets the caller's need (SPEC §3 min_ttl contract). A caller that
+   * joined a refresh started before it arrived may find the result short of its own deadline; it
+   * refreshes once more. A strict need still unmet is a 503, never a 200 with a shorter token.
+   */
+  async function refreshFor(a: AccountRow, minTtl: number, now: Date): Promise<AccountRow> {
+    let row = a;
+    for (let round = 0; round < 2; round++) {
+      const need = tokenNeed(minTtl, tokenLifetimeSeconds(row), now);
+      const after = await deps.refresh.refreshNow(row.tenantId, row.id, need.needUntil);
+      if (!after || after.status !== 'ACTIVE') throw notActive(after ?? row);
+      const met = tokenNeed(minTtl, tokenLifetimeSeconds(after), now);
+      if (after.expiresAt && after.expiresAt >= met.needUntil) return after;
+      // min_ttl > L: nothing the provider issues meets it; the stored token serves while it lives.
+      if (!met.strict && after.expiresAt && after.expiresAt > now) return after;
+      if (after.generation === row.generation) {
+        throw retryLater(
+          after,
+          now,
+          'the token could not be refreshed to meet min_ttl; retry shortly',
+        );
+      }
+      row = after;
+    }
+    throw retryLater(row, now, 'the token could not be refreshed to meet min_ttl; retry shortly');
+  }
+
   async function issue(p: Principal, c: repo.Candidate, req: TokenRequest) {
     let a = c.account;
     if (c.configStatus !== 'enabled')
       throw conflict('auth_config_disabled', `auth config ${a.authConfigId} is disabled`);
     if (a.status !== 'ACTIVE' || !a.accessTokenEnc) throw notActive(a);
+    // One instant for the whole request: the min_ttl deadline and expires_in are counted from it.
     const now = clock.now();
-    let refreshed = false;
-    if (a.expiresAt) {
-      const need = requiredRemainingSeconds(
-        req.minTtl,
-        a.lastRefreshedAt,
-        a.connectedAt,
-        a.expiresAt,
-      );
-      const needUntil = new Date(now.getTime() + need * 1000);
-      if (a.expiresAt <= needUntil) {
-        const after = await deps.refresh.refreshNow(a.tenantId, a.id, needUntil);
-        if (!after || after.status !== 'ACTIVE') throw notActive(after ?? a);
-        refreshed = after.generation !== a.generation;
-        a = after;
-        if (!a.expiresAt || a.expiresAt <= clock.now()) {
-          throw new AppError(
-            'provider_unavailable',
-            503,
-            'Provider unavailable',
-            'the token has expired and could not be refreshed yet; retry shortly',
-            {},
-            true,
-          );
-        }
-      }
+    const generation = a.generation;
+    if (
+      a.expiresAt &&
+      a.expiresAt < tokenNeed(req.minTtl, tokenLifetimeSeconds(a), now).needUntil
+    ) {
+      a = await refreshFor(a, req.minTtl, now);
     }
+    const refreshed = a.generation !== generation;
     const accessToken = await deps.dataKeys.decrypt(
       tokenField(a.tenantId, a.id, 'access_token'),
       a.accessTokenEnc!,
@@ -134,13 +160,12 @@ export function createTokenService(deps: {
       ip: req.ip,
       details: { auth_config_id: a.authConfigId, refreshed },
     });
-    const at = clock.now();
     return {
       access_token: accessToken,
       token_type: a.tokenType ?? 'Bearer',
       expires_at: a.expiresAt?.toISOString() ?? null,
       expires_in: a.expiresAt
-        ? Math.max(0, Math.floor((a.expiresAt.getTime() - at.getTime()) / 1000))
+        ? Math.max(0, Math.floor((a.expiresAt.getTime() - now.getTime()) / 1000))
         : null,
       scopes: a.grantedScopes,
       connected_account_id: a.id,

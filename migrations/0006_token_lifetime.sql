@@ -1,0 +1,1 @@
+ALTER TABLE "connected_accounts" ADD COLUMN "token_lifetime_seconds" integer;
