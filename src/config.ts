@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
-import { validate as validCron } from 'node-cron';
+import { createTask, validate as validCron } from 'node-cron';
 import { StartupError } from './lib/errors.ts';
 
 /**
@@ -15,13 +15,20 @@ const oneOf = <T extends string>(values: readonly T[], def: T) =>
     { default: def, description: values.join('|') },
   );
 
+/**
+ * An integer setting. A bound is there only to stop a set-up that cannot work; `hint` says what
+ * does, and is what a refused value's message shows.
+ */
+const Int = (def: number, min: number, hint: string, max?: number) =>
+  Type.Integer({ default: def, minimum: min, ...(max === undefined ? {} : { maximum: max }), hint });
+
 export const EnvSchema = Type.Object({
   NODE_ENV: oneOf(['development', 'production', 'test'] as const, 'development'),
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  PORT: Int(3000, 0, 'a TCP port, 0-65535 (0: any free port)', 65535),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   PUBLIC_URL: Type.Optional(Url),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
-  DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 16 }),
+  DB_POOL_MAX: Int(16, 1, 'at least 1 connection per process'),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   VAULT_MASTER_KEYS: Type.Optional(Type.String({ minLength: 1 })),
   VAULT_BOOTSTRAP_ADMIN_KEY: Type.Optional(Type.String({ minLength: 1 })),
@@ -30,26 +37,30 @@ export const EnvSchema = Type.Object({
   ATLASSIAN_AUTH_URL: Type.String({ ...Url, default: 'https://auth.atlassian.com' }),
   ATLASSIAN_API_URL: Type.String({ ...Url, default: 'https://api.atlassian.com' }),
   REFRESH_CRON: Type.String({ minLength: 1, default: '*/30 * * * * *' }),
-  REFRESH_AHEAD_SECONDS: Type.Integer({ minimum: 60, maximum: 3000, default: 600 }),
+  /** 0 and up; tokens shorter than twice the window are refreshed at half their life instead */
+  REFRESH_AHEAD_SECONDS: Int(600, 0, 'seconds, 0 or more'),
   /** must stay below the provider's refresh-token reuse leeway (Atlassian: 600 s) */
-  REFRESH_LEASE_SECONDS: Type.Integer({ minimum: 1, maximum: 540, default: 60 }),
-  REFRESH_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
-  REFRESH_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 200 }),
-  RATE_LIMIT_PER_KEY: Type.Integer({
-    minimum: 1,
-    default: 100_000,
-    description: 'requests per minute per API key',
-  }),
-  RATE_LIMIT_PER_IP: Type.Integer({
-    minimum: 1,
-    default: 300,
-    description: 'requests per minute per IP without a key',
-  }),
+  REFRESH_LEASE_SECONDS: Int(
+    60,
+    1,
+    "1-540 seconds: a lease must end well inside the provider's 600 s refresh-token reuse leeway, or a crashed refresher's successor could spend a token outside it",
+    540,
+  ),
+  REFRESH_CONCURRENCY: Int(16, 1, 'at least 1 refresh at a time'),
+  // The claim writes its batch with one IN list; PostgreSQL takes at most 65,535 parameters.
+  REFRESH_BATCH_SIZE: Int(200, 1, '1-10000 accounts per claim', 10_000),
+  RATE_LIMIT_PER_KEY: Int(100_000, 1, 'requests per minute per API key, at least 1'),
+  RATE_LIMIT_PER_IP: Int(300, 1, 'requests per minute per client IP without a key, at least 1'),
   WEBHOOK_CRON: Type.String({ minLength: 1, default: '*/5 * * * * *' }),
   /** consecutive refresh failures before connected_account.refresh_failed is sent */
-  WEBHOOK_REFRESH_FAILED_STREAK: Type.Integer({ minimum: 1, maximum: 100, default: 3 }),
-  CONNECT_LINK_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 600 }),
-  PROVIDER_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000 }),
+  WEBHOOK_REFRESH_FAILED_STREAK: Int(3, 1, 'at least 1 failure'),
+  CONNECT_LINK_TTL_SECONDS: Int(
+    600,
+    10,
+    '10-86400 seconds: long enough for a person to consent, short for a bearer link',
+    86_400,
+  ),
+  PROVIDER_TIMEOUT_MS: Int(10_000, 100, '100-600000 ms', 600_000),
   ALLOW_PRIVATE_EGRESS: Bool,
 });
 
@@ -60,6 +71,8 @@ export interface Config extends Omit<Env, 'PUBLIC_URL' | 'VAULT_MASTER_KEYS'> {
   /** kid → 32-byte key; the first one is active. Empty when none configured (see deps/keyring). */
   masterKeys: MasterKey[];
   callbackUrl: string;
+  /** set-ups that work but probably not as meant: logged at start */
+  warnings: string[];
 }
 
 export interface MasterKey {
@@ -115,8 +128,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     for (const e of Value.Errors(EnvSchema, value)) {
       const name = e.instancePath.replace(/^\//, '');
       if (problems.has(name)) continue;
-      const prop = (EnvSchema.properties as Record<string, { description?: string }>)[name];
-      problems.set(name, prop?.description ? `must be one of ${prop.description}` : e.message);
+      const prop = (EnvSchema.properties as Record<string, { description?: string; hint?: string }>)[
+        name
+      ];
+      problems.set(
+        name,
+        prop?.hint
+          ? `must be ${prop.hint}`
+          : prop?.description
+            ? `must be one of ${prop.description}`
+            : e.message,
+      );
     }
     const lines = [...problems].map(([n, m]) => `${n} ${m} (got ${JSON.stringify(env[n])})`);
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
@@ -137,10 +159,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const { VAULT_MASTER_KEYS: _omit, ...rest } = parsed;
   return {
     ...rest,
+    warnings: warnings(parsed),
     PUBLIC_URL: publicUrl,
     masterKeys,
     callbackUrl: `${publicUrl}/v1/oauth/callback`,
     ATLASSIAN_AUTH_URL: parsed.ATLASSIAN_AUTH_URL.replace(/\/+$/, ''),
     ATLASSIAN_API_URL: parsed.ATLASSIAN_API_URL.replace(/\/+$/, ''),
   };
+}
+
+/** The longest gap between two runs of a cron expression, in seconds (over its next few runs). */
+export function cronPeriodSeconds(expression: string): number {
+  const task = createTask(expression, () => {});
+  try {
+    const runs = task.getNextRuns(8).map((d) => d.getTime());
+    let gap = 0;
+    for (let i = 1; i < runs.length; i++) gap = Math.max(gap, runs[i]! - runs[i - 1]!);
+    return gap / 1000;
+  } finally {
+    void task.destroy();
+  }
+}
+
+function warnings(c: Env): string[] {
+  const out: string[] = [];
+  const period = cronPeriodSeconds(c.REFRESH_CRON);
+  if (c.REFRESH_AHEAD_SECONDS < 2 * period) {
+    out.push(
+      `REFRESH_AHEAD_SECONDS=${c.REFRESH_AHEAD_SECONDS} is shorter than twice the REFRESH_CRON period (${period} s): a token may expire between two worker ticks before it is refreshed (the token endpoint still refreshes on demand); use at least ${2 * period} or a more frequent REFRESH_CRON`,
+    );
+  }
+  return out;
 }

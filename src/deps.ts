@@ -35,6 +35,7 @@ export async function createDeps(
 ) {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
+  for (const w of config.warnings) logger.warn(w);
   // The database first: an embedded one locks DATA_DIR before anything in it is read or written.
   const database =
     overrides.database ??

@@ -66,3 +66,16 @@ test('a bad configuration value stops the process with a message naming it', asy
   assert.equal(await vault.exited, 1);
   assert.match(vault.stderr(), /REFRESH_AHEAD_SECONDS/);
 });
+
+test('a refresh window shorter than the cron period starts, with a warning saying why', async () => {
+  const vault = await spawnVault({
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'cv-ahead-')),
+    REFRESH_AHEAD_SECONDS: '0',
+  });
+  await vault.waitFor(/credential-vault ready/);
+  assert.match(
+    vault.stdout(),
+    /REFRESH_AHEAD_SECONDS=0 is shorter than twice the REFRESH_CRON period/,
+  );
+  assert.equal(await vault.stop(), 0);
+});

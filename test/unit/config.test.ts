@@ -11,6 +11,7 @@ test('defaults give a runnable embedded configuration', () => {
   assert.equal(c.DATABASE_URL, undefined);
   assert.equal(c.PUBLIC_URL, 'http://localhost:3000');
   assert.equal(c.callbackUrl, 'http://localhost:3000/v1/oauth/callback');
+  assert.deepEqual(c.warnings, []);
   assert.equal(c.ATLASSIAN_AUTH_URL, 'https://auth.atlassian.com');
   assert.equal(c.REFRESH_AHEAD_SECONDS, 600);
   assert.deepEqual(c.masterKeys, []);
@@ -45,4 +46,27 @@ test('master keys must be exactly 32 bytes, with unique ids; the first is active
   assert.throws(() => parseMasterKeys('k:not-base64!'), /entry 1/);
   assert.throws(() => parseMasterKeys(`a:${key()},a:${key()}`), /appears twice/);
   assert.throws(() => parseMasterKeys(key()), /kid/);
+});
+
+test('bounds refuse only set-ups that cannot work, and say what would', () => {
+  // Short refresh windows work (tests, generic providers with short tokens): accepted, warned.
+  const c = loadConfig({ REFRESH_AHEAD_SECONDS: '0' });
+  assert.equal(c.REFRESH_AHEAD_SECONDS, 0);
+  assert.match(
+    c.warnings.join('\n'),
+    /REFRESH_AHEAD_SECONDS=0 is shorter than twice the REFRESH_CRON period \(30 s\)/,
+  );
+  assert.deepEqual(loadConfig({ REFRESH_AHEAD_SECONDS: '60' }).warnings, []);
+  assert.deepEqual(
+    loadConfig({ REFRESH_AHEAD_SECONDS: '5', REFRESH_CRON: '* * * * * *' }).warnings,
+    [],
+  );
+  assert.equal(loadConfig({ DB_POOL_MAX: '500', REFRESH_CONCURRENCY: '1000' }).DB_POOL_MAX, 500);
+  assert.equal(loadConfig({ CONNECT_LINK_TTL_SECONDS: '30' }).CONNECT_LINK_TTL_SECONDS, 30);
+  assert.throws(
+    () => loadConfig({ REFRESH_LEASE_SECONDS: '900' }),
+    /REFRESH_LEASE_SECONDS must be 1-540 seconds: a lease must end well inside the provider's 600 s refresh-token reuse leeway.*\(got "900"\)/,
+  );
+  assert.throws(() => loadConfig({ REFRESH_AHEAD_SECONDS: '-1' }), /must be seconds, 0 or more/);
+  assert.throws(() => loadConfig({ REFRESH_BATCH_SIZE: '70000' }), /must be 1-10000 accounts/);
 });
