@@ -20,7 +20,12 @@ const oneOf = <T extends string>(values: readonly T[], def: T) =>
  * does, and is what a refused value's message shows.
  */
 const Int = (def: number, min: number, hint: string, max?: number) =>
-  Type.Integer({ default: def, minimum: min, ...(max === undefined ? {} : { maximum: max }), hint });
+  Type.Integer({
+    default: def,
+    minimum: min,
+    ...(max === undefined ? {} : { maximum: max }),
+    hint,
+  });
 
 export const EnvSchema = Type.Object({
   NODE_ENV: oneOf(['development', 'production', 'test'] as const, 'development'),
@@ -128,9 +133,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     for (const e of Value.Errors(EnvSchema, value)) {
       const name = e.instancePath.replace(/^\//, '');
       if (problems.has(name)) continue;
-      const prop = (EnvSchema.properties as Record<string, { description?: string; hint?: string }>)[
-        name
-      ];
+      const prop = (
+        EnvSchema.properties as Record<string, { description?: string; hint?: string }>
+      )[name];
       problems.set(
         name,
         prop?.hint

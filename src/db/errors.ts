@@ -15,8 +15,9 @@ const CONNECTION_CODES = new Set([
   '08004',
   '08006',
 ]);
+// "PGlite is closed": the embedded database went away under a request (shutdown).
 const CONNECTION_MESSAGES =
-  /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i;
+  /PGlite is closed|Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i;
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {

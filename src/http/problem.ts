@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable, loggableError } from '../db/errors.ts';
-import { AppError, unavailable } from '../lib/errors.ts';
+import { AppError, InternalError, unavailable } from '../lib/errors.ts';
 
 interface Problem {
   type: string;
@@ -86,6 +86,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
   );
 
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
+    if (err instanceof InternalError) {
+      req.log.error({ code: err.code, internal: err.internal }, 'internal error');
+      return sendProblem(reply, req, err);
+    }
     if (err instanceof AppError) return sendProblem(reply, req, err);
     const fe = err as FastifyError & { validationContext?: string };
     if (fe.validation) {

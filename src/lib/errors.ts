@@ -16,6 +16,39 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A failure of ours, not the caller's: a 500 with a stable code whose body says nothing internal
+ * (SPEC §5); `internal` is logged with the request id instead.
+ */
+export class InternalError extends AppError {
+  constructor(
+    code: string,
+    readonly internal: string,
+  ) {
+    super(
+      code,
+      500,
+      'Internal error',
+      'An internal error occurred; see the request id in the logs',
+    );
+    this.name = 'InternalError';
+  }
+}
+
+/** True for an AppError with exactly this code: catch what you mean, let the rest surface. */
+export const isAppError = (err: unknown, code: string): err is AppError =>
+  err instanceof AppError && err.code === code;
+
+/** The value, or undefined when the lookup answered `code` (e.g. `connected_account_not_found`). */
+export async function unlessFound<T>(p: Promise<T>, code: string): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (err) {
+    if (isAppError(err, code)) return undefined;
+    throw err;
+  }
+}
+
 export const notFound = (resource: string, id: string): AppError =>
   new AppError(
     `${resource}_not_found`,

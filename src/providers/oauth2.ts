@@ -1,4 +1,5 @@
 import type { Oauth2Settings } from '../db/schema/auth-configs.ts';
+import { InternalError } from '../lib/errors.ts';
 import { tokenRequest, type ProviderHttp } from './http.ts';
 import type { Provider, ProviderApp } from './types.ts';
 
@@ -8,7 +9,12 @@ import type { Provider, ProviderApp } from './types.ts';
  */
 export function createOauth2Provider(http: ProviderHttp): Provider {
   const settings = (app: ProviderApp): Oauth2Settings => {
-    if (!app.oauth2) throw new Error('an oauth2 auth config without oauth2 settings');
+    if (!app.oauth2) {
+      throw new InternalError(
+        'oauth2_settings_missing',
+        'an oauth2 auth config without oauth2 settings',
+      );
+    }
     return app.oauth2;
   };
 

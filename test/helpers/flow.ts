@@ -2,16 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { startEmulator, type Emulator, type EmuUser } from '../../src/emulator/index.ts';
 import type { Clock } from '../../src/lib/clock.ts';
 import { atlassianConfig } from './fixtures.ts';
-import { startTestVault, type Res, type TestVault } from './vault.ts';
+import { startTestVault, type Res, type TestDatabase, type TestVault } from './vault.ts';
 
 export const CALLBACK = 'http://vault.test/v1/oauth/callback';
 export const RETURN_URL = 'https://app.example.com/connected';
 
 /** A vault pointed at a fresh emulator, as `ATLASSIAN_AUTH_URL`/`ATLASSIAN_API_URL` would do it. */
-export async function startFlowFixture(opts: { clock?: Clock; env?: Record<string, string> } = {}) {
+export async function startFlowFixture(
+  opts: {
+    clock?: Clock;
+    env?: Record<string, string>;
+    database?: TestDatabase;
+  } = {},
+) {
   const emu = await startEmulator();
   const vault = await startTestVault({
     clock: opts.clock,
+    database: opts.database,
     env: { ATLASSIAN_AUTH_URL: emu.url, ATLASSIAN_API_URL: emu.url, ...opts.env },
   });
   return { emu, vault, close: async () => (await vault.close(), await emu.close()) };

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
+import type { Database } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { createDeps, type Deps } from '../../src/deps.ts';
 import type { Clock } from '../../src/lib/clock.ts';
@@ -13,6 +14,12 @@ import { createLogger } from '../../src/lib/logger.ts';
 import { openTestDatabase } from './database.ts';
 
 export const testMasterKey = (kid = 't1') => `${kid}:${randomBytes(32).toString('base64')}`;
+
+/** A database a test made itself, with how to get rid of it. */
+export interface TestDatabase {
+  database: Database;
+  drop(): Promise<void>;
+}
 
 export interface TestVault {
   app: FastifyInstance;
@@ -34,12 +41,18 @@ export interface Res {
 
 /** A real vault (real database, real HTTP stack through inject) for one test file. */
 export async function startTestVault(
-  opts: { env?: Record<string, string>; clock?: Clock; shareDatabaseOf?: TestVault } = {},
+  opts: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    shareDatabaseOf?: TestVault;
+    /** a database of the test's own making (e.g. one it can take away: helpers/outage.ts) */
+    database?: TestDatabase;
+  } = {},
 ): Promise<TestVault> {
   // A second vault on the same database plays "another replica" or "the same vault restarted".
   const { database, drop } = opts.shareDatabaseOf
     ? { database: opts.shareDatabaseOf.deps.database, drop: async () => {} }
-    : await openTestDatabase();
+    : (opts.database ?? (await openTestDatabase()));
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {

@@ -2,7 +2,7 @@ import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Principal, Role } from '../../http/auth.ts';
 import { decodeCursor } from '../../http/pagination.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { badRequest, notFound } from '../../lib/errors.ts';
+import { InternalError, badRequest, notFound } from '../../lib/errors.ts';
 import * as repo from './repo.ts';
 import { hashApiKey, hashMatches, newApiKey, parseApiKey } from './secrets.ts';
 
@@ -24,8 +24,11 @@ export function createApiKeyService(deps: ApiKeyDeps) {
   const { db, clock } = deps;
 
   async function createKey(input: CreateKeyInput, tx: DbOrTx = db) {
-    if (input.role === 'operator' && input.tenantId)
-      throw new Error('operator keys belong to no tenant');
+    if ((input.role === 'operator') !== (input.tenantId === null))
+      throw new InternalError(
+        'api_key_scope_invalid',
+        'operator keys, and only they, have no tenant',
+      );
     if (input.role !== 'service' && input.authConfigIds?.length) {
       throw badRequest('invalid_request', 'body.auth_config_ids applies to service keys only');
     }

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.ts';
 import type { Site } from '../../db/schema/index.ts';
 import type { LinkKeys } from '../../crypto/link-keys.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { unlessFound } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Providers } from '../../providers/index.ts';
 import { ProviderError, type ProviderApp } from '../../providers/types.ts';
@@ -61,9 +62,10 @@ export function createConnectFlowService(deps: {
     const now = clock.now();
     const claims = await verifyLink(deps.linkKeys, token, now);
     if (!claims) return page(false, 'link_invalid', 400);
-    const account = await deps.accounts
-      .get(claims.tenantId, claims.accountId)
-      .catch(() => undefined);
+    const account = await unlessFound(
+      deps.accounts.get(claims.tenantId, claims.accountId),
+      'connected_account_not_found',
+    );
     if (!account || account.status === 'DISABLED') return page(false, 'account_unavailable', 410);
     const config = await deps.authConfigs.get(claims.tenantId, account.authConfigId);
     if (config.status !== 'enabled') return page(false, 'auth_config_disabled', 409);
@@ -124,9 +126,10 @@ export function createConnectFlowService(deps: {
       return fail(session, query.error === 'access_denied' ? 'user_denied' : 'provider_error');
     if (!query.code) return fail(session, 'code_exchange_failed');
 
-    const account = await deps.accounts
-      .get(session.tenantId, session.accountId)
-      .catch(() => undefined);
+    const account = await unlessFound(
+      deps.accounts.get(session.tenantId, session.accountId),
+      'connected_account_not_found',
+    );
     if (!account || account.status === 'DISABLED') return page(false, 'account_unavailable', 410);
     const config = await deps.authConfigs.get(session.tenantId, account.authConfigId);
     const provider = deps.providers.get(config.provider);
@@ -147,12 +150,15 @@ export function createConnectFlowService(deps: {
         }),
       );
     } catch (err) {
+      // Only the provider's answers fail the flow; anything else (the database) surfaces as is.
+      if (!(err instanceof ProviderError)) throw err;
       return fail(session, exchangeReason(err));
     }
     let discovery;
     try {
       discovery = await provider.discover(app, tokens.accessToken);
     } catch (err) {
+      if (!(err instanceof ProviderError)) throw err;
       deps.logger.warn(
         { err: { message: (err as Error).message }, account: account.id },
         'discovery failed',
@@ -184,11 +190,9 @@ export function createConnectFlowService(deps: {
   return { openLink, callback };
 }
 
-function exchangeReason(err: unknown): string {
-  if (err instanceof ProviderError) {
-    if (err.kind === 'client_credentials') return 'client_credentials_invalid';
-    if (err.kind === 'transient') return 'provider_unavailable';
-  }
+function exchangeReason(err: ProviderError): string {
+  if (err.kind === 'client_credentials') return 'client_credentials_invalid';
+  if (err.kind === 'transient') return 'provider_unavailable';
   return 'code_exchange_failed';
 }
 

@@ -2,7 +2,7 @@ import type { Db, DbOrTx } from '../../db/client.ts';
 import type { AccountStatus, Identity, Site } from '../../db/schema/index.ts';
 import { decodeCursor } from '../../http/pagination.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { badRequest, conflict, notFound } from '../../lib/errors.ts';
+import { badRequest, conflict, notFound, unlessFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
 import type { LinkService } from '../connect/links.ts';
@@ -58,12 +58,16 @@ export function createConnectedAccountService(deps: {
     tenantId: string,
     input: { auth_config_id: string; user_id: string; return_url?: string; site_url?: string },
   ) {
-    const config = await deps.authConfigs.get(tenantId, input.auth_config_id).catch(() => {
+    const config = await unlessFound(
+      deps.authConfigs.get(tenantId, input.auth_config_id),
+      'auth_config_not_found',
+    );
+    if (!config) {
       throw badRequest(
         'auth_config_not_found',
         `body.auth_config_id: auth config ${input.auth_config_id} was not found`,
       );
-    });
+    }
     if (config.status !== 'enabled')
       throw conflict('auth_config_disabled', `auth config ${config.id} is disabled`);
     const returnUrl = checkReturnUrl(config.allowedReturnUrls, input.return_url);

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { dataKeyAad, parseSealed } from '../../crypto/envelope.ts';
 import type { Keyring } from '../../crypto/keyring.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { conflict } from '../../lib/errors.ts';
 import * as repo from './repo.ts';
 import type { DataKeyService } from './service.ts';
 
@@ -84,8 +85,12 @@ export function createKeyRotation(deps: {
           const ref = { tenantId, table: f.table, rowId: row.id, column: f.aad };
           const plain = await deps.dataKeys.decrypt(ref, row.v);
           const sealed = await deps.dataKeys.encrypt(ref, plain);
-          if (parseSealed(sealed).keyId !== newId)
-            throw new Error('the new data key is not active');
+          if (parseSealed(sealed).keyId !== newId) {
+            throw conflict(
+              'data_key_rotation_conflict',
+              `another rotation of tenant ${tenantId}'s data key ran at the same time; retry`,
+            );
+          }
           await db.execute(
             sql`update ${sql.identifier(f.table)} set ${sql.identifier(f.column)} = ${sealed}
                 where id = ${row.id} and ${sql.identifier(f.column)} = ${row.v}`,

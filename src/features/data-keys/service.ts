@@ -8,6 +8,7 @@ import {
   seal,
 } from '../../crypto/envelope.ts';
 import { generateKey, type Keyring } from '../../crypto/keyring.ts';
+import { InternalError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import * as repo from './repo.ts';
 
@@ -57,7 +58,8 @@ export function createDataKeyService(deps: { db: Db; keyring: Keyring }) {
     const cached = activeByTenant.get(tenantId);
     if (cached && cached.until > Date.now()) return cached.id;
     const row = await repo.getActiveDataKey(tx, tenantId);
-    if (!row) throw new Error(`tenant ${tenantId} has no active data key`);
+    if (!row)
+      throw new InternalError('data_key_missing', `tenant ${tenantId} has no active data key`);
     activeByTenant.set(tenantId, { id: row.id, until: Date.now() + ACTIVE_TTL_MS });
     return row.id;
   }

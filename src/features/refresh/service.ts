@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../../db/client.ts';
+import { isDatabaseUnavailable } from '../../db/errors.ts';
+import { unlessFound } from '../../lib/errors.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Providers } from '../../providers/index.ts';
@@ -116,10 +118,13 @@ export function createRefreshService(deps: RefreshDeps) {
     const now = clock.now();
     if (row.familyExpiresAt && row.familyExpiresAt <= now) return expire(row, 'consent_expired');
     if (!row.refreshTokenEnc) return expire(row, 'refresh_token_missing');
-    let config;
-    try {
-      config = await deps.authConfigs.get(row.tenantId, row.authConfigId);
-    } catch {
+    // A config deleted under the lease (its accounts go with it) is the only "nothing to do" here;
+    // a database that does not answer surfaces as it is and the lease runs out.
+    const config = await unlessFound(
+      deps.authConfigs.get(row.tenantId, row.authConfigId),
+      'auth_config_not_found',
+    );
+    if (!config) {
       await repo.releaseLease(db, row.tenantId, row.id, owner);
       return { kind: 'lost' };
     }
@@ -147,6 +152,7 @@ export function createRefreshService(deps: RefreshDeps) {
         ),
       );
     } catch (err) {
+      if (isDatabaseUnavailable(err)) throw err;
       if (!(err instanceof ProviderError)) {
         logger.error({ err, account: row.id }, 'refresh failed');
         return fail(row, 'internal_error');
