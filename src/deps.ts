@@ -56,7 +56,7 @@ export async function createDeps(
   const keyring = createKeyring(masterKeys);
   const db = database.db;
 
-  const dataKeys = createDataKeyService({ db, keyring });
+  const dataKeys = createDataKeyService({ db, clock, keyring });
   // URLs that tenants supply and the vault calls are held to the egress policy (SPEC §7).
   const egressPolicy = { allowPrivate: config.ALLOW_PRIVATE_EGRESS };
   const egressAgent = overrides.dispatcher ?? createEgressAgent(egressPolicy);
@@ -80,6 +80,7 @@ export async function createDeps(
   const rotation = createKeyRotation({ db, clock, keyring, dataKeys });
   const tenants = createTenantService({
     db,
+    clock,
     dataKeys,
     apiKeys,
     destroyKeys: rotation.destroyTenantKeys,
@@ -106,6 +107,7 @@ export async function createDeps(
     authUrl: config.ATLASSIAN_AUTH_URL,
     apiUrl: config.ATLASSIAN_API_URL,
     timeoutMs: config.PROVIDER_TIMEOUT_MS,
+    clock,
     dispatcher: overrides.dispatcher,
     tenantDispatcher: egressAgent,
   });

@@ -112,7 +112,7 @@ export async function insertAccounts(
       const n = Math.min(5000, plan.count - start);
       const cols: string[][] = [[], [], [], []];
       for (let i = start; i < start + n; i++) {
-        const id = newId('ca');
+        const id = newId('ca', new Date());
         const userId = `user-${i}`;
         const access = `at-${randomBytes(24).toString('base64url')}`;
         const refresh = plan.refreshTokens?.[i] ?? `rt-${randomBytes(24).toString('base64url')}`;

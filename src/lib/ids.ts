@@ -22,9 +22,10 @@ function encode(bytes: Uint8Array): string {
 
 export type IdPrefix = 'tn' | 'key' | 'ac' | 'ca' | 'cs' | 'ev' | 'dk' | 'we' | 'wd' | 'req';
 
-export function newId(prefix: IdPrefix, now = Date.now()): string {
+/** `now` is the injected clock's time (HOUSE rule 6): ids sort by it. */
+export function newId(prefix: IdPrefix, now: Date): string {
   const bytes = new Uint8Array(16);
-  const ts = BigInt(now);
+  const ts = BigInt(now.getTime());
   for (let i = 0; i < 6; i++) bytes[i] = Number((ts >> BigInt(8 * (5 - i))) & 0xffn);
   bytes.set(randomBytes(10), 6);
   return `${prefix}_${encode(bytes)}`;

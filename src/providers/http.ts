@@ -1,4 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
+import type { Clock } from '../lib/clock.ts';
 import { EgressDeniedError } from '../lib/egress.ts';
 import { ProviderError, type TokenSet } from './types.ts';
 
@@ -10,22 +11,28 @@ import { ProviderError, type TokenSet } from './types.ts';
 export interface ProviderHttp {
   dispatcher: Dispatcher;
   timeoutMs: number;
+  clock: Clock;
 }
 
-export const createProviderHttp = (timeoutMs: number, dispatcher?: Dispatcher): ProviderHttp => ({
+export const createProviderHttp = (
+  timeoutMs: number,
+  clock: Clock,
+  dispatcher?: Dispatcher,
+): ProviderHttp => ({
   dispatcher: dispatcher ?? new Agent({ connections: 64, keepAliveTimeout: 30_000 }),
   timeoutMs,
+  clock,
 });
 
 const CLIENT_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'access_denied']);
 
-function retryAfter(h: string | string[] | undefined): number | undefined {
+function retryAfter(h: string | string[] | undefined, now: Date): number | undefined {
   const v = Array.isArray(h) ? h[0] : h;
   if (!v) return undefined;
   const n = Number(v);
   if (Number.isFinite(n)) return Math.max(0, n);
   const d = Date.parse(v);
-  return Number.isNaN(d) ? undefined : Math.max(0, Math.ceil((d - Date.now()) / 1000));
+  return Number.isNaN(d) ? undefined : Math.max(0, Math.ceil((d - now.getTime()) / 1000));
 }
 
 export async function sendJson(
@@ -99,7 +106,7 @@ export async function tokenRequest(
       scopes: typeof j.scope === 'string' ? j.scope.split(/[\s,]+/).filter(Boolean) : undefined,
     };
   }
-  const ra = retryAfter(res.headers['retry-after']);
+  const ra = retryAfter(res.headers['retry-after'], http.clock.now());
   if (res.status === 429 || res.status >= 500) {
     throw new ProviderError(
       'transient',

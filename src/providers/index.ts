@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { Clock } from '../lib/clock.ts';
 import { createAtlassianProvider } from './atlassian.ts';
 import { createProviderHttp } from './http.ts';
 import { createOauth2Provider } from './oauth2.ts';
@@ -16,14 +17,15 @@ export function createProviders(opts: {
   authUrl: string;
   apiUrl: string;
   timeoutMs: number;
+  clock: Clock;
   dispatcher?: Dispatcher;
   tenantDispatcher?: Dispatcher;
 }): Providers {
-  const http = createProviderHttp(opts.timeoutMs, opts.dispatcher);
+  const http = createProviderHttp(opts.timeoutMs, opts.clock, opts.dispatcher);
   const byKind = {
     atlassian: createAtlassianProvider({ authUrl: opts.authUrl, apiUrl: opts.apiUrl }, http),
     oauth2: createOauth2Provider(
-      createProviderHttp(opts.timeoutMs, opts.tenantDispatcher ?? opts.dispatcher),
+      createProviderHttp(opts.timeoutMs, opts.clock, opts.tenantDispatcher ?? opts.dispatcher),
     ),
   };
   return { get: (kind) => byKind[kind] };

@@ -10,8 +10,8 @@ const TOKEN = /^cvk_([0-9a-hjkmnp-tv-z]{26})_([A-Za-z0-9_-]{43,128})$/;
 export const hashApiKey = (token: string): string =>
   createHash('sha256').update(token).digest('hex');
 
-export function newApiKey(): { id: string; token: string } {
-  const id = newId('key');
+export function newApiKey(now = new Date()): { id: string; token: string } {
+  const id = newId('key', now);
   return { id, token: `cvk_${id.slice(4)}_${randomSecret(32)}` };
 }
 

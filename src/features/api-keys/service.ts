@@ -41,7 +41,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
         );
       }
     }
-    const { id, token } = newApiKey();
+    const { id, token } = newApiKey(clock.now());
     const row = await repo.insertApiKey(tx, {
       id,
       tenantId: input.tenantId,
@@ -85,7 +85,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     if (!parsed) return null;
     const hash = hashApiKey(token);
     const hit = verified.get(hash);
-    if (hit && hit.until > Date.now()) return hit.principal;
+    if (hit && hit.until > clock.now().getTime()) return hit.principal;
     const row = await repo.findApiKeyById(db, parsed.id);
     if (!row || row.revokedAt || !hashMatches(token, row.secretHash)) return null;
     const principal: Principal = {
@@ -95,7 +95,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
       authConfigIds: row.authConfigIds,
     };
     if (verified.size > 10_000) verified.clear();
-    verified.set(hash, { principal, until: Date.now() + AUTH_CACHE_MS });
+    verified.set(hash, { principal, until: clock.now().getTime() + AUTH_CACHE_MS });
     return principal;
   }
 

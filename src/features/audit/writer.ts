@@ -63,7 +63,7 @@ export function createAuditWriter(deps: {
       }
       const now = deps.clock.now();
       buffer.push({
-        id: newId('ev', now.getTime()),
+        id: newId('ev', now),
         ...r,
         details: r.details ?? {},
         createdAt: now,

@@ -34,8 +34,8 @@ export function createAuthConfigService(deps: {
     const oauth2 = normalizeOauth2(input.provider, input.oauth2);
     if (oauth2) await deps.checkUrl(oauth2.token_url);
     const allowedReturnUrls = normalizeReturnUrls(input.allowed_return_urls);
-    const id = newId('ac');
     const now = clock.now();
+    const id = newId('ac', now);
     return repo.insertAuthConfig(db, {
       id,
       tenantId,

@@ -20,7 +20,7 @@ export function createLinkService(deps: {
     const now = deps.clock.now();
     const expiresAt = new Date(now.getTime() + deps.ttlSeconds * 1000);
     const session = await repo.insertSession(tx, {
-      id: newId('cs'),
+      id: newId('cs', now),
       tenantId: p.tenantId,
       accountId: p.accountId,
       returnUrl: p.returnUrl,

@@ -77,7 +77,7 @@ export function createConnectedAccountService(deps: {
     const now = clock.now();
     return db.transaction(async (tx) => {
       const account = await repo.insertAccount(tx, {
-        id: newId('ca'),
+        id: newId('ca', now),
         tenantId,
         authConfigId: config.id,
         userId: input.user_id,

@@ -9,6 +9,7 @@ import {
 } from '../../crypto/envelope.ts';
 import { generateKey, type Keyring } from '../../crypto/keyring.ts';
 import { InternalError } from '../../lib/errors.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import * as repo from './repo.ts';
 
@@ -24,8 +25,8 @@ export interface FieldRef {
  * seals each field with AAD binding tenant/table/row/column. Unwrapped data keys are cached by id so
  * the hot path does no key derivation and no extra query.
  */
-export function createDataKeyService(deps: { db: Db; keyring: Keyring }) {
-  const { db, keyring } = deps;
+export function createDataKeyService(deps: { db: Db; clock: Clock; keyring: Keyring }) {
+  const { db, clock, keyring } = deps;
   const unwrapped = new Map<string, Buffer>();
   // The active key id is cached briefly: after a rotation on another replica, this one switches to
   // the new key within a minute (values it seals meanwhile stay readable: retired keys are kept).
@@ -33,7 +34,7 @@ export function createDataKeyService(deps: { db: Db; keyring: Keyring }) {
   const ACTIVE_TTL_MS = 60_000;
 
   async function createDataKey(tenantId: string, tx: DbOrTx = db): Promise<string> {
-    const id = newId('dk');
+    const id = newId('dk', clock.now());
     const key = generateKey();
     await repo.insertDataKey(tx, {
       id,
@@ -56,11 +57,11 @@ export function createDataKeyService(deps: { db: Db; keyring: Keyring }) {
 
   async function activeKeyId(tenantId: string, tx: DbOrTx = db): Promise<string> {
     const cached = activeByTenant.get(tenantId);
-    if (cached && cached.until > Date.now()) return cached.id;
+    if (cached && cached.until > clock.now().getTime()) return cached.id;
     const row = await repo.getActiveDataKey(tx, tenantId);
     if (!row)
       throw new InternalError('data_key_missing', `tenant ${tenantId} has no active data key`);
-    activeByTenant.set(tenantId, { id: row.id, until: Date.now() + ACTIVE_TTL_MS });
+    activeByTenant.set(tenantId, { id: row.id, until: clock.now().getTime() + ACTIVE_TTL_MS });
     return row.id;
   }
 

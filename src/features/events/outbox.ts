@@ -27,7 +27,7 @@ export function createOutbox(deps: { clock: Clock }) {
     extra: Record<string, unknown> = {},
   ) {
     const now = deps.clock.now();
-    const id = newId('ev', now.getTime());
+    const id = newId('ev', now);
     await repo.insertEvent(tx, {
       id,
       tenantId: account.tenantId,
@@ -42,7 +42,7 @@ export function createOutbox(deps: { clock: Clock }) {
       endpoints
         .filter((e) => e.eventTypes.length === 0 || e.eventTypes.includes(type))
         .map((e) => ({
-          id: newId('wd'),
+          id: newId('wd', now),
           tenantId: account.tenantId,
           eventId: id,
           endpointId: e.id,

@@ -30,9 +30,9 @@ export function createEventService(deps: {
     input: { url: string; event_types?: EventType[] },
   ) {
     await deps.checkUrl(input.url);
-    const id = newId('we');
-    const secret = `whsec_${randomBytes(32).toString('base64')}`;
     const now = clock.now();
+    const id = newId('we', now);
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
     const row = await repo.insertEndpoint(db, {
       id,
       tenantId,

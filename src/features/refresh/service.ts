@@ -233,7 +233,8 @@ export function createRefreshService(deps: RefreshDeps) {
     const running = inflight.get(id);
     if (running) return running;
     const p = (async () => {
-      const deadline = Date.now() + waitMs;
+      // The wait is bounded by the time it sleeps (not by the clock, which a test may freeze).
+      let waited = 0;
       for (let attempt = 0; ; attempt++) {
         const now = clock.now();
         const leased = await repo.acquireLease(db, tenantId, id, owner, now, leaseUntil(now));
@@ -249,8 +250,10 @@ export function createRefreshService(deps: RefreshDeps) {
         const row = await repo.readAccount(db, tenantId, id);
         if (!row || row.status !== 'ACTIVE' || (row.expiresAt && row.expiresAt > needUntil))
           return row;
-        if (Date.now() > deadline) return row;
-        await sleep(Math.min(25 * 2 ** Math.min(attempt, 3), 200));
+        if (waited >= waitMs) return row;
+        const pause = Math.min(25 * 2 ** Math.min(attempt, 3), 200);
+        await sleep(pause);
+        waited += pause;
       }
     })().finally(() => inflight.delete(id));
     inflight.set(id, p);

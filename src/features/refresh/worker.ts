@@ -62,9 +62,9 @@ export function createRefreshWorker(deps: {
 
   async function tickOnce(): Promise<TickResult> {
     const result: TickResult = { claimed: 0, refreshed: 0, failed: 0, expired: 0, lost: 0 };
-    const started = Date.now();
+    const started = clock.now().getTime();
     const budget = deps.tickBudgetMs ?? 25_000;
-    while (!stopping && Date.now() - started < budget) {
+    while (!stopping && clock.now().getTime() - started < budget) {
       const now = clock.now();
       const { rows, takeovers } = await repo.claimDueAccounts(
         db,

@@ -1,6 +1,7 @@
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { decodeCursor } from '../../http/pagination.ts';
 import { notFound } from '../../lib/errors.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import type { ApiKeyService } from '../api-keys/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
@@ -8,6 +9,7 @@ import * as repo from './repo.ts';
 
 export function createTenantService(deps: {
   db: Db;
+  clock: Clock;
   dataKeys: DataKeyService;
   apiKeys: ApiKeyService;
   /** destroys the tenant's data keys inside the deletion's transaction */
@@ -18,7 +20,7 @@ export function createTenantService(deps: {
   /** A tenant is born with its data key, in one transaction. */
   async function createTenant(name: string, tx?: DbOrTx) {
     const run = async (t: DbOrTx) => {
-      const tenant = await repo.insertTenant(t, { id: newId('tn'), name });
+      const tenant = await repo.insertTenant(t, { id: newId('tn', deps.clock.now()), name });
       await deps.dataKeys.createDataKey(tenant.id, t);
       return tenant;
     };
