@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -113,6 +114,7 @@ export async function buildApp(
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  await app.register(cookie);
   registerErrorHandling(app);
   await registerRateLimits(app, {
     perKey: deps.config.RATE_LIMIT_PER_KEY,
@@ -127,9 +129,11 @@ export async function buildApp(
   registerAuditHook(app, services.audit);
   await app.register(tenantRoutes(services.tenants));
   await app.register(apiKeyRoutes(services.apiKeys));
-  await app.register(authConfigRoutes(services.authConfigs, config.callbackUrl));
+  await app.register(authConfigRoutes(services.authConfigs));
   await app.register(connectedAccountRoutes(services.accounts));
-  await app.register(connectRoutes(services.connect));
+  await app.register(
+    connectRoutes(services.connect, { secureCookies: config.PUBLIC_URL.startsWith('https:') }),
+  );
   await app.register(tokenRoutes(services.tokens, deps.metrics));
   await app.register(eventRoutes(services.events));
   await app.register(auditRoutes(deps.database.db));

@@ -75,7 +75,8 @@ export interface Config extends Omit<Env, 'PUBLIC_URL' | 'VAULT_MASTER_KEYS'> {
   PUBLIC_URL: string;
   /** kid → 32-byte key; the first one is active. Empty when none configured (see deps/keyring). */
   masterKeys: MasterKey[];
-  callbackUrl: string;
+  /** auth config X's OAuth redirect URI is `${callbackBase}/X` */
+  callbackBase: string;
   /** set-ups that work but probably not as meant: logged at start */
   warnings: string[];
 }
@@ -167,7 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     warnings: warnings(parsed),
     PUBLIC_URL: publicUrl,
     masterKeys,
-    callbackUrl: `${publicUrl}/v1/oauth/callback`,
+    callbackBase: `${publicUrl}/v1/oauth/callback`,
     ATLASSIAN_AUTH_URL: parsed.ATLASSIAN_AUTH_URL.replace(/\/+$/, ''),
     ATLASSIAN_API_URL: parsed.ATLASSIAN_API_URL.replace(/\/+$/, ''),
   };

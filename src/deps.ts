@@ -75,7 +75,13 @@ export async function createDeps(
       return [];
     }
   };
-  const authConfigs = createAuthConfigService({ db, clock, dataKeys, checkUrl: checkTenantUrl });
+  const authConfigs = createAuthConfigService({
+    db,
+    clock,
+    dataKeys,
+    checkUrl: checkTenantUrl,
+    callbackBase: config.callbackBase,
+  });
   const apiKeys = createApiKeyService({ db, clock, authConfigsExist: authConfigs.missingIds });
   const rotation = createKeyRotation({ db, clock, keyring, dataKeys });
   const tenants = createTenantService({
@@ -120,7 +126,6 @@ export async function createDeps(
     authConfigs,
     dataKeys,
     providers,
-    callbackUrl: config.callbackUrl,
     stateTtlSeconds: config.CONNECT_LINK_TTL_SECONDS,
   });
   // This process's name in refresh leases.
@@ -133,7 +138,6 @@ export async function createDeps(
     dataKeys,
     authConfigs,
     providers,
-    callbackUrl: config.callbackUrl,
     owner,
     aheadSeconds: config.REFRESH_AHEAD_SECONDS,
     leaseSeconds: config.REFRESH_LEASE_SECONDS,

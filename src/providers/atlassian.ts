@@ -1,7 +1,7 @@
 import type { Identity, Site } from '../db/schema/connected-accounts.ts';
 import { ATLASSIAN_IMPLICIT_SCOPES } from './atlassian-scopes.ts';
 import { ProviderError, type Provider, type ProviderApp } from './types.ts';
-import { sendJson, tokenRequest, type ProviderHttp } from './http.ts';
+import { sameOrigin, sendJson, tokenRequest, type ProviderHttp } from './http.ts';
 
 /**
  * Atlassian OAuth 2.0 (3LO): JSON token requests, `audience` and `prompt=consent` on authorize,
@@ -28,8 +28,11 @@ export function createAtlassianProvider(
 
   return {
     familyLifetimeDays: 365,
-    usesPkce: () => false,
-    authorizationUrl(app, { state }) {
+    // PKCE on top of the client secret: a code that leaks cannot be redeemed without the verifier
+    // of the session that asked for it.
+    usesPkce: () => true,
+    issuerMatches: (_app, iss) => sameOrigin(iss, urls.authUrl),
+    authorizationUrl(app, { state, codeChallenge }) {
       const q = new URLSearchParams({
         audience: 'api.atlassian.com',
         client_id: app.clientId,
@@ -38,10 +41,11 @@ export function createAtlassianProvider(
         state,
         response_type: 'code',
         prompt: 'consent',
+        ...(codeChallenge ? { code_challenge: codeChallenge, code_challenge_method: 'S256' } : {}),
       });
       return `${urls.authUrl}/authorize?${q.toString().replace(/\+/g, '%20')}`;
     },
-    exchangeCode: (app, { code }) =>
+    exchangeCode: (app, { code, codeVerifier }) =>
       tokenRequest(
         http,
         `${urls.authUrl}/oauth/token`,
@@ -51,6 +55,7 @@ export function createAtlassianProvider(
           client_secret: app.clientSecret,
           code,
           redirect_uri: app.redirectUri,
+          ...(codeVerifier ? { code_verifier: codeVerifier } : {}),
         },
         { format: 'json' },
       ),

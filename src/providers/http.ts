@@ -24,6 +24,15 @@ export const createProviderHttp = (
   clock,
 });
 
+/** True when both URLs parse and share scheme, host and port. */
+export function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
 const CLIENT_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'access_denied']);
 
 function retryAfter(h: string | string[] | undefined, now: Date): number | undefined {

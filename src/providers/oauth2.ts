@@ -1,6 +1,6 @@
 import type { Oauth2Settings } from '../db/schema/auth-configs.ts';
 import { InternalError } from '../lib/errors.ts';
-import { tokenRequest, type ProviderHttp } from './http.ts';
+import { sameOrigin, tokenRequest, type ProviderHttp } from './http.ts';
 import type { Provider, ProviderApp } from './types.ts';
 
 /**
@@ -34,6 +34,11 @@ export function createOauth2Provider(http: ProviderHttp): Provider {
   return {
     familyLifetimeDays: null,
     usesPkce: (app) => settings(app).pkce,
+    // The configured issuer when there is one; else the authorization endpoint's origin.
+    issuerMatches: (app, iss) => {
+      const s = settings(app);
+      return s.issuer ? iss === s.issuer : sameOrigin(iss, s.authorization_url);
+    },
     authorizationUrl(app, { state, codeChallenge }) {
       const s = settings(app);
       const url = new URL(s.authorization_url);

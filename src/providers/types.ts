@@ -57,6 +57,8 @@ export interface Provider {
   discover(app: ProviderApp, accessToken: string): Promise<Discovery>;
   /** the base URL for API calls on a site, where the provider has one */
   apiBaseUrl(cloudId: string | null): string | null;
+  /** RFC 9207: whether an `iss` the authorization server sent back names this provider */
+  issuerMatches(app: ProviderApp, iss: string): boolean;
   /** how long a refresh family lives from consent, in days, where the provider limits it */
   familyLifetimeDays: number | null;
 }

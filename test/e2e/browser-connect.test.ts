@@ -81,11 +81,13 @@ describe('connect flow in a real browser', { skip }, () => {
 
   async function setup() {
     const cfg = atlassianConfig({ allowed_return_urls: [returnUrl], name: 'Browser test app' });
+    const created = await api('POST', '/v1/auth-configs', cfg);
+    assert.equal(created.status, 201);
     emu.addApp({
       clientId: cfg.client_id,
       clientSecret: cfg.client_secret,
       name: 'Acme Jira Sync',
-      callbackUrl: `${vault.url}/v1/oauth/callback`,
+      callbackUrl: created.body.callback_url,
       scopes: cfg.scopes,
     });
     const user = emu.addUser({
@@ -93,8 +95,6 @@ describe('connect flow in a real browser', { skip }, () => {
       name: 'Grace Hopper',
       sites: [{ name: 'Navy', url: 'https://navy.atlassian.net', products: ['jira'] }],
     });
-    const created = await api('POST', '/v1/auth-configs', cfg);
-    assert.equal(created.status, 201);
     const account = await api('POST', '/v1/connected-accounts', {
       auth_config_id: created.body.id,
       user_id: 'grace',

@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Emulator } from '../../src/emulator/index.ts';
 import { newApiKey } from '../../src/features/api-keys/secrets.ts';
 import { openTestDatabase } from './database.ts';
+import { cookieJar } from './cookies.ts';
 import { atlassianConfig } from './fixtures.ts';
 import { freePort, spawnVault, type VaultProcess } from './process.ts';
 import { testMasterKey } from './vault.ts';
@@ -69,16 +70,16 @@ export async function startCluster(emu: Emulator) {
   /** An Atlassian auth config registered at the emulator. */
   async function authConfig(p: VaultProcess, app: { accessTokenTtlSeconds?: number } = {}) {
     const cfg = atlassianConfig();
+    const res = await api(p, 'POST', '/v1/auth-configs', cfg);
+    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
     emu.addApp({
       clientId: cfg.client_id,
       clientSecret: cfg.client_secret,
       name: 'cluster app',
-      callbackUrl: `${base.PUBLIC_URL}/v1/oauth/callback`,
+      callbackUrl: res.body.callback_url,
       scopes: cfg.scopes,
       ...app,
     });
-    const res = await api(p, 'POST', '/v1/auth-configs', cfg);
-    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
     return { id: res.body.id as string, clientId: cfg.client_id };
   }
 
@@ -92,14 +93,19 @@ export async function startCluster(emu: Emulator) {
       throw new Error(`create answered ${created.status}: ${JSON.stringify(created.body)}`);
     }
     const link = new URL(created.body.redirect_url);
+    const jar = cookieJar();
     const opened = await fetch(`${p.url}${link.pathname}`, { redirect: 'manual' });
+    jar.absorb(opened);
     const consent = await emu.consent({
       authorizeUrl: opened.headers.get('location')!,
       accountId: emuAccountId,
       decision: 'approve',
     });
     const cb = new URL(consent.location!);
-    const done = await fetch(`${p.url}${cb.pathname}${cb.search}`, { redirect: 'manual' });
+    const done = await fetch(`${p.url}${cb.pathname}${cb.search}`, {
+      redirect: 'manual',
+      headers: jar.headerFor(cb.pathname),
+    });
     if (done.status !== 200) throw new Error(`callback answered ${done.status}`);
     return created.body.id as string;
   }

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { startEmulator, type Emulator, type EmuUser } from '../../src/emulator/index.ts';
 import type { Clock } from '../../src/lib/clock.ts';
+import { cookieJar } from './cookies.ts';
 import { atlassianConfig } from './fixtures.ts';
 import { startTestVault, type Res, type TestDatabase, type TestVault } from './vault.ts';
 
+/** The callback base of a test vault (PUBLIC_URL http://vault.test); a config's is CALLBACK/<id>. */
 export const CALLBACK = 'http://vault.test/v1/oauth/callback';
 export const RETURN_URL = 'https://app.example.com/connected';
 
@@ -32,15 +34,17 @@ export async function atlassianSetup(
 ) {
   const { adminKey, tenantId } = await vault.newTenant();
   const body = atlassianConfig({ scopes: over.scopes ?? ['read:jira-work', 'read:jira-user'] });
+  const cfg = await vault.call('POST', '/v1/auth-configs', adminKey, body);
+  if (cfg.status !== 201) throw new Error(cfg.text);
+  // As an admin does in the Atlassian console: the app's callback is the config's callback_url.
+  const callbackUrl = cfg.body.callback_url as string;
   emu.addApp({
     clientId: body.client_id,
     clientSecret: body.client_secret,
     name: 'Vault test app',
-    callbackUrl: CALLBACK,
+    callbackUrl,
     scopes: body.scopes,
   });
-  const cfg = await vault.call('POST', '/v1/auth-configs', adminKey, body);
-  if (cfg.status !== 201) throw new Error(cfg.text);
   const tag = randomBytes(3).toString('hex');
   const user: EmuUser = emu.addUser({
     email: `user-${tag}@example.com`,
@@ -55,6 +59,7 @@ export async function atlassianSetup(
     adminKey,
     tenantId,
     configId: cfg.body.id as string,
+    callbackUrl,
     clientSecret: body.client_secret,
     clientId: body.client_id,
     user,
@@ -67,14 +72,16 @@ export interface FlowRun {
   authorizeUrl?: string;
   callbackUrl?: string;
   final: Res;
+  /** the browser's cookies after the flow */
+  jar: ReturnType<typeof cookieJar>;
 }
 
 const pathOf = (url: string) => {
-  const u = new URL(url);
+  const u = new URL(url, 'http://vault.test');
   return `${u.pathname}${u.search}`;
 };
 
-/** Drives the connect flow over HTTP the way a browser would, with the emulator's consent. */
+/** Drives the connect flow over HTTP the way a browser would (cookies included), with the emulator's consent. */
 export async function runFlow(
   vault: TestVault,
   emu: Emulator,
@@ -83,23 +90,39 @@ export async function runFlow(
   consent: { accountId?: string; siteIds?: string[]; decision: 'approve' | 'deny' } = {
     decision: 'approve',
   },
+  jar = cookieJar(),
 ): Promise<FlowRun> {
   const created = await vault.call('POST', '/v1/connected-accounts', adminKey, body);
   if (created.status !== 201) throw new Error(`create failed: ${created.text}`);
-  const opened = await vault.call('GET', pathOf(created.body.redirect_url));
-  if (opened.status !== 302) return { accountId: created.body.id, created, final: opened };
+  const link = pathOf(created.body.redirect_url);
+  const opened = await vault.call('GET', link, undefined, undefined, jar.headerFor(link));
+  jar.absorb(opened);
+  if (opened.status !== 302) return { accountId: created.body.id, created, final: opened, jar };
   const authorizeUrl = String(opened.headers.location);
   const decided = await emu.consent({ authorizeUrl, ...consent });
   if (!decided.location)
     throw new Error(`consent did not redirect: ${decided.status} ${decided.body}`);
-  const final = await vault.call('GET', pathOf(decided.location));
+  const back = pathOf(decided.location);
+  const final = await vault.call('GET', back, undefined, undefined, jar.headerFor(back));
+  jar.absorb(final);
   return {
     accountId: created.body.id,
     created,
     authorizeUrl,
     callbackUrl: decided.location,
     final,
+    jar,
   };
 }
 
 export { pathOf };
+
+/** A browser visit to a vault page: sends the jar's cookies for the path, keeps what it sets. */
+export async function visit(vault: TestVault, jar: ReturnType<typeof cookieJar>, url: string) {
+  const path = pathOf(url);
+  const res = await vault.call('GET', path, undefined, undefined, jar.headerFor(path));
+  jar.absorb(res);
+  return res;
+}
+
+export { cookieJar };

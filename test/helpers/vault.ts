@@ -27,7 +27,13 @@ export interface TestVault {
   /** every log line the vault wrote, at debug level */
   logs: string[];
   operatorKey: string;
-  call(method: InjectOptions['method'], url: string, key?: string, body?: unknown): Promise<Res>;
+  call(
+    method: InjectOptions['method'],
+    url: string,
+    key?: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Res>;
   newTenant(): Promise<{ tenantId: string; adminKey: string }>;
   close(): Promise<void>;
 }
@@ -81,17 +87,18 @@ export async function startTestVault(
     name: 'test operator',
   });
 
-  const call: TestVault['call'] = async (method, url, key, body) => {
+  const call: TestVault['call'] = async (method, url, key, body, extra = {}) => {
+    const auth = key ? { authorization: `Bearer ${key}` } : {};
     const res = await app.inject({
       method,
       url,
-      headers: key ? { authorization: `Bearer ${key}` } : {},
+      headers: { ...auth, ...extra },
       ...(body === undefined
         ? {}
         : typeof body === 'string'
           ? {
               payload: body,
-              headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+              headers: { ...auth, 'content-type': 'application/json', ...extra },
             }
           : { payload: body as object }),
     });

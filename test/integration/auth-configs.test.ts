@@ -22,7 +22,7 @@ describe('auth configs', () => {
     const res = await vault.call('POST', '/v1/auth-configs', adminKey, body);
     assert.equal(res.status, 201, res.text);
     assert.match(res.body.id, /^ac_/);
-    assert.equal(res.body.callback_url, 'http://vault.test/v1/oauth/callback');
+    assert.equal(res.body.callback_url, `http://vault.test/v1/oauth/callback/${res.body.id}`);
     assert.deepEqual(res.body.client_secret.set, true);
     assert.equal(res.body.client_secret.last4, body.client_secret.slice(-4));
     assert.deepEqual(res.body.scopes, ['read:jira-work', 'read:jira-user']);
@@ -203,6 +203,7 @@ describe('auth configs', () => {
       include_scope_in_token_request: false,
       pkce: true,
       scope_separator: ' ',
+      issuer: null,
     });
   });
 

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { manualClock } from '../../src/lib/clock.ts';
-import { RETURN_URL, atlassianSetup, pathOf, runFlow, startFlowFixture } from '../helpers/flow.ts';
+import {
+  CALLBACK,
+  RETURN_URL,
+  atlassianSetup,
+  cookieJar,
+  pathOf,
+  runFlow,
+  startFlowFixture,
+  visit,
+} from '../helpers/flow.ts';
 
 const clock = manualClock();
 let fx: Awaited<ReturnType<typeof startFlowFixture>>;
@@ -27,7 +36,7 @@ describe('connect flow against the emulator', () => {
     const auth = new URL(run.authorizeUrl!);
     assert.equal(auth.searchParams.get('audience'), 'api.atlassian.com');
     assert.equal(auth.searchParams.get('prompt'), 'consent');
-    assert.equal(auth.searchParams.get('redirect_uri'), 'http://vault.test/v1/oauth/callback');
+    assert.equal(auth.searchParams.get('redirect_uri'), `${CALLBACK}/${s.configId}`);
     assert.deepEqual(auth.searchParams.get('scope')!.split(' ').sort(), [
       'offline_access',
       'read:jira-user',
@@ -121,7 +130,8 @@ describe('connect flow against the emulator', () => {
       user_id: 'u-5',
       return_url: RETURN_URL,
     });
-    const opened = await vault.call('GET', pathOf(created.body.redirect_url));
+    const jar = cookieJar();
+    const opened = await visit(vault, jar, created.body.redirect_url);
     const decided = await emu.consent({
       authorizeUrl: String(opened.headers.location),
       accountId: s.user.accountId,
@@ -129,7 +139,7 @@ describe('connect flow against the emulator', () => {
     });
     const before = emu.counters().codeExchanges + emu.counters().invalidGrant;
     clock.advance(601);
-    const res = await vault.call('GET', pathOf(decided.location!));
+    const res = await visit(vault, jar, decided.location!);
     assert.equal(location(res).searchParams.get('error'), 'state_expired');
     assert.equal(emu.counters().codeExchanges + emu.counters().invalidGrant, before);
     const acct = await vault.call('GET', `/v1/connected-accounts/${created.body.id}`, s.adminKey);
@@ -149,17 +159,20 @@ describe('connect flow against the emulator', () => {
     const before = (await vault.call('GET', `/v1/connected-accounts/${run.accountId}`, s.adminKey))
       .body;
     const exchanges = emu.counters().tokenRequests;
-    const replay = await vault.call('GET', pathOf(run.callbackUrl!));
+    const replay = await visit(vault, run.jar, run.callbackUrl!);
     assert.equal(replay.status, 400);
     assert.match(replay.text, /invalid or has already been used/);
     const cb = new URL(run.callbackUrl!);
     cb.searchParams.set('state', 'forged-state-value-0123456789');
-    assert.equal((await vault.call('GET', pathOf(cb.toString()))).status, 400);
+    assert.equal((await visit(vault, run.jar, cb.toString())).status, 400);
     const denyReplay = new URL(run.callbackUrl!);
     denyReplay.searchParams.delete('code');
     denyReplay.searchParams.set('error', 'access_denied');
-    assert.equal((await vault.call('GET', pathOf(denyReplay.toString()))).status, 400);
-    assert.equal((await vault.call('GET', '/v1/oauth/callback?code=abc')).status, 400);
+    assert.equal((await visit(vault, run.jar, denyReplay.toString())).status, 400);
+    assert.equal(
+      (await vault.call('GET', `/v1/oauth/callback/${s.configId}?code=abc`)).status,
+      400,
+    );
     assert.equal(emu.counters().tokenRequests, exchanges, 'no code exchange');
     const afterRow = (
       await vault.call('GET', `/v1/connected-accounts/${run.accountId}`, s.adminKey)
@@ -181,8 +194,10 @@ describe('connect flow against the emulator', () => {
       user_id: 'attacker',
       return_url: RETURN_URL,
     });
-    const openA = await vault.call('GET', pathOf(ca.body.redirect_url));
-    const openB = await vault.call('GET', pathOf(cb.body.redirect_url));
+    const jarA = cookieJar();
+    const jarB = cookieJar();
+    const openA = await visit(vault, jarA, ca.body.redirect_url);
+    const openB = await visit(vault, jarB, cb.body.redirect_url);
     const codeA = new URL(
       (
         await emu.consent({
@@ -193,9 +208,10 @@ describe('connect flow against the emulator', () => {
       ).location!,
     ).searchParams.get('code')!;
     const stateB = new URL(String(openB.headers.location)).searchParams.get('state')!;
-    const res = await vault.call(
-      'GET',
-      `/v1/oauth/callback?code=${encodeURIComponent(codeA)}&state=${encodeURIComponent(stateB)}`,
+    const res = await visit(
+      vault,
+      jarB,
+      `/v1/oauth/callback/${b.configId}?code=${encodeURIComponent(codeA)}&state=${encodeURIComponent(stateB)}`,
     );
     assert.equal(location(res).searchParams.get('error'), 'code_exchange_failed');
     assert.equal(location(res).searchParams.get('connected_account_id'), cb.body.id);
@@ -359,13 +375,14 @@ describe('connect flow against the emulator', () => {
     assert.equal(re.status, 200, re.text);
     assert.equal(re.body.id, run.accountId);
     assert.equal(re.body.status, 'INITIATED');
-    const opened = await vault.call('GET', pathOf(re.body.redirect_url));
+    const jar = cookieJar();
+    const opened = await visit(vault, jar, re.body.redirect_url);
     const decided = await emu.consent({
       authorizeUrl: String(opened.headers.location),
       accountId: s.user.accountId,
       decision: 'approve',
     });
-    await vault.call('GET', pathOf(decided.location!));
+    await visit(vault, jar, decided.location!);
     assert.equal(
       (await vault.call('GET', `/v1/connected-accounts/${run.accountId}`, s.adminKey)).body.status,
       'ACTIVE',

@@ -15,7 +15,7 @@ async function account(tokenTtlSeconds: number) {
     clientId: s.clientId,
     clientSecret: s.clientSecret,
     name: 'app',
-    callbackUrl: 'http://vault.test/v1/oauth/callback',
+    callbackUrl: s.callbackUrl,
     scopes: ['read:jira-work', 'read:jira-user'],
     accessTokenTtlSeconds: tokenTtlSeconds,
   });

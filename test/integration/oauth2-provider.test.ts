@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import Provider, { type ClientAuthMethod, type ClientMetadata } from 'oidc-provider';
-import { CALLBACK, RETURN_URL, pathOf } from '../helpers/flow.ts';
+import { CALLBACK, RETURN_URL, cookieJar, visit } from '../helpers/flow.ts';
 import { startTestVault, type TestVault } from '../helpers/vault.ts';
 
 const BASIC = { id: 'vault-basic', secret: `sb-${randomBytes(24).toString('hex')}` };
@@ -16,6 +16,7 @@ let vault: TestVault;
 let server: Server;
 let as: Provider;
 let issuer: string;
+const registeredCallbacks = new Set<string>();
 /** what the AS saw: authorization params, token requests (how the client authenticated), errors */
 const seen = {
   params: [] as Record<string, unknown>[],
@@ -42,6 +43,10 @@ before(async () => {
     pkce: { required: (_ctx, c) => c.clientId === BASIC.id },
     features: { devInteractions: { enabled: true } },
   });
+  // Exact matching against the callbacks registered so far (one per auth config the tests make).
+  as.Client.prototype.redirectUriAllowed = function (uri: string) {
+    return registeredCallbacks.has(uri);
+  };
   as.on('interaction.started', (ctx) => seen.params.push({ ...ctx.oidc.params }));
   as.on('grant.error', (_ctx, err) => seen.grantErrors.push(String(err.error ?? err.message)));
   // oidc-provider accepts client_secret_basic and _post interchangeably, so record which one came:
@@ -88,6 +93,8 @@ async function setup(
     },
   });
   assert.equal(cfg.status, 201, cfg.text);
+  // The config's own redirect URI, registered for the client as an admin would at the AS.
+  registeredCallbacks.add(cfg.body.callback_url);
   return { adminKey, tenantId, configId: cfg.body.id as string };
 }
 
@@ -134,11 +141,12 @@ async function connect(
     return_url: RETURN_URL,
   });
   assert.equal(created.status, 201, created.text);
-  const opened = await vault.call('GET', pathOf(created.body.redirect_url));
+  const jar = cookieJar();
+  const opened = await visit(vault, jar, created.body.redirect_url);
   assert.equal(opened.status, 302, opened.text);
   const authorizeUrl = new URL(String(opened.headers.location));
   const callback = await atAuthServer(authorizeUrl.toString(), decision);
-  const final = await vault.call('GET', pathOf(callback));
+  const final = await visit(vault, jar, callback);
   assert.equal(final.status, 302, final.text);
   const back = new URL(String(final.headers.location));
   assert.equal(`${back.origin}${back.pathname}`, RETURN_URL);

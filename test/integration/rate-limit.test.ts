@@ -11,9 +11,15 @@ after(() => vault.close());
 test('public routes are limited per IP and API routes per key, with problem+json 429s', async () => {
   const statuses: number[] = [];
   for (let i = 0; i < 7; i++)
-    statuses.push((await vault.call('GET', '/v1/oauth/callback?state=x&code=y')).status);
+    statuses.push(
+      (await vault.call('GET', '/v1/oauth/callback/ac_00000000000000000000000000?state=x&code=y'))
+        .status,
+    );
   assert.deepEqual(statuses, [400, 400, 400, 400, 400, 429, 429]);
-  const limited = await vault.call('GET', '/v1/oauth/callback?state=x&code=y');
+  const limited = await vault.call(
+    'GET',
+    '/v1/oauth/callback/ac_00000000000000000000000000?state=x&code=y',
+  );
   assert.equal(limited.body.code, 'rate_limited');
   assert.ok(Number(limited.headers['retry-after']) > 0);
   assert.equal(

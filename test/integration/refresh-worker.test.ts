@@ -23,7 +23,7 @@ async function connected(appOverrides: { issueRefreshTokenOnRefresh?: boolean } 
       clientId: s.clientId,
       clientSecret: s.clientSecret,
       name: 'app',
-      callbackUrl: 'http://vault.test/v1/oauth/callback',
+      callbackUrl: s.callbackUrl,
       scopes: ['read:jira-work', 'read:jira-user'],
       ...appOverrides,
     });

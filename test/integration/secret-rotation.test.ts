@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { manualClock } from '../../src/lib/clock.ts';
-import { CALLBACK, atlassianSetup, runFlow, startFlowFixture } from '../helpers/flow.ts';
+import { atlassianSetup, runFlow, startFlowFixture } from '../helpers/flow.ts';
 
 const clock = manualClock();
 let fx: Awaited<ReturnType<typeof startFlowFixture>>;
@@ -25,7 +25,7 @@ test('client-secret rotation with overlap: falls back to the previous secret and
       clientId: s.clientId,
       clientSecret: secret,
       name: 'app',
-      callbackUrl: CALLBACK,
+      callbackUrl: s.callbackUrl,
       scopes: ['read:jira-work', 'read:jira-user'],
     });
   const refreshNow = async () => {

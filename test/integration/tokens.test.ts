@@ -107,7 +107,7 @@ describe('token endpoint', () => {
       clientId: `${s.clientId}`,
       clientSecret: s.clientSecret,
       name: 'short',
-      callbackUrl: 'http://vault.test/v1/oauth/callback',
+      callbackUrl: s.callbackUrl,
       scopes: ['read:jira-work', 'read:jira-user'],
       accessTokenTtlSeconds: 120,
     });

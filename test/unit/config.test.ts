@@ -10,7 +10,7 @@ test('defaults give a runnable embedded configuration', () => {
   assert.equal(c.PORT, 3000);
   assert.equal(c.DATABASE_URL, undefined);
   assert.equal(c.PUBLIC_URL, 'http://localhost:3000');
-  assert.equal(c.callbackUrl, 'http://localhost:3000/v1/oauth/callback');
+  assert.equal(c.callbackBase, 'http://localhost:3000/v1/oauth/callback');
   assert.deepEqual(c.warnings, []);
   assert.equal(c.ATLASSIAN_AUTH_URL, 'https://auth.atlassian.com');
   assert.equal(c.REFRESH_AHEAD_SECONDS, 600);

@@ -11,6 +11,8 @@ export interface Oauth2Settings {
   include_scope_in_token_request: boolean;
   pkce: boolean;
   scope_separator: ' ' | ',' | '+';
+  /** RFC 9207 issuer identifier, checked against the callback's `iss` when the server sends one */
+  issuer?: string | null;
 }
 
 export const authConfigs = pgTable(

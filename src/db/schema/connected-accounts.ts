@@ -95,6 +95,8 @@ export const connectSessions = pgTable(
     accountId: text('account_id')
       .notNull()
       .references(() => connectedAccounts.id, { onDelete: 'cascade' }),
+    /** the config whose callback (PUBLIC_URL/v1/oauth/callback/{id}) may finish this session */
+    authConfigId: text('auth_config_id'),
     returnUrl: text('return_url'),
     linkExpiresAt: tstz('link_expires_at').notNull(),
     linkUsedAt: tstz('link_used_at'),
@@ -102,6 +104,8 @@ export const connectSessions = pgTable(
     stateExpiresAt: tstz('state_expires_at'),
     stateUsedAt: tstz('state_used_at'),
     codeVerifierEnc: text('code_verifier_enc'),
+    /** sha256 of the cookie set in the browser that opened the link */
+    bindingHash: text('binding_hash'),
     outcome: text('outcome'),
     ...timestamps,
   },

@@ -16,7 +16,7 @@ const tags = ['auth-configs'];
 const admin = { roles: ['admin' as const] };
 const params = IdParam('ac');
 
-export const authConfigView = (callbackUrl: string) => (r: AuthConfigRow) => ({
+export const authConfigView = (callbackUrl: (id: string) => string) => (r: AuthConfigRow) => ({
   id: r.id,
   name: r.name,
   provider: r.provider,
@@ -37,16 +37,16 @@ export const authConfigView = (callbackUrl: string) => (r: AuthConfigRow) => ({
   scopes: r.scopes,
   status: r.status,
   allowed_return_urls: r.allowedReturnUrls,
-  callback_url: callbackUrl,
-  oauth2: r.oauth2,
+  callback_url: callbackUrl(r.id),
+  oauth2: r.oauth2 ? { ...r.oauth2, issuer: r.oauth2.issuer ?? null } : null,
   created_at: r.createdAt.toISOString(),
   updated_at: r.updatedAt.toISOString(),
 });
 
 export const authConfigRoutes =
-  (svc: AuthConfigService, callbackUrl: string): FastifyPluginAsyncTypebox =>
+  (svc: AuthConfigService): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const view = authConfigView(callbackUrl);
+    const view = authConfigView(svc.callbackUrl);
     const one = { 200: AuthConfig, ...problems(400, 401, 403, 404) };
 
     app.post(

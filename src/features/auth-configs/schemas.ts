@@ -25,6 +25,10 @@ const Oauth2Fields = {
   include_scope_in_token_request: Type.Boolean(),
   pkce: Type.Boolean(),
   scope_separator: Type.Union([Type.Literal(' '), Type.Literal(','), Type.Literal('+')]),
+  issuer: Type.Union([HttpUrl, Type.Null()], {
+    description:
+      'RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin)',
+  }),
 };
 
 export const Oauth2Input = Type.Object(
@@ -37,6 +41,7 @@ export const Oauth2Input = Type.Object(
     include_scope_in_token_request: Type.Optional(Oauth2Fields.include_scope_in_token_request),
     pkce: Type.Optional(Oauth2Fields.pkce),
     scope_separator: Type.Optional(Oauth2Fields.scope_separator),
+    issuer: Type.Optional(Oauth2Fields.issuer),
   },
   { additionalProperties: false },
 );
@@ -116,7 +121,8 @@ export const AuthConfig = Type.Object(
     status: Status,
     allowed_return_urls: Type.Array(Type.String()),
     callback_url: Type.String({
-      description: 'register this URL as the callback in the provider console',
+      description:
+        'this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console',
     }),
     oauth2: Type.Union([Type.Object(Oauth2Fields, { additionalProperties: false }), Type.Null()]),
     created_at: Timestamp,

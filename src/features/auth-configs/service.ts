@@ -2,7 +2,7 @@ import type { Db, DbOrTx } from '../../db/client.ts';
 import { decodeCursor } from '../../http/pagination.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
-import { ProviderError } from '../../providers/types.ts';
+import { ProviderError, type ProviderApp } from '../../providers/types.ts';
 import { newId } from '../../lib/ids.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import * as repo from './repo.ts';
@@ -25,7 +25,22 @@ export function createAuthConfigService(deps: {
   dataKeys: DataKeyService;
   /** the egress policy for URLs the vault will call (throws a 400 when refused) */
   checkUrl: (url: string) => Promise<unknown>;
+  /** PUBLIC_URL/v1/oauth/callback: each config's redirect URI is this plus its id */
+  callbackBase: string;
 }) {
+  /** The OAuth redirect URI of one config: its own, so no other config can receive its codes. */
+  const callbackUrl = (id: string) => `${deps.callbackBase}/${id}`;
+
+  /** The provider's view of a config; the secret is filled in per call (rotation fallback). */
+  const providerApp = (config: repo.AuthConfigRow, clientSecret = ''): ProviderApp => ({
+    provider: config.provider,
+    clientId: config.clientId,
+    clientSecret,
+    scopes: config.scopes,
+    oauth2: config.oauth2,
+    redirectUri: callbackUrl(config.id),
+  });
+
   const { db, clock, dataKeys } = deps;
 
   async function create(tenantId: string, input: CreateAuthConfigInput) {
@@ -157,6 +172,8 @@ export function createAuthConfigService(deps: {
   }
 
   return {
+    callbackUrl,
+    providerApp,
     create,
     get,
     list,

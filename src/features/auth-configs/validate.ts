@@ -66,6 +66,7 @@ export function normalizeOauth2(
     include_scope_in_token_request: merged.include_scope_in_token_request ?? false,
     pkce: merged.pkce ?? true,
     scope_separator: merged.scope_separator ?? ' ',
+    issuer: merged.issuer ?? null,
   };
 }
 

@@ -28,16 +28,22 @@ const REASONS: Record<string, string> = {
   link_invalid: 'This link is invalid, has expired or has already been used. Ask for a new one.',
   callback_invalid: 'This sign-in response is invalid or has already been used.',
   auth_config_disabled: 'This integration is disabled.',
+  issuer_mismatch: 'The sign-in response came from an unexpected server, so nothing was connected.',
+  callback_moved:
+    'This sign-in used an old callback address. Ask your administrator to register the callback URL the vault shows for this integration.',
   account_unavailable: 'This connection can no longer be completed.',
 };
 
 export function resultPage(ok: boolean, reason?: string): string {
-  const title = ok ? 'Account connected' : 'Connection failed';
-  const text = ok
-    ? 'Your account is connected. You can close this window.'
-    : (REASONS[reason ?? ''] ?? 'Something went wrong.');
+  const ready = ok && reason === 'link_ready';
+  const title = ready ? 'Connect your account' : ok ? 'Account connected' : 'Connection failed';
+  const text = ready
+    ? 'Open this link in your browser to connect your account.'
+    : ok
+      ? 'Your account is connected. You can close this window.'
+      : (REASONS[reason ?? ''] ?? 'Something went wrong.');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>${esc(title)}</title><style>body{font:16px system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#172b4d}
 h1{font-size:1.4rem}.r{color:#6b778c;font-size:.9rem}</style></head><body><h1>${esc(title)}</h1><p>${esc(text)}</p>
-${reason ? `<p class="r">reason: <code>${esc(reason)}</code></p>` : ''}</body></html>`;
+${reason && !ok ? `<p class="r">reason: <code>${esc(reason)}</code></p>` : ''}</body></html>`;
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import type { Db } from '../../db/client.ts';
 import type { Site } from '../../db/schema/index.ts';
@@ -7,18 +6,35 @@ import type { Clock } from '../../lib/clock.ts';
 import { unlessFound } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Providers } from '../../providers/index.ts';
-import { ProviderError, type ProviderApp } from '../../providers/types.ts';
+import { ProviderError } from '../../providers/types.ts';
 import type { AuthConfigRow } from '../auth-configs/repo.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
 import type { ConnectedAccountService } from '../connected-accounts/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
+import {
+  bindingCookieName,
+  bindingCookies,
+  isLinkPreviewer,
+  newBinding,
+  sha256,
+  type CookieSpec,
+} from './binding.ts';
 import { verifyLink } from './link.ts';
 import * as repo from './repo.ts';
 
-export type FlowResult =
-  { redirect: string } | { page: { ok: boolean; reason?: string; status: number } };
+export interface FlowResult {
+  redirect?: string;
+  page?: { ok: boolean; reason?: string; status: number };
+  /** cookies to set (the browser binding) and to clear (a finished flow) */
+  cookies?: CookieSpec[];
+}
 
-const hashState = (state: string) => createHash('sha256').update(state).digest('hex');
+export interface BrowserRequest {
+  method: string;
+  userAgent?: string;
+  cookies: Record<string, string | undefined>;
+}
+
 const verifierField = (tenantId: string, sessionId: string) => ({
   tenantId,
   table: 'connect_sessions',
@@ -28,8 +44,9 @@ const verifierField = (tenantId: string, sessionId: string) => ({
 
 /**
  * The connect flow (SPEC §4): link → authorize → callback → code exchange → discovery → ACTIVE.
- * A forged, stale or replayed link or state changes nothing; every other failure ends the INITIATED
- * account FAILED with its reason and sends the user back saying so.
+ * A forged, stale or replayed link or state — or one from another browser, or for another
+ * config's callback — changes nothing; every other failure ends the INITIATED account FAILED
+ * with its reason and sends the user back saying so.
  */
 export function createConnectFlowService(deps: {
   db: Db;
@@ -40,7 +57,6 @@ export function createConnectFlowService(deps: {
   authConfigs: AuthConfigService;
   dataKeys: DataKeyService;
   providers: Providers;
-  callbackUrl: string;
   stateTtlSeconds: number;
 }) {
   const { db, clock } = deps;
@@ -48,20 +64,30 @@ export function createConnectFlowService(deps: {
     page: { ok, reason, status },
   });
 
-  /** The provider's view of the config; the secret is filled in per call (rotation fallback). */
-  const providerApp = (config: AuthConfigRow, clientSecret = ''): ProviderApp => ({
-    provider: config.provider,
-    clientId: config.clientId,
-    clientSecret,
-    scopes: config.scopes,
-    oauth2: config.oauth2,
-    redirectUri: deps.callbackUrl,
-  });
+  /** A fresh state (and PKCE verifier where the provider takes it), sealed for the session. */
+  async function newState(config: AuthConfigRow, tenantId: string, sessionId: string, now: Date) {
+    const app = deps.authConfigs.providerApp(config);
+    const provider = deps.providers.get(config.provider);
+    const state = oauth.generateRandomState();
+    const verifier = provider.usesPkce(app) ? oauth.generateRandomCodeVerifier() : null;
+    const set = {
+      stateHash: sha256(state),
+      stateExpiresAt: new Date(now.getTime() + deps.stateTtlSeconds * 1000),
+      codeVerifierEnc: verifier
+        ? await deps.dataKeys.encrypt(verifierField(tenantId, sessionId), verifier)
+        : null,
+    };
+    const codeChallenge = verifier ? await oauth.calculatePKCECodeChallenge(verifier) : undefined;
+    return { set, authorizeUrl: provider.authorizationUrl(app, { state, codeChallenge }) };
+  }
 
-  async function openLink(token: string): Promise<FlowResult> {
+  async function openLink(token: string, req: BrowserRequest): Promise<FlowResult> {
     const now = clock.now();
     const claims = await verifyLink(deps.linkKeys, token, now);
     if (!claims) return page(false, 'link_invalid', 400);
+    // A HEAD or a link previewer sees that the link is good and uses nothing up.
+    if (req.method === 'HEAD' || isLinkPreviewer(req.userAgent))
+      return page(true, 'link_ready', 200);
     const account = await unlessFound(
       deps.accounts.get(claims.tenantId, claims.accountId),
       'connected_account_not_found',
@@ -69,71 +95,109 @@ export function createConnectFlowService(deps: {
     if (!account || account.status === 'DISABLED') return page(false, 'account_unavailable', 410);
     const config = await deps.authConfigs.get(claims.tenantId, account.authConfigId);
     if (config.status !== 'enabled') return page(false, 'auth_config_disabled', 409);
-    const provider = deps.providers.get(config.provider);
-    const app = providerApp(config);
-    const state = oauth.generateRandomState();
-    const verifier = provider.usesPkce(app) ? oauth.generateRandomCodeVerifier() : null;
+    const { set, authorizeUrl } = await newState(config, claims.tenantId, claims.sessionId, now);
+
+    const cookieValue = req.cookies[bindingCookieName(claims.sessionId)];
+    const ttl = deps.stateTtlSeconds;
+    if (cookieValue) {
+      // This browser opened the link before: resume the flow it started instead of refusing.
+      const resumed = await repo.resumeLink(
+        db,
+        { id: claims.sessionId, tenantId: claims.tenantId, bindingHash: sha256(cookieValue), now },
+        set,
+      );
+      if (resumed) {
+        return {
+          redirect: authorizeUrl,
+          cookies: bindingCookies(claims.sessionId, cookieValue, config.id, ttl),
+        };
+      }
+    }
+    const binding = newBinding();
     const session = await repo.consumeLink(
       db,
       { id: claims.sessionId, tenantId: claims.tenantId, accountId: claims.accountId, now },
-      {
-        stateHash: hashState(state),
-        stateExpiresAt: new Date(now.getTime() + deps.stateTtlSeconds * 1000),
-        codeVerifierEnc: verifier
-          ? await deps.dataKeys.encrypt(verifierField(claims.tenantId, claims.sessionId), verifier)
-          : null,
-      },
+      { ...set, bindingHash: sha256(binding), authConfigId: config.id },
     );
     if (!session) return page(false, 'link_invalid', 410);
-    const codeChallenge = verifier ? await oauth.calculatePKCECodeChallenge(verifier) : undefined;
-    return { redirect: provider.authorizationUrl(app, { state, codeChallenge }) };
+    return { redirect: authorizeUrl, cookies: bindingCookies(session.id, binding, config.id, ttl) };
   }
 
   function back(
     session: repo.SessionRow,
-    accountId: string,
     ok: boolean,
-    reason?: string,
+    reason: string | undefined,
+    cookies: CookieSpec[],
   ): FlowResult {
-    if (!session.returnUrl) return page(ok, reason, ok ? 200 : 400);
+    if (!session.returnUrl) return { ...page(ok, reason, ok ? 200 : 400), cookies };
     const url = new URL(session.returnUrl);
-    url.searchParams.set('connected_account_id', accountId);
+    url.searchParams.set('connected_account_id', session.accountId);
     url.searchParams.set('status', ok ? 'success' : 'error');
     if (reason) url.searchParams.set('error', reason);
-    return { redirect: url.toString() };
+    return { redirect: url.toString(), cookies };
   }
 
-  async function fail(session: repo.SessionRow, reason: string): Promise<FlowResult> {
+  async function fail(
+    session: repo.SessionRow,
+    reason: string,
+    cookies: CookieSpec[],
+  ): Promise<FlowResult> {
     const now = clock.now();
     await deps.accounts.markFailed(session.tenantId, session.accountId, reason);
-    await repo.setOutcome(db, session.id, reason, now);
-    return back(session, session.accountId, false, reason);
+    await repo.setOutcome(db, session.tenantId, session.id, reason, now);
+    return back(session, false, reason, cookies);
   }
 
-  async function callback(query: {
-    state?: string;
-    code?: string;
-    error?: string;
-  }): Promise<FlowResult> {
-    if (!query.state) return page(false, 'callback_invalid', 400);
+  async function callback(
+    configId: string,
+    query: { state?: string; code?: string; error?: string; iss?: string },
+    req: BrowserRequest,
+  ): Promise<FlowResult> {
+    const invalid = page(false, 'callback_invalid', 400);
+    if (!query.state) return invalid;
     const now = clock.now();
-    // Spend the state first: a replayed or forged state finds nothing and changes nothing.
-    const session = await repo.consumeState(db, hashState(query.state), now);
-    if (!session) return page(false, 'callback_invalid', 400);
+    const stateHash = sha256(query.state);
+    // Only a session of the config in the path, in the browser that opened its link, may go on;
+    // anything else changes nothing at all.
+    const found = await repo.sessionByState(db, stateHash);
+    if (!found || found.authConfigId !== configId || !found.bindingHash) return invalid;
+    const cookieValue = req.cookies[bindingCookieName(found.id)];
+    if (!cookieValue || sha256(cookieValue) !== found.bindingHash) return invalid;
+    const session = await repo.consumeState(db, {
+      tenantId: found.tenantId,
+      id: found.id,
+      stateHash,
+      bindingHash: found.bindingHash,
+      now,
+    });
+    if (!session) return invalid;
+    const done = bindingCookies(session.id, '', configId, 0);
     if (!session.stateExpiresAt || session.stateExpiresAt <= now)
-      return fail(session, 'state_expired');
+      return fail(session, 'state_expired', done);
     if (query.error)
-      return fail(session, query.error === 'access_denied' ? 'user_denied' : 'provider_error');
-    if (!query.code) return fail(session, 'code_exchange_failed');
+      return fail(
+        session,
+        query.error === 'access_denied' ? 'user_denied' : 'provider_error',
+        done,
+      );
+    if (!query.code) return fail(session, 'code_exchange_failed', done);
 
+    // Re-checked now: an admin may have disabled the config or the account since the link opened.
     const account = await unlessFound(
       deps.accounts.get(session.tenantId, session.accountId),
       'connected_account_not_found',
     );
-    if (!account || account.status === 'DISABLED') return page(false, 'account_unavailable', 410);
+    if (!account || account.status === 'DISABLED')
+      return { ...page(false, 'account_unavailable', 410), cookies: done };
     const config = await deps.authConfigs.get(session.tenantId, account.authConfigId);
+    if (config.status !== 'enabled') return fail(session, 'auth_config_disabled', done);
     const provider = deps.providers.get(config.provider);
-    const app = providerApp(config);
+    // RFC 9207: an authorization server that names itself must be the one this config talks to.
+    if (
+      query.iss !== undefined &&
+      !provider.issuerMatches(deps.authConfigs.providerApp(config), query.iss)
+    )
+      return fail(session, 'issuer_mismatch', done);
     const verifier = session.codeVerifierEnc
       ? await deps.dataKeys.decrypt(
           verifierField(session.tenantId, session.id),
@@ -144,7 +208,7 @@ export function createConnectFlowService(deps: {
     let tokens;
     try {
       tokens = await deps.authConfigs.withClientSecret(config, (secret) =>
-        provider.exchangeCode(providerApp(config, secret), {
+        provider.exchangeCode(deps.authConfigs.providerApp(config, secret), {
           code: query.code!,
           codeVerifier: verifier,
         }),
@@ -152,21 +216,21 @@ export function createConnectFlowService(deps: {
     } catch (err) {
       // Only the provider's answers fail the flow; anything else (the database) surfaces as is.
       if (!(err instanceof ProviderError)) throw err;
-      return fail(session, exchangeReason(err));
+      return fail(session, exchangeReason(err), done);
     }
     let discovery;
     try {
-      discovery = await provider.discover(app, tokens.accessToken);
+      discovery = await provider.discover(deps.authConfigs.providerApp(config), tokens.accessToken);
     } catch (err) {
       if (!(err instanceof ProviderError)) throw err;
       deps.logger.warn(
         { err: { message: (err as Error).message }, account: account.id },
         'discovery failed',
       );
-      return fail(session, 'discovery_failed');
+      return fail(session, 'discovery_failed', done);
     }
     const selected = selectSite(discovery.sites, account.pinnedSiteUrl);
-    if (selected === 'not_granted') return fail(session, 'pinned_site_not_granted');
+    if (selected === 'not_granted') return fail(session, 'pinned_site_not_granted', done);
     const activated = await deps.accounts.activate(session.tenantId, account.id, {
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
@@ -182,13 +246,15 @@ export function createConnectFlowService(deps: {
         ? new Date(now.getTime() + provider.familyLifetimeDays * 86_400_000)
         : null,
     });
-    if (!activated) return fail(session, 'account_unavailable');
-    await repo.setOutcome(db, session.id, 'success', clock.now());
-    return back(session, account.id, true);
+    if (!activated) return fail(session, 'account_unavailable', done);
+    await repo.setOutcome(db, session.tenantId, session.id, 'success', clock.now());
+    return back(session, true, undefined, done);
   }
 
   return { openLink, callback };
 }
+
+export type ConnectFlowService = ReturnType<typeof createConnectFlowService>;
 
 function exchangeReason(err: ProviderError): string {
   if (err.kind === 'client_credentials') return 'client_credentials_invalid';

@@ -35,7 +35,6 @@ export interface RefreshDeps {
   dataKeys: DataKeyService;
   authConfigs: AuthConfigService;
   providers: Providers;
-  callbackUrl: string;
   /** this process's identity in leases */
   owner: string;
   aheadSeconds: number;
@@ -139,17 +138,7 @@ export function createRefreshService(deps: RefreshDeps) {
         row.refreshTokenEnc,
       );
       tokens = await deps.authConfigs.withClientSecret(config, (clientSecret) =>
-        provider.refresh(
-          {
-            provider: config.provider,
-            clientId: config.clientId,
-            clientSecret,
-            scopes: config.scopes,
-            oauth2: config.oauth2,
-            redirectUri: deps.callbackUrl,
-          },
-          refreshToken,
-        ),
+        provider.refresh(deps.authConfigs.providerApp(config, clientSecret), refreshToken),
       );
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw err;
