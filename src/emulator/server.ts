@@ -69,6 +69,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     counters: () => core.counters.snapshot(),
     resetCounters: () => core.counters.reset(),
     consent: async (p) => consent(core, p),
+    setAppCallback: (clientId, callbackUrl) => void core.dir.setAppCallback(clientId, callbackUrl),
     close: async () => {
       core.faults.wakeAll();
       await server.close();

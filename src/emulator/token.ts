@@ -78,10 +78,14 @@ function exchangeCode(core: EmulatorCore, app: App, body: Params): TokenResult {
     return invalidGrant(core, INVALID_CODE);
   }
   if (c.grant.revoked) return invalidGrant(core, INVALID_CODE);
+  const verifier = str(body, 'code_verifier');
   if (c.challenge !== undefined) {
-    if (!pkceMatches(c.challenge, c.challengeMethod, str(body, 'code_verifier'))) {
+    if (!pkceMatches(c.challenge, c.challengeMethod, verifier)) {
       return invalidGrant(core, INVALID_CODE);
     }
+  } else if (verifier !== undefined) {
+    // RFC 9700 §4.8.2 (PKCE downgrade): a verifier for a code issued without a challenge is refused.
+    return invalidGrant(core, INVALID_CODE);
   }
   c.used = true;
   const family = core.tokens.createFamily(c.grant, app.clientId, c.scopes, now);

@@ -6,6 +6,10 @@ export interface AppInput {
   clientId: string;
   clientSecret: string;
   name: string;
+  /**
+   * Exact URL (redirect_uri must equal it), or a pattern ending in `/*` that matches one more
+   * non-empty path segment (the demo app's per-auth-config callbacks).
+   */
   callbackUrl: string;
   scopes: string[];
   accessTokenTtlSeconds?: number;
@@ -111,4 +115,6 @@ export interface Emulator {
   resetCounters(): void;
   consent(p: ConsentInput): Promise<ConsentResult>;
   close(): Promise<void>;
+  /** Same as editing the callback URL in the developer console (exact URL or `/*` pattern). */
+  setAppCallback(clientId: string, callbackUrl: string): void;
 }
