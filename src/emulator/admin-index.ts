@@ -44,6 +44,17 @@ export const ADMIN_ROUTES: Record<string, string> = {
     '{spaceId, title, body?: {representation?, value}}',
 };
 
+/** What the API routes are and where they differ from Atlassian (shown in the index). */
+export const API_NOTES: string[] = [
+  'POST /oauth/token: authorization_code, refresh_token (rotation, 10-min reuse leeway), client_credentials (service accounts; JSON or form)',
+  'GET /oauth/token/accessible-resources, GET /me: Bearer tokens (3LO or client credentials)',
+  'Jira  /ex/jira/:cloudId/rest/api/3/... (Bearer, scoped API tokens) and /site/:siteKey/rest/api/3/... (classic API tokens; siteKey = cloud id or site name): myself, search/jql (GET, POST), issue (POST), issue/:idOrKey (GET, PUT, DELETE), issue/:idOrKey/attachments (POST, X-Atlassian-Token: no-check), attachment/content/:id (GET)',
+  "JQL: only `project = KEY` (filter) and `ORDER BY created [ASC|DESC]` (default oldest first) are understood; every other clause is ignored, so a query without `project = KEY` returns all of the site's issues. search/jql returns id, key and self unless `fields` asks for more",
+  'Confluence  /ex/confluence/:cloudId/wiki/api/v2/... and /site/:siteKey/wiki/api/v2/...: pages (GET with limit, cursor, space-id; POST), pages/:id (GET with body-format, PUT with version.number + 1, DELETE); spaces are not checked',
+  "Scopes: reads need a read:*<product>* scope; Jira writes write:jira-work; Confluence writes write:confluence-content or write:page:confluence. Classic API tokens carry no scopes (the account's own rights)",
+  'JSON answers above 1 KB are gzipped when Accept-Encoding allows gzip; API faults (target api|all) hit every route above before authentication',
+];
+
 /** `registered` fills up as routes are added (fastify's onRoute); the index lists what is there. */
 export function registerIndexAdminRoutes(
   app: FastifyInstance,
@@ -52,6 +63,7 @@ export function registerIndexAdminRoutes(
 ): void {
   app.get('/_emulator', async () => ({
     emulator: 'Atlassian (auth.atlassian.com + api.atlassian.com) emulator',
+    api: API_NOTES,
     routes: registered.map((route) => {
       const [method, path] = route.split(' ');
       return { method, path, description: ADMIN_ROUTES[route] ?? null };
