@@ -1,23 +1,11 @@
 // Admin HTTP API under /_emulator (JSON, no auth: a local test tool). Same operations as the code API.
 import type { FastifyInstance } from 'fastify';
 import { consent } from './authorize.ts';
+import { type Body, body, pick } from './admin-input.ts';
 import type { EmulatorCore } from './core.ts';
+import type { App } from './state.ts';
 import { EmuInputError } from './state.ts';
 import type { AppInput, SiteInput, UserInput } from './types.ts';
-
-type Body = Record<string, unknown>;
-
-function body(raw: unknown): Body {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new EmuInputError('a JSON object body is required');
-  }
-  return raw as Body;
-}
-
-/** Accepts camelCase or snake_case field names. */
-function pick(b: Body, camel: string, snake: string): unknown {
-  return b[camel] ?? b[snake];
-}
 
 function siteInput(b: Body): SiteInput {
   return {
@@ -25,6 +13,17 @@ function siteInput(b: Body): SiteInput {
     name: b.name as string,
     url: b.url as string,
     products: b.products as SiteInput['products'],
+  };
+}
+
+function appView(core: EmulatorCore, a: App) {
+  return {
+    clientId: a.clientId,
+    name: a.name,
+    callbackUrl: a.callbackUrl,
+    scopes: [...a.scopes],
+    accessTokenTtlSeconds: a.accessTokenTtlSeconds ?? core.opts.accessTokenTtlSeconds,
+    issueRefreshTokenOnRefresh: a.issueRefreshTokenOnRefresh,
   };
 }
 
@@ -47,15 +46,16 @@ export function registerAdminRoutes(app: FastifyInstance, core: EmulatorCore): v
         'issue_refresh_token_on_refresh',
       ) as boolean | undefined,
     };
-    const a = core.dir.addApp(input);
-    return reply.code(201).send({
-      clientId: a.clientId,
-      name: a.name,
-      callbackUrl: a.callbackUrl,
-      scopes: [...a.scopes],
-      accessTokenTtlSeconds: a.accessTokenTtlSeconds ?? core.opts.accessTokenTtlSeconds,
-      issueRefreshTokenOnRefresh: a.issueRefreshTokenOnRefresh,
-    });
+    return reply.code(201).send(appView(core, core.dir.addApp(input)));
+  });
+
+  app.get('/_emulator/apps', async () => [...core.dir.apps.values()].map((a) => appView(core, a)));
+
+  // What an admin does in the developer console: change the app's callback URL.
+  app.put<{ Params: { clientId: string } }>('/_emulator/apps/:clientId', async (req) => {
+    const b = body(req.body);
+    const url = pick(b, 'callbackUrl', 'callback_url');
+    return appView(core, core.dir.setAppCallback(req.params.clientId, url));
   });
 
   app.get('/_emulator/users', async () => [...core.dir.users.values()]);

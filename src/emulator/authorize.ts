@@ -1,5 +1,6 @@
 // GET /authorize (consent page) and POST /authorize/decision, plus the programmatic consent().
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { callbackMatches } from './callback.ts';
 import type { EmulatorCore, PendingAuthorization } from './core.ts';
 import { consentPage, contentSecurityPolicy, errorPage } from './html.ts';
 import { IMPLICIT_SCOPES } from './state.ts';
@@ -27,7 +28,7 @@ export function validateAuthorize(core: EmulatorCore, q: Params): Validation {
   const app = clientId ? core.dir.apps.get(clientId) : undefined;
   if (!clientId || !app) return fail('Invalid client_id: this app does not exist.');
   const redirectUri = str(q, 'redirect_uri');
-  if (redirectUri !== app.callbackUrl) {
+  if (!redirectUri || !callbackMatches(app.callbackUrl, redirectUri)) {
     return fail("The redirect_uri does not match the app's callback URL.");
   }
   if (str(q, 'response_type') !== 'code') return fail('Unsupported response_type: use "code".');
@@ -71,6 +72,13 @@ export interface Decision {
 
 /** Applies the user's decision. Returns the redirect (302) or an error page (400). */
 export function decide(core: EmulatorCore, p: PendingAuthorization, d: Decision): ConsentResult {
+  const app = core.dir.apps.get(p.clientId);
+  if (!app) return bad('Invalid client_id: this app does not exist.');
+  // The admin may have changed the callback URL while the consent page was open: never redirect
+  // to a URL that is no longer registered, not even with a denial.
+  if (!callbackMatches(app.callbackUrl, p.redirectUri)) {
+    return bad("The redirect_uri does not match the app's callback URL.");
+  }
   if (d.decision === 'deny') {
     const location = redirectWith(p.redirectUri, [
       ['error', 'access_denied'],
@@ -80,8 +88,6 @@ export function decide(core: EmulatorCore, p: PendingAuthorization, d: Decision)
     return { status: 302, location };
   }
   if (d.decision !== 'approve') return bad('The decision must be "approve" or "deny".');
-  const app = core.dir.apps.get(p.clientId);
-  if (!app) return bad('Invalid client_id: this app does not exist.');
   const user = d.accountId ? core.dir.users.get(d.accountId) : core.dir.users.values().next().value;
   if (!user) {
     return bad(d.accountId ? 'Unknown account.' : 'The emulator has no users; add one first.');

@@ -1,7 +1,10 @@
 // The emulator's shared state: one instance behind both the code API and the HTTP API.
+import { AccountStore } from './accounts.ts';
 import { createClock } from './clock.ts';
+import { ContentStore } from './content.ts';
 import { CounterSet } from './counters.ts';
 import { FaultController } from './faults.ts';
+import { RequestLog } from './requests.ts';
 import { Directory } from './state.ts';
 import { TokenStore } from './tokens.ts';
 import type { EmulatorClock } from './types.ts';
@@ -11,6 +14,9 @@ export interface CoreOptions {
   accessTokenTtlSeconds: number;
   authCodeTtlSeconds: number;
 }
+
+/** How many API requests the request log keeps. */
+export const REQUEST_LOG_SIZE = 200;
 
 export interface PendingAuthorization {
   clientId: string;
@@ -24,6 +30,10 @@ export interface PendingAuthorization {
 export class EmulatorCore {
   readonly clock: EmulatorClock = createClock();
   readonly dir = new Directory();
+  readonly accounts = new AccountStore(this.dir);
+  /** Jira issues/attachments and Confluence pages, per site. */
+  readonly content = new ContentStore();
+  readonly requests = new RequestLog(REQUEST_LOG_SIZE);
   readonly tokens = new TokenStore();
   readonly counters = new CounterSet();
   readonly faults = new FaultController(() => this.counters.inc('faultsInjected'));

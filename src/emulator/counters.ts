@@ -18,6 +18,9 @@ export class CounterSet {
       faultsInjected: 0,
       refreshWithScopeParam: 0,
       issuedAfterHold: 0,
+      clientCredentialsRequests: 0,
+      clientCredentialsIssued: 0,
+      invalidClient: 0,
     };
   }
 

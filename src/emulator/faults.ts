@@ -1,6 +1,6 @@
 // Fault injection for the token endpoint and the API routes, plus cancellable sleeps.
 import type { FastifyReply } from 'fastify';
-import { EmuInputError } from './state.ts';
+import { EmuInputError } from './errors.ts';
 import type { Faults } from './types.ts';
 
 export type FaultTarget = 'token' | 'api';
@@ -31,6 +31,12 @@ export function validateFaults(f: unknown): Faults {
   optNumber(r, 'latencyMs', 0);
   optNumber(r, 'retryAfterSeconds', 0);
   optNumber(r, 'holdAfterIssueMs', 0);
+  if (
+    r.rateLimitReason !== undefined &&
+    (typeof r.rateLimitReason !== 'string' || r.rateLimitReason === '')
+  ) {
+    throw new EmuInputError('faults.rateLimitReason must be a non-empty string');
+  }
   const out: Faults = {};
   for (const k of Object.keys(r) as (keyof Faults)[]) {
     if (r[k] !== undefined) (out as Record<string, unknown>)[k] = r[k];
@@ -95,15 +101,42 @@ export class FaultController {
   }
 }
 
-/** Applies latency and, when the fault has a status, sends the error. Returns true if answered. */
+/** The request quota the API routes announce in X-RateLimit-Limit (never enforced). */
+export const API_RATE_LIMIT = 350;
+/** Retry-After of API 429/503 faults that set no retryAfterSeconds (Atlassian always sends one). */
+export const DEFAULT_API_RETRY_AFTER_SECONDS = 1;
+
+/** What an API route adds to its 429/503 answers. */
+export interface ApiFaultContext {
+  /** RateLimit-Reason unless the fault names one. */
+  reason: string;
+  now: number;
+}
+
+/**
+ * Applies latency and, when the fault has a status, sends the error. Returns true if answered.
+ * API routes (`api` given) answer 429 and 503 with Retry-After, and 429 with Atlassian's
+ * X-RateLimit-* and RateLimit-Reason headers too.
+ */
 export async function applyFault(
   ctl: FaultController,
   f: Faults,
   reply: FastifyReply,
+  api?: ApiFaultContext,
 ): Promise<boolean> {
   if (f.latencyMs) await ctl.sleep(f.latencyMs);
   if (!f.status) return false;
-  if (f.retryAfterSeconds !== undefined) reply.header('retry-after', String(f.retryAfterSeconds));
+  const throttled = f.status === 429 || f.status === 503;
+  const retryAfter =
+    f.retryAfterSeconds ?? (api && throttled ? DEFAULT_API_RETRY_AFTER_SECONDS : undefined);
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  if (api && f.status === 429) {
+    reply
+      .header('x-ratelimit-limit', String(API_RATE_LIMIT))
+      .header('x-ratelimit-remaining', '0')
+      .header('x-ratelimit-reset', new Date(api.now + (retryAfter ?? 0) * 1000).toISOString())
+      .header('ratelimit-reason', f.rateLimitReason ?? api.reason);
+  }
   const error = f.status === 429 ? 'rate_limited' : 'server_error';
   await reply.code(f.status).send({ error });
   return true;

@@ -1,10 +1,14 @@
-// createEmulator/startEmulator: one fastify server serving both the auth host and the api host paths.
+// createEmulator/startEmulator: one fastify server serving the auth host, the api host and the site paths.
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { registerCredentialAdminRoutes } from './admin-credentials.ts';
+import { registerIndexAdminRoutes } from './admin-index.ts';
 import { registerAdminRoutes } from './admin.ts';
 import { registerApiRoutes } from './api.ts';
 import { consent, registerAuthorizeRoutes } from './authorize.ts';
 import { EmulatorCore } from './core.ts';
+import { registerRequestLog } from './requests.ts';
+import { addConfluencePage, addJiraIssue } from './seed.ts';
 import { EmuInputError } from './state.ts';
 import { registerTokenRoute } from './token.ts';
 import type { Emulator, EmulatorOptions } from './types.ts';
@@ -42,10 +46,18 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Create
   server.setNotFoundHandler((_req, reply) =>
     reply.code(404).send({ code: 404, message: 'Not Found' }),
   );
+  registerRequestLog(server, core.requests, () => core.clock.now());
+  const adminRoutes: string[] = [];
+  server.addHook('onRoute', (r) => {
+    if (!r.url.startsWith('/_emulator')) return;
+    for (const m of [r.method].flat()) if (m !== 'HEAD') adminRoutes.push(`${m} ${r.url}`);
+  });
   registerAuthorizeRoutes(server, core);
   registerTokenRoute(server, core);
   registerApiRoutes(server, core);
   registerAdminRoutes(server, core);
+  registerCredentialAdminRoutes(server, core);
+  registerIndexAdminRoutes(server, core, adminRoutes);
   server.addHook('onClose', async () => core.faults.wakeAll());
   return { core, server };
 }
@@ -69,6 +81,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     counters: () => core.counters.snapshot(),
     resetCounters: () => core.counters.reset(),
     consent: async (p) => consent(core, p),
+    setAppCallback: (clientId, callbackUrl) => void core.dir.setAppCallback(clientId, callbackUrl),
+    revokeAccessTokens: (accountId, clientId) => core.dir.revokeAccessTokens(accountId, clientId),
+    addServiceAccount: (input) => core.accounts.addServiceAccount(input),
+    revokeServiceAccountCredential: (clientId) => core.accounts.revokeCredential(clientId),
+    setServiceAccountSecret: (clientId, secret) => core.accounts.setSecret(clientId, secret),
+    addApiToken: (input) => core.accounts.addApiToken(input),
+    revokeApiToken: (token) => core.accounts.revokeApiToken(token),
+    siteUrl: (name) => `${url}/site/${encodeURIComponent(name)}`,
+    requests: (limit) => core.requests.recent(limit),
+    clearRequests: () => core.requests.clear(),
+    addJiraIssue: (cloudId, issue) => addJiraIssue(core, cloudId, issue),
+    addConfluencePage: (cloudId, page) => addConfluencePage(core, cloudId, page),
     close: async () => {
       core.faults.wakeAll();
       await server.close();

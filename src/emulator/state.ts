@@ -1,16 +1,10 @@
 // Apps, users, sites and grants (one grant per account per app).
 import { randomUUID } from 'node:crypto';
+import { checkCallbackUrl } from './callback.ts';
+import { EmuInputError } from './errors.ts';
 import type { AppInput, EmuSite, EmuUser, Product, SiteInput, UserInput } from './types.ts';
 
-/** Thrown for invalid input to the code/admin API (the admin API maps it to 400/404). */
-export class EmuInputError extends Error {
-  constructor(
-    message: string,
-    readonly status: 400 | 404 | 409 = 400,
-  ) {
-    super(message);
-  }
-}
+export { EmuInputError };
 
 export interface App {
   clientId: string;
@@ -29,6 +23,8 @@ export interface Grant {
   siteIds: Set<string>;
   scopes: string[];
   revoked: boolean;
+  /** Access tokens issued under an older epoch are dead (revokeAccessTokens bumps it). */
+  accessEpoch: number;
 }
 
 /** Scopes that need no registration on the app. */
@@ -54,14 +50,11 @@ export class Directory {
   /** cloudId -> site (ids are unique across users). */
   readonly sites = new Map<string, EmuSite>();
   private readonly grants = new Map<string, Grant>();
+  /** Client ids taken by service-account credentials (they share the namespace with apps). */
+  readonly serviceClientIds = new Set<string>();
 
   addApp(a: AppInput): App {
-    const callbackUrl = nonEmpty(a.callbackUrl, 'callbackUrl');
-    try {
-      new URL(callbackUrl);
-    } catch {
-      throw new EmuInputError('callbackUrl must be an absolute URL');
-    }
+    const callbackUrl = checkCallbackUrl(a.callbackUrl);
     if (!Array.isArray(a.scopes) || a.scopes.some((s) => typeof s !== 'string' || s === '')) {
       throw new EmuInputError('scopes must be an array of non-empty strings');
     }
@@ -71,8 +64,12 @@ export class Directory {
     ) {
       throw new EmuInputError('issueRefreshTokenOnRefresh must be a boolean');
     }
+    const clientId = nonEmpty(a.clientId, 'clientId');
+    if (this.serviceClientIds.has(clientId)) {
+      throw new EmuInputError(`client ${clientId} is a service-account credential`, 409);
+    }
     const app: App = {
-      clientId: nonEmpty(a.clientId, 'clientId'),
+      clientId,
       clientSecret: nonEmpty(a.clientSecret, 'clientSecret'),
       name: nonEmpty(a.name, 'name'),
       callbackUrl,
@@ -81,6 +78,14 @@ export class Directory {
       issueRefreshTokenOnRefresh: a.issueRefreshTokenOnRefresh ?? true,
     };
     this.apps.set(app.clientId, app);
+    return app;
+  }
+
+  /** What an admin does when editing the app's callback URL in the developer console. */
+  setAppCallback(clientId: string, callbackUrl: unknown): App {
+    const app = this.apps.get(clientId);
+    if (!app) throw new EmuInputError(`unknown app ${clientId}`, 404);
+    app.callbackUrl = checkCallbackUrl(callbackUrl);
     return app;
   }
 
@@ -112,6 +117,20 @@ export class Directory {
     const site = this.buildSite(s);
     this.attach(user, site);
     return site;
+  }
+
+  /** A site that belongs to no user (a service account's site may be one). */
+  addUnownedSite(s: SiteInput): EmuSite {
+    const site = this.buildSite(s);
+    this.sites.set(site.id, site);
+    return site;
+  }
+
+  /** Sites whose cloud id or name is `key` (names need not be unique). */
+  sitesByKey(key: string): EmuSite[] {
+    const byId = this.sites.get(key);
+    if (byId) return [byId];
+    return [...this.sites.values()].filter((s) => s.name === key);
   }
 
   private buildSite(s: SiteInput): EmuSite {
@@ -146,12 +165,20 @@ export class Directory {
     const key = `${accountId}\u0000${clientId}`;
     let grant = this.grants.get(key);
     if (!grant) {
-      grant = { accountId, clientId, siteIds: new Set(), scopes, revoked: false };
+      grant = { accountId, clientId, siteIds: new Set(), scopes, revoked: false, accessEpoch: 0 };
       this.grants.set(key, grant);
     }
     grant.scopes = scopes;
     for (const id of siteIds) grant.siteIds.add(id);
     return grant;
+  }
+
+  /** Every access token issued so far under the grant dies; refresh tokens keep working. */
+  revokeAccessTokens(accountId: string, clientId: string): boolean {
+    const grant = this.getGrant(accountId, clientId);
+    if (!grant) return false;
+    grant.accessEpoch++;
+    return true;
   }
 
   /** The user revoked the app: the grant dies with every code and token issued under it. */

@@ -1,17 +1,15 @@
-// POST /oauth/token: authorization_code and refresh_token grants with rotation and reuse detection.
+// POST /oauth/token: authorization_code and refresh_token grants with rotation and reuse detection,
+// and client_credentials for service accounts (client-credentials.ts).
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { str } from './authorize.ts';
+import { clientCredentials, type TokenResult } from './client-credentials.ts';
 import type { EmulatorCore } from './core.ts';
 import { applyFault } from './faults.ts';
 import type { App } from './state.ts';
 import { familyExpired, type Family } from './tokens.ts';
 
 type Params = Record<string, unknown>;
-interface TokenResult {
-  status: number;
-  body: Record<string, unknown>;
-}
 
 const err = (status: number, error: string, error_description: string): TokenResult => ({
   status,
@@ -78,10 +76,14 @@ function exchangeCode(core: EmulatorCore, app: App, body: Params): TokenResult {
     return invalidGrant(core, INVALID_CODE);
   }
   if (c.grant.revoked) return invalidGrant(core, INVALID_CODE);
+  const verifier = str(body, 'code_verifier');
   if (c.challenge !== undefined) {
-    if (!pkceMatches(c.challenge, c.challengeMethod, str(body, 'code_verifier'))) {
+    if (!pkceMatches(c.challenge, c.challengeMethod, verifier)) {
       return invalidGrant(core, INVALID_CODE);
     }
+  } else if (verifier !== undefined) {
+    // RFC 9700 §4.8.2 (PKCE downgrade): a verifier for a code issued without a challenge is refused.
+    return invalidGrant(core, INVALID_CODE);
   }
   c.used = true;
   const family = core.tokens.createFamily(c.grant, app.clientId, c.scopes, now);
@@ -143,6 +145,7 @@ export function handleToken(core: EmulatorCore, rawBody: unknown, authorization?
   const clientId = str(body, 'client_id') ?? basic.id;
   const clientSecret = str(body, 'client_secret') ?? basic.secret;
   if (!clientId) return err(400, 'invalid_request', 'Missing required parameter: client_id');
+  if (grantType === 'client_credentials') return clientCredentials(core, clientId, clientSecret);
   const app = core.dir.apps.get(clientId);
   if (!app) return err(401, 'unauthorized_client', 'Unknown client: the client_id is not valid.');
   if (!clientSecret)

@@ -51,6 +51,8 @@ export interface RefreshEntry {
 export interface AccessToken {
   family: Family;
   expiresAt: number;
+  /** The grant's accessEpoch when issued. */
+  epoch: number;
 }
 
 export class TokenStore {
@@ -92,7 +94,11 @@ export class TokenStore {
 
   issueAccess(family: Family, ttlSeconds: number, now: number): string {
     const token = opaque(32);
-    const at: AccessToken = { family, expiresAt: now + ttlSeconds * 1000 };
+    const at: AccessToken = {
+      family,
+      expiresAt: now + ttlSeconds * 1000,
+      epoch: family.grant.accessEpoch,
+    };
     this.access.set(token, at);
     family.liveAccess.push(at);
     return token;
@@ -114,8 +120,9 @@ export class TokenStore {
   /** The access token if it is alive (known, unexpired, family and grant not revoked). */
   liveAccessToken(token: string, now: number): AccessToken | undefined {
     const at = this.access.get(token);
-    if (!at || at.expiresAt <= now || at.family.revoked || at.family.grant.revoked)
-      return undefined;
+    if (!at || at.expiresAt <= now || at.family.revoked) return undefined;
+    const grant = at.family.grant;
+    if (grant.revoked || at.epoch !== grant.accessEpoch) return undefined;
     return at;
   }
 

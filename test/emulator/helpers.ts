@@ -156,3 +156,50 @@ export async function api(emu: Emulator, path: string, token: string) {
   const res = await fetch(`${emu.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, json: (await res.json()) as unknown, headers: res.headers };
 }
+
+export function basicAuth(email: string, token: string): string {
+  return `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}`;
+}
+
+export interface CallOptions {
+  /** A Bearer token, or a full Authorization header value (e.g. from basicAuth). */
+  auth?: string;
+  /** Sent as JSON. */
+  json?: unknown;
+  /** Sent as it is. */
+  body?: BodyInit;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** Any request to the emulator; `auth` without a scheme is a Bearer token. */
+export async function call(
+  emu: Emulator,
+  method: string,
+  path: string,
+  o: CallOptions = {},
+): Promise<CallResult> {
+  const headers: Record<string, string> = { ...o.headers };
+  if (o.auth)
+    headers.authorization = /^(basic|bearer) /i.test(o.auth) ? o.auth : `Bearer ${o.auth}`;
+  if (o.json !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${emu.url}${path}`, {
+    method,
+    headers,
+    body: o.json !== undefined ? JSON.stringify(o.json) : o.body,
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}

@@ -6,6 +6,7 @@ import {
   CLIENT_ID,
   CLIENT_SECRET,
   api,
+  authorizeUrl,
   exchange,
   getCode,
   postToken,
@@ -157,6 +158,67 @@ test('PKCE S256: the verifier must match the challenge', async () => {
     assert.equal(ok.status, 200, JSON.stringify(ok.json));
     // without a challenge, no verifier is needed
     assert.equal((await exchange(emu, await getCode(emu))).status, 200);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('PKCE plain: the verifier must equal the challenge exactly', async () => {
+  const { emu } = await setup();
+  try {
+    const challenge = 'plain-challenge-0123456789-abcdefghijklmnopqrstuvw';
+    for (const params of [
+      { code_challenge: challenge, code_challenge_method: 'plain' },
+      { code_challenge: challenge }, // RFC 7636: the method defaults to plain
+    ]) {
+      const code = await getCode(emu, params);
+      assert.equal((await exchange(emu, code)).status, 403, 'missing verifier');
+      for (const wrong of [challenge.toUpperCase(), `${challenge} `, challenge.slice(1)]) {
+        const r = await exchange(emu, code, { code_verifier: wrong });
+        assert.equal(r.status, 403);
+        assert.equal(r.json.error, 'invalid_grant');
+      }
+      // a plain challenge is not S256 of the verifier
+      const s256 = createHash('sha256').update(challenge).digest('base64url');
+      assert.equal((await exchange(emu, code, { code_verifier: s256 })).status, 403);
+      assert.equal((await exchange(emu, code, { code_verifier: challenge })).status, 200);
+    }
+  } finally {
+    await emu.close();
+  }
+});
+
+test('PKCE S256: the plain challenge as verifier fails; an unknown method is an error page', async () => {
+  const { emu } = await setup();
+  try {
+    const verifier = 'v'.repeat(50);
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const code = await getCode(emu, { code_challenge: challenge, code_challenge_method: 'S256' });
+    const r = await exchange(emu, code, { code_verifier: challenge });
+    assert.deepEqual(r.json, {
+      error: 'invalid_grant',
+      error_description: 'Invalid authorization code',
+    });
+    assert.equal((await exchange(emu, code, { code_verifier: verifier })).status, 200);
+    const page = await fetch(
+      authorizeUrl(emu, { code_challenge: challenge, code_challenge_method: 'S512' }),
+      { redirect: 'manual' },
+    );
+    assert.equal(page.status, 400);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('a code_verifier for a code issued without a challenge is refused (PKCE downgrade)', async () => {
+  const { emu } = await setup();
+  try {
+    const code = await getCode(emu);
+    const r = await exchange(emu, code, { code_verifier: 'v'.repeat(50) });
+    assert.equal(r.status, 403);
+    assert.equal(r.json.error, 'invalid_grant');
+    // the refused attempt did not use the code up
+    assert.equal((await exchange(emu, code)).status, 200);
   } finally {
     await emu.close();
   }
