@@ -54,7 +54,7 @@ describe('client retries against a real vault', () => {
   async function recovers(accountId: string, minTtl: number, life: number) {
     fx.emu.setFaults({ target: 'token', status: 503, retryAfterSeconds: 1, count: 1 });
     const obs = observedFetch();
-    const v = fx.client({ fetch: obs.fetch, maxRetryWaitMs: 8_000 });
+    const v = fx.client({ fetch: obs.fetch, maxRetryWaitMs: 15_000 });
     const t0 = performance.now();
     const res = await v.token({ connectedAccountId: accountId }, { minTtl }).catch((e) => e);
     fx.emu.clearFaults();
@@ -73,7 +73,9 @@ describe('client retries against a real vault', () => {
   async function givesUp(accountId: string, minTtl: number) {
     fx.emu.setFaults({ target: 'token', status: 503, retryAfterSeconds: 1 });
     const obs = observedFetch();
-    const bound = 2_500;
+    // Long enough for one Retry-After of a first failed refresh (the vault's backoff: a few seconds),
+    // short of the growing ones after it.
+    const bound = 8_000;
     const v = fx.client({ fetch: obs.fetch, maxRetryWaitMs: bound });
     const t0 = performance.now();
     const err = await v.token({ connectedAccountId: accountId }, { minTtl }).catch((e) => e);
