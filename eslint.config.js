@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'migrations/**', 'openapi/**', 'data/**', '.data/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'migrations/**',
+      'openapi/**',
+      'data/**',
+      '.data/**',
+      'clients/typescript/dist/**',
+      'clients/typescript/src/generated/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

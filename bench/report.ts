@@ -1,6 +1,7 @@
 // The printed report (tables + targets) and the JSON written to bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ClientBenchResult } from './client.ts';
 import type { IdleTickResult } from './idle-tick.ts';
 import type { SweepRun } from './sweep.ts';
 import type { TokenBenchResult } from './token.ts';
@@ -14,6 +15,7 @@ export interface BenchReport {
   token?: TokenBenchResult;
   sweep?: SweepRun[];
   idleTick?: IdleTickResult;
+  client?: ClientBenchResult;
   skipped: string[];
   targets: Target[];
 }
@@ -216,6 +218,29 @@ export function render(r: BenchReport): string {
     out.push(
       `wall time worker.tick(): p50 ${f(i.tickWallMs.median, 2)} ms, p99 ${f(i.tickWallMs.p99, 2)} ms; claimDueAccounts(): p50 ${f(i.claimWallMs.median, 2)} ms, p99 ${f(i.claimWallMs.p99, 2)} ms`,
     );
+  }
+  if (r.client) {
+    const c = r.client;
+    out.push('', 'CLIENT (@credential-vault/client against a real vault process)');
+    out.push(
+      table(
+        ['measure', 'value'],
+        [
+          [
+            `hot-cache await token(), µs/call (median of ${c.hotTokenUs.runs.length} × ${c.callsPerRun})`,
+            f(c.hotTokenUs.median, 3),
+          ],
+          ['baseline: plain Map.get, µs/call (same process)', f(c.mapGetUs, 3)],
+          ['baseline: await of an async Map.get, µs/call', f(c.asyncMapGetUs, 3)],
+          [
+            `vault requests for ${c.spread.calls} token() calls over ${c.spread.simulatedS} s of a ${c.spread.tokenLifetimeS} s token (${c.spread.concurrency} at a time; expected 1)`,
+            String(c.spread.vaultRequests),
+          ],
+          ['  requests the client sent', String(c.spread.clientRequests)],
+        ],
+      ),
+    );
+    out.push(`hot-cache runs, µs/call: ${c.hotTokenUs.runs.map((x) => f(x, 3)).join(', ')}`);
   }
   const noisy = [...(r.token?.runs ?? []), ...(r.sweep ?? [])].some((x) => x.otherCores > 0.3);
   if (noisy)

@@ -1,6 +1,7 @@
-// `npm run bench [-- --pg] [--accounts 100000] [--only token,sweep,idle] …`: see bench/README.md.
+// `npm run bench [-- --pg] [--accounts 100000] [--only token,sweep,idle,client] …`: see bench/README.md.
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { clientBench } from './client.ts';
 import { idleTickBench } from './idle-tick.ts';
 import { createPgDatabase, createPgliteDir, dropAll, type BenchDb } from './lib/db.ts';
 import { killAll, startNode } from './lib/proc.ts';
@@ -13,7 +14,7 @@ const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
 const { values: a } = parseArgs({
   options: {
     pg: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'token,sweep,idle' },
+    only: { type: 'string', default: 'token,sweep,idle,client' },
     accounts: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '1,2' },
     tenants: { type: 'string', default: '10' },
@@ -119,6 +120,15 @@ async function main(): Promise<void> {
           calls: int('calls'),
           log,
         });
+      } finally {
+        await db.drop();
+      }
+    }
+    if (only.has('client')) {
+      log('client: hot-cache token() and vault requests of a busy caller');
+      const db = await fresh('client');
+      try {
+        report.client = await clientBench({ db, emulatorUrl: emulator.url, log });
       } finally {
         await db.drop();
       }

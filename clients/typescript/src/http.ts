@@ -1,0 +1,143 @@
+// Requests to the vault's JSON API: auth, problem+json → VaultError, and polite bounded retries.
+import { VaultError } from './errors.js';
+
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface Transport {
+  baseUrl: string;
+  apiKey: string;
+  fetch: FetchLike;
+  /** wall clock (epoch ms) for Retry-After dates */
+  now: () => number;
+  /** per-attempt timeout */
+  timeoutMs: number;
+  /** bound on the time from the first attempt to the last retry */
+  maxRetryWaitMs: number;
+  random: () => number;
+  sleep: (ms: number) => Promise<void>;
+  /** monotonic ms for the retry budget: an injected `now` (frozen in tests) must not stretch it */
+  monotonic: () => number;
+}
+
+export interface CallOptions {
+  body?: unknown;
+  query?: Record<string, string | number | boolean | undefined>;
+  /**
+   * true when repeating the request cannot do anything twice (reads, token requests, deletes,
+   * state toggles): then every retryable failure is retried. Otherwise only answers that prove the
+   * request was not processed are: a refused connection, a 429.
+   */
+  idempotent: boolean;
+}
+
+/** Backoff without Retry-After: 100 ms, 200 ms, 400 ms … capped at 2 s, each with full jitter. */
+export function backoffMs(attempt: number, random: () => number): number {
+  const cap = Math.min(2000, 100 * 2 ** Math.min(attempt, 10));
+  return cap / 2 + (cap / 2) * random();
+}
+
+/**
+ * How long to wait before retry number `attempt` (0-based) after `err`, or undefined when the bound
+ * does not allow one. A Retry-After is a minimum: honoured, plus up to 20% (≤ 1 s) of jitter so
+ * callers told the same value do not return in step; a wait never reaches past the bound.
+ */
+export function retryDelay(
+  err: VaultError,
+  attempt: number,
+  remainingMs: number,
+  random: () => number,
+): number | undefined {
+  if (remainingMs <= 0) return undefined;
+  const min = err.retryAfterMs;
+  if (min === undefined) return Math.min(backoffMs(attempt, random), remainingMs);
+  if (min > remainingMs) return undefined;
+  return Math.min(min + Math.min(1000, 0.2 * min + 50) * random(), remainingMs);
+}
+
+function mayRetry(err: VaultError, idempotent: boolean): boolean {
+  if (!err.retryable) return false;
+  if (idempotent) return true;
+  return err.connectRefused || err.status === 429;
+}
+
+/** Runs `attempt` until it succeeds, fails for good, or the retry bound would be passed. */
+export async function withRetries<T>(
+  t: Pick<Transport, 'maxRetryWaitMs' | 'random' | 'sleep' | 'monotonic'>,
+  idempotent: boolean,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  const start = t.monotonic();
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof VaultError)) throw err;
+      const wait = mayRetry(err, idempotent)
+        ? retryDelay(err, n, t.maxRetryWaitMs - (t.monotonic() - start), t.random)
+        : undefined;
+      if (wait === undefined) throw n === 0 ? err : err.withAttempts(n + 1);
+      await t.sleep(wait);
+    }
+  }
+}
+
+function isTimeout(err: unknown): boolean {
+  return (err as { name?: string } | null)?.name === 'TimeoutError';
+}
+
+/** One request, no retries: the parsed JSON on 2xx (undefined on 204), a VaultError otherwise. */
+export async function send<T>(
+  t: Transport,
+  method: string,
+  path: string,
+  opts: Omit<CallOptions, 'idempotent'> = {},
+): Promise<T> {
+  let url = `${t.baseUrl}${path}`;
+  if (opts.query) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(opts.query)) if (v !== undefined) q.set(k, String(v));
+    const s = q.toString();
+    if (s) url += `?${s}`;
+  }
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${t.apiKey}`,
+    accept: 'application/json',
+  };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await t.fetch(url, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: AbortSignal.timeout(t.timeoutMs),
+      redirect: 'manual',
+    });
+  } catch (err) {
+    throw VaultError.fromNetwork(err, isTimeout(err));
+  }
+  if (res.status >= 200 && res.status < 300) {
+    if (res.status === 204) {
+      await res.body?.cancel().catch(() => {});
+      return undefined as T;
+    }
+    try {
+      return (await res.json()) as T;
+    } catch (err) {
+      if (isTimeout(err)) throw VaultError.fromNetwork(err, true);
+      throw new VaultError({
+        status: res.status,
+        code: 'invalid_response',
+        retryable: false,
+        detail: 'the answer was not JSON',
+        requestId: res.headers.get('x-request-id') ?? undefined,
+      });
+    }
+  }
+  throw await VaultError.fromResponse(res, t.now());
+}
+
+/** `send` with retries per `opts.idempotent`. */
+export function call<T>(t: Transport, method: string, path: string, opts: CallOptions) {
+  return withRetries(t, opts.idempotent, () => send<T>(t, method, path, opts));
+}

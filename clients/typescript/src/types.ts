@@ -1,0 +1,56 @@
+// Names for the shapes the vault's API uses, all derived from the generated OpenAPI types so that a
+// regenerated document (`npm run client:types`) flows through to every signature.
+import type { components, paths } from './generated/openapi.js';
+
+type Method = 'get' | 'post' | 'patch' | 'delete' | 'put';
+type Op<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+type JsonOf<T> = T extends { content: { 'application/json': infer J } } ? J : never;
+
+/** The JSON body of the `S` response of `M P`. */
+export type ResponseOf<
+  P extends keyof paths,
+  M extends Method,
+  S extends keyof Op<P, M>['responses'],
+> = JsonOf<Op<P, M>['responses'][S]>;
+
+/** The JSON request body of `M P`. */
+export type BodyOf<P extends keyof paths, M extends Method> =
+  Op<P, M> extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
+
+/** The query parameters of `M P`. */
+export type QueryOf<P extends keyof paths, M extends Method> =
+  Op<P, M> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+
+export type { components, paths };
+
+/** RFC 9457 problem body every vault error carries. */
+export type Problem = components['schemas']['Problem'];
+
+export type TokenResponse = ResponseOf<'/v1/auth-configs/{id}/token', 'post', 200>;
+
+export type AuthConfig = ResponseOf<'/v1/auth-configs/{id}', 'get', 200>;
+export type CreateAuthConfig = BodyOf<'/v1/auth-configs', 'post'>;
+export type UpdateAuthConfig = BodyOf<'/v1/auth-configs/{id}', 'patch'>;
+export type AuthConfigListQuery = Omit<QueryOf<'/v1/auth-configs', 'get'>, 'cursor'>;
+
+export type ConnectedAccount = ResponseOf<'/v1/connected-accounts/{id}', 'get', 200>;
+/** A created or reconnected account: the account plus its single-use `redirect_url`. */
+export type ConnectedAccountWithLink = ResponseOf<'/v1/connected-accounts', 'post', 201>;
+export type CreateConnectedAccount = BodyOf<'/v1/connected-accounts', 'post'>;
+export type UpdateConnectedAccount = BodyOf<'/v1/connected-accounts/{id}', 'patch'>;
+export type ReconnectConnectedAccount = BodyOf<'/v1/connected-accounts/{id}/reconnect', 'post'>;
+export type ConnectedAccountListQuery = Omit<QueryOf<'/v1/connected-accounts', 'get'>, 'cursor'>;
+export type ConnectedAccountStatus = ConnectedAccount['status'];
+
+export type WebhookEndpoint = ResponseOf<'/v1/webhook-endpoints/{id}', 'get', 200>;
+/** A created endpoint: its `secret` (`whsec_…`) is returned this once. */
+export type CreatedWebhookEndpoint = ResponseOf<'/v1/webhook-endpoints', 'post', 201>;
+export type CreateWebhookEndpoint = BodyOf<'/v1/webhook-endpoints', 'post'>;
+export type WebhookEndpointListQuery = Omit<QueryOf<'/v1/webhook-endpoints', 'get'>, 'cursor'>;
+export type WebhookEventType = NonNullable<CreateWebhookEndpoint['event_types']>[number];
+
+/** One page of a list endpoint. */
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
