@@ -793,7 +793,7 @@ export interface paths {
                                 scopes: string[];
                                 status: "enabled" | "disabled";
                                 allowed_return_urls: string[];
-                                /** @description register this URL as the callback in the provider console */
+                                /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                                 callback_url: string;
                                 oauth2: {
                                     authorization_url: string;
@@ -806,6 +806,8 @@ export interface paths {
                                     include_scope_in_token_request: boolean;
                                     pkce: boolean;
                                     scope_separator: " " | "," | "+";
+                                    /** @description RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin) */
+                                    issuer: string | null;
                                 } | null;
                                 /** Format: date-time */
                                 created_at: string;
@@ -876,6 +878,8 @@ export interface paths {
                             include_scope_in_token_request?: boolean;
                             pkce?: boolean;
                             scope_separator?: " " | "," | "+";
+                            /** @description RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin) */
+                            issuer?: string | null;
                         };
                     };
                 };
@@ -909,7 +913,7 @@ export interface paths {
                             scopes: string[];
                             status: "enabled" | "disabled";
                             allowed_return_urls: string[];
-                            /** @description register this URL as the callback in the provider console */
+                            /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
                                 authorization_url: string;
@@ -922,6 +926,8 @@ export interface paths {
                                 include_scope_in_token_request: boolean;
                                 pkce: boolean;
                                 scope_separator: " " | "," | "+";
+                                /** @description RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin) */
+                                issuer: string | null;
                             } | null;
                             /** Format: date-time */
                             created_at: string;
@@ -1011,7 +1017,7 @@ export interface paths {
                             scopes: string[];
                             status: "enabled" | "disabled";
                             allowed_return_urls: string[];
-                            /** @description register this URL as the callback in the provider console */
+                            /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
                                 authorization_url: string;
@@ -1024,6 +1030,8 @@ export interface paths {
                                 include_scope_in_token_request: boolean;
                                 pkce: boolean;
                                 scope_separator: " " | "," | "+";
+                                /** @description RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin) */
+                                issuer: string | null;
                             } | null;
                             /** Format: date-time */
                             created_at: string;
@@ -1163,6 +1171,8 @@ export interface paths {
                             include_scope_in_token_request?: boolean;
                             pkce?: boolean;
                             scope_separator?: " " | "," | "+";
+                            /** @description RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin) */
+                            issuer?: string | null;
                         };
                     };
                 };
@@ -1196,7 +1206,7 @@ export interface paths {
                             scopes: string[];
                             status: "enabled" | "disabled";
                             allowed_return_urls: string[];
-                            /** @description register this URL as the callback in the provider console */
+                            /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
                                 authorization_url: string;
@@ -1209,6 +1219,8 @@ export interface paths {
                                 include_scope_in_token_request: boolean;
                                 pkce: boolean;
                                 scope_separator: " " | "," | "+";
+                                /** @description RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin) */
+                                issuer: string | null;
                             } | null;
                             /** Format: date-time */
                             created_at: string;
@@ -1306,7 +1318,7 @@ export interface paths {
                             scopes: string[];
                             status: "enabled" | "disabled";
                             allowed_return_urls: string[];
-                            /** @description register this URL as the callback in the provider console */
+                            /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
                                 authorization_url: string;
@@ -1319,6 +1331,8 @@ export interface paths {
                                 include_scope_in_token_request: boolean;
                                 pkce: boolean;
                                 scope_separator: " " | "," | "+";
+                                /** @description RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin) */
+                                issuer: string | null;
                             } | null;
                             /** Format: date-time */
                             created_at: string;
@@ -1420,7 +1434,7 @@ export interface paths {
                             scopes: string[];
                             status: "enabled" | "disabled";
                             allowed_return_urls: string[];
-                            /** @description register this URL as the callback in the provider console */
+                            /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
                                 authorization_url: string;
@@ -1433,6 +1447,8 @@ export interface paths {
                                 include_scope_in_token_request: boolean;
                                 pkce: boolean;
                                 scope_separator: " " | "," | "+";
+                                /** @description RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin) */
+                                issuer: string | null;
                             } | null;
                             /** Format: date-time */
                             created_at: string;
@@ -2394,13 +2410,55 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Opens a connect link: redirects to the provider’s consent page (single use) */
+        /** Opens a connect link: redirects to the provider’s consent page (single use; HEAD and link previewers do not use it up; the same browser may reopen it until the flow completes) */
         get: {
             parameters: {
                 query?: never;
                 header?: never;
                 path: {
                     token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/oauth/callback/{auth_config_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The OAuth redirect URI of one auth config (its callback_url); accepts only sessions of that config, from the browser that opened the link */
+        get: {
+            parameters: {
+                query?: {
+                    state?: string;
+                    code?: string;
+                    error?: string;
+                    error_description?: string;
+                    iss?: string;
+                };
+                header?: never;
+                path: {
+                    auth_config_id: string;
                 };
                 cookie?: never;
             };
@@ -2430,15 +2488,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The OAuth redirect URI registered with the provider (one for every auth config) */
+        /** Retired shared callback: every auth config now has its own (callback_url); nothing is processed here */
         get: {
             parameters: {
-                query?: {
-                    state?: string;
-                    code?: string;
-                    error?: string;
-                    error_description?: string;
-                };
+                query?: never;
                 header?: never;
                 path?: never;
                 cookie?: never;
