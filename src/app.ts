@@ -8,6 +8,7 @@ import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Deps } from './deps.ts';
 import { apiKeyRoutes } from './features/api-keys/routes.ts';
+import { operatorKeyRoutes } from './features/api-keys/operator-routes.ts';
 import { registerAuditHook } from './features/audit/hook.ts';
 import { auditRoutes } from './features/audit/routes.ts';
 import { authConfigRoutes } from './features/auth-configs/routes.ts';
@@ -129,6 +130,7 @@ export async function buildApp(
   registerAuditHook(app, services.audit);
   await app.register(tenantRoutes(services.tenants));
   await app.register(apiKeyRoutes(services.apiKeys));
+  await app.register(operatorKeyRoutes(services.apiKeys));
   await app.register(authConfigRoutes(services.authConfigs));
   await app.register(connectedAccountRoutes(services.accounts));
   await app.register(

@@ -1,4 +1,4 @@
-import { index, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { timestamps, tstz } from './columns.ts';
 import { tenants } from './tenants.ts';
 
@@ -14,6 +14,8 @@ export const apiKeys = pgTable(
     secretHash: text('secret_hash').notNull(),
     /** service keys may be limited to these auth configs; null = all of the tenant's */
     authConfigIds: text('auth_config_ids').array(),
+    /** provisioned from VAULT_BOOTSTRAP_*_KEY (pinned to what it was made for; never re-created) */
+    bootstrap: boolean('bootstrap').notNull().default(false),
     revokedAt: tstz('revoked_at'),
     ...timestamps,
   },
@@ -22,3 +24,15 @@ export const apiKeys = pgTable(
     uniqueIndex('api_keys_secret_hash_idx').on(t.secretHash),
   ],
 );
+
+/**
+ * Ids of keys that existed once and were deleted with their tenant: a key id is never inserted
+ * twice, so a bootstrap key cannot come back after its tenant is gone (revoked keys keep their
+ * row, which says the same).
+ */
+export const apiKeyTombstones = pgTable('api_key_tombstones', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id'),
+  role: text('role').notNull(),
+  deletedAt: tstz('deleted_at').notNull().defaultNow(),
+});

@@ -9,3 +9,9 @@ export const tenants = pgTable('tenants', {
     .default('active'),
   ...timestamps,
 });
+
+/** Facts about this installation, e.g. which tenant the first start created (`default_tenant_id`). */
+export const vaultSettings = pgTable('vault_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

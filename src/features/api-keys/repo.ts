@@ -1,6 +1,6 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { apiKeys } from '../../db/schema/index.ts';
+import { apiKeyTombstones, apiKeys } from '../../db/schema/index.ts';
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -58,3 +58,52 @@ export const hasOperatorKey = (db: DbOrTx) =>
     .where(and(eq(apiKeys.role, 'operator'), isNull(apiKeys.revokedAt)))
     .limit(1)
     .then((r) => r.length > 0);
+
+export const isTombstoned = (db: DbOrTx, id: string) =>
+  db
+    .select({ id: apiKeyTombstones.id })
+    .from(apiKeyTombstones)
+    .where(eq(apiKeyTombstones.id, id))
+    .then((r) => r.length > 0);
+
+/** Before a tenant's rows go, its key ids are remembered: none is ever inserted again. */
+export const tombstoneTenantKeys = async (db: DbOrTx, tenantId: string, at: Date) => {
+  const ids = await db
+    .select({ id: apiKeys.id, role: apiKeys.role })
+    .from(apiKeys)
+    .where(eq(apiKeys.tenantId, tenantId));
+  if (ids.length)
+    await db
+      .insert(apiKeyTombstones)
+      .values(ids.map((k) => ({ id: k.id, tenantId, role: k.role, deletedAt: at })))
+      .onConflictDoNothing();
+};
+
+export const revokeBootstrapOperatorKeysExcept = (db: DbOrTx, keepId: string, at: Date) =>
+  db
+    .update(apiKeys)
+    .set({ revokedAt: at, updatedAt: at })
+    .where(
+      and(
+        eq(apiKeys.role, 'operator'),
+        eq(apiKeys.bootstrap, true),
+        ne(apiKeys.id, keepId),
+        isNull(apiKeys.revokedAt),
+      ),
+    )
+    .returning({ id: apiKeys.id });
+
+export const listOperatorKeys = (db: DbOrTx, limit: number, after?: string) =>
+  db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.role, 'operator'), after ? gt(apiKeys.id, after) : undefined))
+    .orderBy(apiKeys.id)
+    .limit(limit);
+
+export const getOperatorKey = (db: DbOrTx, id: string) =>
+  db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.role, 'operator'), eq(apiKeys.id, id)))
+    .then((r) => r[0]);

@@ -10,7 +10,13 @@ export const CreateApiKeyBody = Type.Object(
     name: Name,
     role: Type.Union([Type.Literal('admin'), Type.Literal('service')]),
     auth_config_ids: Type.Optional(
-      Type.Array(Type.String({ pattern: ID_PATTERN('ac') }), { maxItems: 100, uniqueItems: true }),
+      Type.Array(Type.String({ pattern: ID_PATTERN('ac') }), {
+        minItems: 1,
+        maxItems: 100,
+        uniqueItems: true,
+        description:
+          'service keys only: the auth configs this key may fetch tokens for (at least one; omit for all of the tenant’s)',
+      }),
     ),
   },
   { additionalProperties: false },

@@ -29,6 +29,13 @@ export function createApiKeyService(deps: ApiKeyDeps) {
         'api_key_scope_invalid',
         'operator keys, and only they, have no tenant',
       );
+    if (input.authConfigIds && input.authConfigIds.length === 0) {
+      // An empty allow-list would read as "every config": refuse it rather than guess.
+      throw badRequest(
+        'invalid_request',
+        'body.auth_config_ids must list at least one auth config (omit it for a key limited to none of them: all)',
+      );
+    }
     if (input.role !== 'service' && input.authConfigIds?.length) {
       throw badRequest('invalid_request', 'body.auth_config_ids applies to service keys only');
     }
@@ -53,8 +60,19 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     return { row, token };
   }
 
-  /** Inserts a key whose token the operator chose in advance (Compose/CI), once; idempotent. */
-  async function ensureKey(token: string, input: CreateKeyInput, tx: DbOrTx = db) {
+  /**
+   * Provisions a key whose token the operator chose in advance (VAULT_BOOTSTRAP_*_KEY), once. A key
+   * id that existed before is never inserted again: a revoked key stays revoked, a key deleted
+   * with its tenant stays deleted, and an existing key keeps the tenant it was made for.
+   */
+  async function ensureBootstrapKey(
+    token: string,
+    input: { tenantId: string | null; role: Role; name: string },
+    tx: DbOrTx = db,
+  ): Promise<
+    | { outcome: 'created' | 'exists'; row: repo.ApiKeyRow }
+    | { outcome: 'revoked' | 'deleted' | 'secret_mismatch' | 'elsewhere'; row?: repo.ApiKeyRow }
+  > {
     const parsed = parseApiKey(token);
     if (!parsed)
       throw badRequest(
@@ -62,7 +80,14 @@ export function createApiKeyService(deps: ApiKeyDeps) {
         'a bootstrap key must look like cvk_<26 chars>_<43+ chars>; generate one with `npm run keys -- generate`',
       );
     const existing = await repo.findApiKeyById(tx, parsed.id);
-    if (existing) return { row: existing, created: false };
+    if (existing) {
+      if (existing.revokedAt) return { outcome: 'revoked', row: existing };
+      if (!hashMatches(token, existing.secretHash)) return { outcome: 'secret_mismatch', row: existing };
+      if (existing.tenantId !== input.tenantId || existing.role !== input.role)
+        return { outcome: 'elsewhere', row: existing };
+      return { outcome: 'exists', row: existing };
+    }
+    if (await repo.isTombstoned(tx, parsed.id)) return { outcome: 'deleted' };
     const row = await repo.insertApiKey(tx, {
       id: parsed.id,
       tenantId: input.tenantId,
@@ -70,8 +95,16 @@ export function createApiKeyService(deps: ApiKeyDeps) {
       name: input.name,
       secretHash: hashApiKey(token),
       authConfigIds: null,
+      bootstrap: true,
     });
-    return { row, created: true };
+    return { outcome: 'created', row };
+  }
+
+  /** Revokes the bootstrap operator keys other than `keepId` (the one configured now). */
+  async function revokeOtherBootstrapOperators(keepId: string, tx: DbOrTx = db) {
+    const revoked = await repo.revokeBootstrapOperatorKeysExcept(tx, keepId, clock.now());
+    for (const r of revoked) forget(r.id);
+    return revoked;
   }
 
   // Verified keys are remembered briefly so the hot path does not query for the key on every call.
@@ -108,13 +141,17 @@ export function createApiKeyService(deps: ApiKeyDeps) {
   const listKeys = (tenantId: string, limit: number, cursor?: string) =>
     repo.listApiKeys(db, tenantId, limit + 1, decodeCursor(cursor));
 
+  const forget = (keyId: string) => {
+    for (const [hash, v] of verified) if (v.principal.keyId === keyId) verified.delete(hash);
+  };
+
   /** Drops cached verifications of a deleted tenant's keys. */
   function forgetTenant(tenantId: string) {
     for (const [hash, v] of verified) if (v.principal.tenantId === tenantId) verified.delete(hash);
   }
 
   async function revokeKey(tenantId: string, id: string) {
-    for (const [hash, v] of verified) if (v.principal.keyId === id) verified.delete(hash);
+    forget(id);
     const row = await repo.revokeApiKey(db, tenantId, id, clock.now());
     if (row) return row;
     return getKey(tenantId, id); // already revoked: idempotent, or 404
@@ -132,7 +169,13 @@ export function createApiKeyService(deps: ApiKeyDeps) {
   return {
     createKey,
     revokeAnyKey,
-    ensureKey,
+    ensureBootstrapKey,
+    revokeOtherBootstrapOperators,
+    tombstoneTenantKeys: (tenantId: string, tx: DbOrTx) =>
+      repo.tombstoneTenantKeys(tx, tenantId, clock.now()),
+    getOperatorKey: (id: string) => repo.getOperatorKey(db, id),
+    listOperatorKeys: (limit: number, cursor?: string) =>
+      repo.listOperatorKeys(db, limit + 1, decodeCursor(cursor)),
     authenticate,
     getKey,
     listKeys,

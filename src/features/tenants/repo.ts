@@ -1,6 +1,6 @@
 import { eq, gt } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { tenants } from '../../db/schema/index.ts';
+import { tenants, vaultSettings } from '../../db/schema/index.ts';
 
 export type TenantRow = typeof tenants.$inferSelect;
 
@@ -30,3 +30,16 @@ export const countTenants = (db: DbOrTx) => db.$count(tenants);
 
 export const deleteTenant = (db: DbOrTx, id: string) =>
   db.delete(tenants).where(eq(tenants.id, id));
+
+export const getSetting = (db: DbOrTx, key: string) =>
+  db
+    .select({ value: vaultSettings.value })
+    .from(vaultSettings)
+    .where(eq(vaultSettings.key, key))
+    .then((r) => r[0]?.value);
+
+export const putSetting = (db: DbOrTx, key: string, value: string) =>
+  db
+    .insert(vaultSettings)
+    .values({ key, value })
+    .onConflictDoUpdate({ target: vaultSettings.key, set: { value } });

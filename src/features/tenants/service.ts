@@ -51,6 +51,7 @@ export function createTenantService(deps: {
     await getTenant(id);
     await db.transaction(async (tx) => {
       await deps.destroyKeys(id, tx);
+      await deps.apiKeys.tombstoneTenantKeys(id, tx);
       await repo.deleteTenant(tx, id);
     });
     deps.apiKeys.forgetTenant(id);
@@ -63,7 +64,10 @@ export function createTenantService(deps: {
     listTenants,
     createTenantKey,
     countTenants: (tx: DbOrTx = db) => repo.countTenants(tx),
-    oldestTenant: (tx: DbOrTx = db) => repo.listTenants(tx, 1).then((r) => r[0]),
+    exists: (id: string, tx: DbOrTx = db) => repo.getTenant(tx, id).then(Boolean),
+    /** the tenant the first start created (bootstrap admin keys belong to it) */
+    defaultTenantId: (tx: DbOrTx = db) => repo.getSetting(tx, 'default_tenant_id'),
+    setDefaultTenant: (id: string, tx: DbOrTx = db) => repo.putSetting(tx, 'default_tenant_id', id),
   };
 }
 
