@@ -2,6 +2,7 @@ import type { TestContext } from 'node:test';
 import type { Emulator } from '../../src/emulator/index.ts';
 import { manualClock } from '../../src/lib/clock.ts';
 import { startFlowFixture } from './flow.ts';
+import { openOwnDatabase } from './own-database.ts';
 
 export type ManualClock = ReturnType<typeof manualClock>;
 
@@ -15,7 +16,7 @@ export async function ownFlowFixture(
   opts: { env?: Record<string, string>; start?: Date } = {},
 ) {
   const clock = manualClock(opts.start);
-  const fx = await startFlowFixture({ clock, env: opts.env });
+  const fx = await startFlowFixture({ clock, env: opts.env, database: await openOwnDatabase() });
   t.after(() => fx.close());
   return { ...fx, clock };
 }
