@@ -1,33 +1,47 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
+import { sql } from 'drizzle-orm';
 import { atlassianConfig } from '../helpers/fixtures.ts';
-import { startTestVault, type TestVault } from '../helpers/vault.ts';
+import { startTestVault } from '../helpers/vault.ts';
 
-let vault: TestVault;
-before(async () => {
-  vault = await startTestVault();
-});
-after(() => vault.close());
+const WRITES = ['DELETE', 'PATCH', 'PUT', 'POST'] as const;
+const isAuditPath = (p: string) => p === '/v1/audit-events' || p.startsWith('/v1/audit-events/');
 
-test('every admin change is in the audit trail, without secrets, tenant-scoped and not erasable', async () => {
+test('every admin change is in the audit trail, without secrets, tenant-scoped and not erasable', async (t) => {
+  const vault = await startTestVault();
+  t.after(() => vault.close());
   const a = await vault.newTenant();
   const b = await vault.newTenant();
   const body = atlassianConfig();
-  const cfg = (await vault.call('POST', '/v1/auth-configs', a.adminKey, body)).body;
-  await vault.call('PATCH', `/v1/auth-configs/${cfg.id}`, a.adminKey, {
+  const created0 = await vault.call('POST', '/v1/auth-configs', a.adminKey, body);
+  assert.equal(created0.status, 201, created0.text);
+  const cfg = created0.body;
+  const patched = await vault.call('PATCH', `/v1/auth-configs/${cfg.id}`, a.adminKey, {
     client_secret: `${body.client_secret}-v2`,
   });
-  await vault.call('POST', `/v1/auth-configs/${cfg.id}/disable`, a.adminKey);
-  const key = (
-    await vault.call('POST', '/v1/api-keys', a.adminKey, { name: 'svc', role: 'service' })
-  ).body;
-  await vault.call('POST', '/v1/auth-configs', a.adminKey, { ...body, scopes: ['bad:scope'] }); // a 400: not a change
+  assert.equal(patched.status, 200, patched.text);
+  assert.equal(
+    (await vault.call('POST', `/v1/auth-configs/${cfg.id}/disable`, a.adminKey)).status,
+    200,
+  );
+  const keyRes = await vault.call('POST', '/v1/api-keys', a.adminKey, {
+    name: 'svc',
+    role: 'service',
+  });
+  assert.equal(keyRes.status, 201, keyRes.text);
+  const key = keyRes.body;
+  const refused = await vault.call('POST', '/v1/auth-configs', a.adminKey, {
+    ...body,
+    scopes: ['bad:scope'],
+  });
+  assert.equal(refused.status, 400, 'a 400: not a change, so not audited');
   await vault.deps.services.audit.flush();
 
   const res = await vault.call('GET', '/v1/audit-events', a.adminKey);
   assert.equal(res.status, 200);
   const actions = res.body.data.map((e: { action: string }) => e.action);
-  assert.deepEqual(actions.slice(0, 4), [
+  // Tenant A's trail is exactly its four changes (the refused create is not one).
+  assert.deepEqual(actions, [
     'POST /v1/api-keys',
     'POST /v1/auth-configs/:id/disable',
     'PATCH /v1/auth-configs/:id',
@@ -67,17 +81,45 @@ test('every admin change is in the audit trail, without secrets, tenant-scoped a
     [],
   );
   assert.equal((await vault.call('GET', '/v1/audit-events', key.key)).status, 403);
-  for (const method of ['DELETE', 'PATCH', 'PUT'] as const) {
-    assert.equal(
+
+  // Not erasable. First, by the API's own description: no operation in the OpenAPI document
+  // writes under /v1/audit-events (only GET /v1/audit-events exists there) …
+  const doc = vault.app.swagger() as { paths: Record<string, Record<string, unknown>> };
+  const auditOps = Object.entries(doc.paths)
+    .filter(([p]) => isAuditPath(p))
+    .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+  assert.deepEqual(auditOps, ['GET /v1/audit-events']);
+  // … nor in the router, which also knows routes the document hides.
+  for (const method of WRITES)
+    for (const url of ['/v1/audit-events', '/v1/audit-events/:id'])
+      assert.equal(vault.app.hasRoute({ method, url }), false, `${method} ${url} is routed`);
+
+  // Then by trying: every write method on the collection and on a real event, as the tenant's
+  // admin and as the operator, is a 404 route_not_found, and the table is exactly as it was.
+  const table = async () =>
+    JSON.stringify(
       (
-        await vault.call(
-          method,
-          '/v1/audit-events',
-          a.adminKey,
-          method === 'DELETE' ? undefined : {},
-        )
-      ).status,
-      404,
+        (await vault.deps.database.db.execute(
+          sql`select * from audit_events order by id`,
+        )) as unknown as { rows: unknown[] }
+      ).rows,
     );
-  }
+  const rowsBefore = await table();
+  assert.ok(rowsBefore.includes(created.id), "tenant A's rows are in the table");
+  for (const method of WRITES)
+    for (const url of ['/v1/audit-events', `/v1/audit-events/${created.id}`])
+      for (const key of [a.adminKey, vault.operatorKey]) {
+        const res = await vault.call(method, url, key, method === 'DELETE' ? undefined : {});
+        assert.deepEqual(
+          [res.status, res.body?.code],
+          [404, 'route_not_found'],
+          `${method} ${url}: ${res.text}`,
+        );
+      }
+  await vault.deps.services.audit.flush();
+  assert.equal(await table(), rowsBefore, 'the audit rows are unchanged');
+  assert.deepEqual(
+    (await vault.call('GET', '/v1/audit-events', a.adminKey)).body.data,
+    res.body.data,
+  );
 });

@@ -10,8 +10,11 @@ before(async () => {
 });
 after(() => vault.close());
 
-const countConfigs = async () => {
-  const r = await vault.deps.database.db.execute(sql`select count(*)::int as n from auth_configs`);
+/** The tenant's own auth configs, counted in the table (not through the API under test). */
+const countConfigs = async (tenantId: string) => {
+  const r = await vault.deps.database.db.execute(
+    sql`select count(*)::int as n from auth_configs where tenant_id = ${tenantId}`,
+  );
   return (r as unknown as { rows: { n: number }[] }).rows[0]!.n;
 };
 
@@ -31,8 +34,8 @@ describe('auth configs', () => {
   });
 
   test('an unknown Atlassian scope is a 400 that names the nearest known one, and writes nothing', async () => {
-    const { adminKey } = await vault.newTenant();
-    const before = await countConfigs();
+    const { adminKey, tenantId } = await vault.newTenant();
+    const before = await countConfigs(tenantId);
     const res = await vault.call(
       'POST',
       '/v1/auth-configs',
@@ -45,7 +48,7 @@ describe('auth configs', () => {
     assert.equal(res.body.suggestion, 'read:jira-work');
     assert.equal(res.body.field, 'body.scopes[1]');
     assert.match(res.body.detail, /did you mean "read:jira-work"/);
-    assert.equal(await countConfigs(), before);
+    assert.equal(await countConfigs(tenantId), before);
   });
 
   test('granular scopes and the implicit offline_access/read:me are accepted; only-implicit is not', async () => {
@@ -68,8 +71,11 @@ describe('auth configs', () => {
   });
 
   test('malformed bodies get 400s naming the field and write nothing', async () => {
-    const { adminKey } = await vault.newTenant();
-    const before = await countConfigs();
+    const { adminKey, tenantId } = await vault.newTenant();
+    const ok = await vault.call('POST', '/v1/auth-configs', adminKey, atlassianConfig());
+    assert.equal(ok.status, 201, 'the valid body the cases below break is accepted');
+    const before = await countConfigs(tenantId);
+    assert.equal(before, 1);
     const cases: [unknown, RegExp][] = [
       [{ ...atlassianConfig(), client_id: undefined }, /body\.client_id is required/],
       [{ ...atlassianConfig(), client_secret: 42 }, /body\.client_secret/],
@@ -99,7 +105,7 @@ describe('auth configs', () => {
       assert.match(res.body.detail, detail);
       assert.ok(res.body.request_id);
     }
-    assert.equal(await countConfigs(), before);
+    assert.equal(await countConfigs(tenantId), before);
   });
 
   test('list paginates with a cursor and filters by status', async () => {
@@ -208,8 +214,8 @@ describe('auth configs', () => {
   });
 
   test('URLs the vault would call must not point at private addresses (egress policy)', async () => {
-    const { adminKey } = await vault.newTenant();
-    const before = await countConfigs();
+    const { adminKey, tenantId } = await vault.newTenant();
+    const before = await countConfigs(tenantId);
     for (const token_url of [
       'http://127.0.0.1:9999/token',
       'http://169.254.169.254/latest',
@@ -224,7 +230,7 @@ describe('auth configs', () => {
       assert.equal(res.body.code, 'egress_denied');
       assert.ok(!res.text.includes('client_secret'));
     }
-    assert.equal(await countConfigs(), before);
+    assert.equal(await countConfigs(tenantId), before);
     const hook = await vault.call('POST', '/v1/webhook-endpoints', adminKey, {
       url: 'http://127.0.0.1:8080/hook',
     });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { manualClock } from '../../src/lib/clock.ts';
+import { describe, test } from 'node:test';
 import {
   CALLBACK,
   RETURN_URL,
@@ -8,22 +7,18 @@ import {
   cookieJar,
   pathOf,
   runFlow,
-  startFlowFixture,
   visit,
 } from '../helpers/flow.ts';
+import { ownFlowFixture } from '../helpers/own-fixture.ts';
 
-const clock = manualClock();
-let fx: Awaited<ReturnType<typeof startFlowFixture>>;
-before(async () => {
-  fx = await startFlowFixture({ clock });
-});
-after(() => fx.close());
+// Every test owns its vault, emulator and clock (ownFlowFixture): the clock jumps of the expiry
+// tests and the emulator's faults and counters are that test's alone, so counts are exact.
 
 const location = (r: { headers: Record<string, unknown> }) => new URL(String(r.headers.location));
 
 describe('connect flow against the emulator', () => {
-  test('approve: the account turns ACTIVE with its site, identity and scopes; no token is ever returned', async () => {
-    const { vault, emu } = fx;
+  test('approve: the account turns ACTIVE with its site, identity and scopes; no token is ever returned', async (t) => {
+    const { vault, emu } = await ownFlowFixture(t);
     const s = await atlassianSetup(vault, emu);
     const run = await runFlow(
       vault,
@@ -59,12 +54,13 @@ describe('connect flow against the emulator', () => {
     assert.equal(acct.body.selected_site.cloud_id, s.user.sites[0]!.id);
     assert.ok(acct.body.granted_scopes.includes('offline_access'));
     assert.ok(acct.body.family_expires_at > acct.body.connected_at);
-    assert.equal(emu.counters().codeExchanges >= 1, true);
+    assert.equal(emu.counters().codeExchanges, 1);
+    assert.equal(emu.counters().tokenRequests, 1, 'one code exchange, nothing else');
     assert.ok(!/access_token|refresh_token/.test(acct.text));
   });
 
-  test('deny: FAILED with user_denied, and the user is sent back saying so', async () => {
-    const { vault, emu } = fx;
+  test('deny: FAILED with user_denied, and the user is sent back saying so', async (t) => {
+    const { vault, emu } = await ownFlowFixture(t);
     const s = await atlassianSetup(vault, emu);
     const run = await runFlow(
       vault,
@@ -81,8 +77,8 @@ describe('connect flow against the emulator', () => {
     assert.equal(acct.body.status_reason, 'user_denied');
   });
 
-  test('without a return URL the flow ends on a small HTML result page', async () => {
-    const { vault, emu } = fx;
+  test('without a return URL the flow ends on a small HTML result page', async (t) => {
+    const { vault, emu } = await ownFlowFixture(t);
     const s = await atlassianSetup(vault, emu);
     const run = await runFlow(
       vault,
@@ -97,8 +93,8 @@ describe('connect flow against the emulator', () => {
     assert.match(String(run.final.headers['content-security-policy']), /default-src 'none'/);
   });
 
-  test('the connect link is single-use, signed and expiring', async () => {
-    const { vault, emu } = fx;
+  test('the connect link is single-use, signed and expiring', async (t) => {
+    const { vault, emu, clock } = await ownFlowFixture(t);
     const s = await atlassianSetup(vault, emu);
     const created = await vault.call('POST', '/v1/connected-accounts', s.adminKey, {
       auth_config_id: s.configId,
@@ -122,8 +118,8 @@ describe('connect flow against the emulator', () => {
     assert.equal(acct.body.status, 'INITIATED', 'a stale link changes nothing');
   });
 
-  test('an expired state fails the INITIATED account with state_expired, without a code exchange', async () => {
-    const { vault, emu } = fx;
+  test('an expired state fails the INITIATED account with state_expired, without a code exchange', async (t) => {
+    const { vault, emu, clock } = await ownFlowFixture(t);
     const s = await atlassianSetup(vault, emu);
     const created = await vault.call('POST', '/v1/connected-accounts', s.adminKey, {
       auth_config_id: s.configId,
@@ -137,17 +133,17 @@ describe('connect flow against the emulator', () => {
       accountId: s.user.accountId,
       decision: 'approve',
     });
-    const before = emu.counters().codeExchanges + emu.counters().invalidGrant;
+    assert.ok(decided.location, 'the emulator approved');
     clock.advance(601);
     const res = await visit(vault, jar, decided.location!);
     assert.equal(location(res).searchParams.get('error'), 'state_expired');
-    assert.equal(emu.counters().codeExchanges + emu.counters().invalidGrant, before);
+    assert.equal(emu.counters().tokenRequests, 0, 'the code was never sent to the provider');
     const acct = await vault.call('GET', `/v1/connected-accounts/${created.body.id}`, s.adminKey);
     assert.deepEqual([acct.body.status, acct.body.status_reason], ['FAILED', 'state_expired']);
   });
 
-  test('a replayed or forged state changes nothing: no exchange, no status change', async () => {
-    const { vault, emu } = fx;
+  test('a replayed or forged state changes nothing: no exchange, no status change', async (t) => {
+    const { vault, emu } = await ownFlowFixture(t);
     const s = await atlassianSetup(vault, emu);
     const run = await runFlow(
       vault,
@@ -158,7 +154,9 @@ describe('connect flow against the emulator', () => {
     );
     const before = (await vault.call('GET', `/v1/connected-accounts/${run.accountId}`, s.adminKey))
       .body;
-    const exchanges = emu.counters().tokenRequests;
+    assert.equal(run.final.status, 302, run.final.text);
+    assert.equal(before.status, 'ACTIVE');
+    assert.equal(emu.counters().tokenRequests, 1, 'the one exchange of the real callback');
     const replay = await visit(vault, run.jar, run.callbackUrl!);
     assert.equal(replay.status, 400);
     assert.match(replay.text, /invalid or has already been used/);
@@ -173,15 +171,15 @@ describe('connect flow against the emulator', () => {
       (await vault.call('GET', `/v1/oauth/callback/${s.configId}?code=abc`)).status,
       400,
     );
-    assert.equal(emu.counters().tokenRequests, exchanges, 'no code exchange');
+    assert.equal(emu.counters().tokenRequests, 1, 'no code exchange after the first');
     const afterRow = (
       await vault.call('GET', `/v1/connected-accounts/${run.accountId}`, s.adminKey)
     ).body;
     assert.deepEqual(afterRow, before);
   });
 
-  test('a callback carrying another tenant’s code fails only the account its state belongs to', async () => {
-    const { vault, emu } = fx;
+  test('a callback carrying another tenant’s code fails only the account its state belongs to', async (t) => {
+    const { vault, emu } = await ownFlowFixture(t);
     const a = await atlassianSetup(vault, emu);
     const b = await atlassianSetup(vault, emu);
     const ca = await vault.call('POST', '/v1/connected-accounts', a.adminKey, {
@@ -215,6 +213,11 @@ describe('connect flow against the emulator', () => {
     );
     assert.equal(location(res).searchParams.get('error'), 'code_exchange_failed');
     assert.equal(location(res).searchParams.get('connected_account_id'), cb.body.id);
+    // B's credentials cannot redeem A's code: one exchange tried, refused, nothing issued.
+    assert.deepEqual(
+      [emu.counters().tokenRequests, emu.counters().invalidGrant, emu.counters().codeExchanges],
+      [1, 1, 0],
+    );
     const accA = await vault.call('GET', `/v1/connected-accounts/${ca.body.id}`, a.adminKey);
     const accB = await vault.call('GET', `/v1/connected-accounts/${cb.body.id}`, b.adminKey);
     assert.equal(accA.body.status, 'INITIATED');
@@ -228,8 +231,8 @@ describe('connect flow against the emulator', () => {
     );
   });
 
-  test('a return URL off the allow-list is refused before anything is written', async () => {
-    const { vault, emu } = fx;
+  test('a return URL off the allow-list is refused before anything is written', async (t) => {
+    const { vault, emu } = await ownFlowFixture(t);
     const s = await atlassianSetup(vault, emu);
     for (const url of [
       'https://evil.example.com/connected',
@@ -254,13 +257,14 @@ describe('connect flow against the emulator', () => {
     assert.equal(list.body.data.length, 1);
   });
 
-  test('a failing code exchange ends FAILED: wrong client secret → client_credentials_invalid', async () => {
-    const { vault, emu } = fx;
+  test('a failing code exchange ends FAILED: wrong client secret → client_credentials_invalid', async (t) => {
+    const { vault, emu } = await ownFlowFixture(t);
     const s = await atlassianSetup(vault, emu);
-    await vault.call('PATCH', `/v1/auth-configs/${s.configId}`, s.adminKey, {
+    const patched = await vault.call('PATCH', `/v1/auth-configs/${s.configId}`, s.adminKey, {
       client_secret: 'not-the-registered-secret',
       previous_secret_overlap_seconds: 0,
     });
+    assert.equal(patched.status, 200, patched.text);
     const run = await runFlow(
       vault,
       emu,
@@ -276,8 +280,8 @@ describe('connect flow against the emulator', () => {
     );
   });
 
-  test('a provider outage at exchange ends FAILED with provider_unavailable', async () => {
-    const { vault, emu } = fx;
+  test('a provider outage at exchange ends FAILED with provider_unavailable', async (t) => {
+    const { vault, emu } = await ownFlowFixture(t);
     const s = await atlassianSetup(vault, emu);
     emu.setFaults({ target: 'token', status: 503, count: 1 });
     const run = await runFlow(
@@ -287,12 +291,18 @@ describe('connect flow against the emulator', () => {
       { auth_config_id: s.configId, user_id: 'u-9', return_url: RETURN_URL },
       { decision: 'approve', accountId: s.user.accountId },
     );
-    emu.clearFaults();
+    assert.equal(emu.counters().faultsInjected, 1, 'the exchange met the fault');
+    assert.equal(emu.counters().codeExchanges, 0);
     assert.equal(location(run.final).searchParams.get('error'), 'provider_unavailable');
+    const acct = await vault.call('GET', `/v1/connected-accounts/${run.accountId}`, s.adminKey);
+    assert.deepEqual(
+      [acct.body.status, acct.body.status_reason],
+      ['FAILED', 'provider_unavailable'],
+    );
   });
 
-  test('two sites: none is guessed; a pinned site is selected; a pinned site not granted fails', async () => {
-    const { vault, emu } = fx;
+  test('two sites: none is guessed; a pinned site is selected; a pinned site not granted fails', async (t) => {
+    const { vault, emu } = await ownFlowFixture(t);
     const s = await atlassianSetup(vault, emu, { sites: 2 });
     const siteIds = s.user.sites.map((x) => x.id);
     const both = await runFlow(
@@ -356,8 +366,8 @@ describe('connect flow against the emulator', () => {
     assert.deepEqual([m.status, m.status_reason], ['FAILED', 'pinned_site_not_granted']);
   });
 
-  test('reconnect keeps the id; disable/enable; delete', async () => {
-    const { vault, emu } = fx;
+  test('reconnect keeps the id; disable/enable; delete', async (t) => {
+    const { vault, emu } = await ownFlowFixture(t);
     const s = await atlassianSetup(vault, emu);
     const run = await runFlow(
       vault,

@@ -1,60 +1,77 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { DecryptError } from '../../src/crypto/envelope.ts';
-import { atlassianSetup, runFlow, startFlowFixture } from '../helpers/flow.ts';
+import { atlassianSetup, runFlow } from '../helpers/flow.ts';
+import { ownFlowFixture } from '../helpers/own-fixture.ts';
 import { startTestVault, testMasterKey, type TestVault } from '../helpers/vault.ts';
 
-const oldKey = testMasterKey('old');
-let fx: Awaited<ReturnType<typeof startFlowFixture>>;
-const extra: TestVault[] = [];
-before(async () => {
-  fx = await startFlowFixture({ env: { VAULT_MASTER_KEYS: oldKey } });
-});
-after(async () => {
-  for (const v of extra) await v.close();
-  await fx.close();
-});
-
-/** The same database, as a vault restarted with other master keys. */
-async function restartedWith(keys: string) {
-  const v = await startTestVault({
-    shareDatabaseOf: fx.vault,
-    env: { VAULT_MASTER_KEYS: keys, ATLASSIAN_AUTH_URL: fx.emu.url, ATLASSIAN_API_URL: fx.emu.url },
+/**
+ * A vault (with its database, emulator and clock) of the test's own, under master key `old`; the
+ * last test writes rows no key can read, so no fixture is shared.
+ */
+async function world(t: TestContext) {
+  const oldKey = testMasterKey('old');
+  // after-hooks run in the order they were added: the restarted vaults close before the fixture
+  // (and the database they share) does.
+  const restarted: TestVault[] = [];
+  t.after(async () => {
+    for (const v of restarted) await v.close();
   });
-  extra.push(v);
-  return v;
-}
-
-const rows = async (q: ReturnType<typeof sql>) =>
-  ((await fx.vault.deps.database.db.execute(q)) as unknown as { rows: Record<string, string>[] })
-    .rows;
-
-test('master key rotation under concurrent token traffic: zero failed reads, then the old key retires', async () => {
-  const accounts: { key: string; id: string }[] = [];
-  for (let t = 0; t < 3; t++) {
+  const fx = await ownFlowFixture(t, { env: { VAULT_MASTER_KEYS: oldKey } });
+  /** The same database, as a vault restarted with other master keys. */
+  const restartedWith = async (keys: string) => {
+    const v = await startTestVault({
+      shareDatabaseOf: fx.vault,
+      clock: fx.clock,
+      env: {
+        VAULT_MASTER_KEYS: keys,
+        ATLASSIAN_AUTH_URL: fx.emu.url,
+        ATLASSIAN_API_URL: fx.emu.url,
+      },
+    });
+    restarted.push(v);
+    return v;
+  };
+  const rows = async (q: ReturnType<typeof sql>) =>
+    ((await fx.vault.deps.database.db.execute(q)) as unknown as { rows: Record<string, string>[] })
+      .rows;
+  const connect = async (userId: string) => {
     const s = await atlassianSetup(fx.vault, fx.emu);
     const run = await runFlow(
       fx.vault,
       fx.emu,
       s.adminKey,
-      { auth_config_id: s.configId, user_id: `u${t}` },
+      { auth_config_id: s.configId, user_id: userId },
       { decision: 'approve', accountId: s.user.accountId },
     );
-    accounts.push({ key: s.adminKey, id: run.accountId });
+    assert.equal(run.final.status, 200, run.final.text);
+    return { ...s, accountId: run.accountId };
+  };
+  return { ...fx, oldKey, restartedWith, rows, connect };
+}
+
+test('master key rotation under concurrent token traffic: zero failed reads, then the old key retires', async (t) => {
+  const { vault, oldKey, restartedWith, connect } = await world(t);
+  const accounts: { key: string; id: string }[] = [];
+  for (let i = 0; i < 3; i++) {
+    const s = await connect(`u${i}`);
+    accounts.push({ key: s.adminKey, id: s.accountId });
   }
   const newKey = testMasterKey('new');
   const rotated = await restartedWith(`${newKey},${oldKey}`);
 
   let reads = 0;
+  let readsDuringRewrap = 0;
   const failures: string[] = [];
   let rewrapping = true;
   const traffic = (async () => {
     while (rewrapping || reads < 300) {
-      for (const v of [rotated, fx.vault]) {
+      for (const v of [rotated, vault]) {
         for (const a of accounts) {
           const r = await v.call('POST', `/v1/connected-accounts/${a.id}/token`, a.key);
           reads++;
+          if (rewrapping) readsDuringRewrap++;
           if (r.status !== 200) failures.push(r.text);
         }
       }
@@ -64,13 +81,15 @@ test('master key rotation under concurrent token traffic: zero failed reads, the
   rewrapping = false;
   await traffic;
   assert.equal(rewrap.status, 200, rewrap.text);
-  assert.ok(rewrap.body.rewrapped >= 3);
+  // This database holds exactly the three tenants' data keys.
+  assert.equal(rewrap.body.rewrapped, 3);
+  assert.ok(readsDuringRewrap > 0, 'some reads ran while the rewrap did');
   assert.deepEqual(failures, [], `failed reads out of ${reads}`);
   const usage = Object.fromEntries(
     rewrap.body.data.map((u: { kid: string; data_keys: number }) => [u.kid, u.data_keys]),
   );
   assert.equal(usage.old, 0, 'nothing uses the old key any more');
-  assert.ok(usage.new >= 3);
+  assert.equal(usage.new, 3);
   assert.equal(
     (await rotated.call('POST', '/v1/master-keys/rewrap', rotated.operatorKey)).body.rewrapped,
     0,
@@ -93,49 +112,57 @@ test('master key rotation under concurrent token traffic: zero failed reads, the
   );
 });
 
-test('tenant data-key rotation re-encrypts every sealed field; reads and refreshes keep working', async () => {
-  const s = await atlassianSetup(fx.vault, fx.emu);
-  const run = await runFlow(
-    fx.vault,
-    fx.emu,
-    s.adminKey,
-    { auth_config_id: s.configId, user_id: 'dk' },
-    { decision: 'approve', accountId: s.user.accountId },
-  );
+test('tenant data-key rotation re-encrypts every sealed field; reads and refreshes keep working', async (t) => {
+  const { vault, emu, clock, rows, connect } = await world(t);
+  const s = await connect('dk');
+  const run = { accountId: s.accountId };
   const before = (
-    await fx.vault.call('POST', `/v1/connected-accounts/${run.accountId}/token`, s.adminKey)
+    await vault.call('POST', `/v1/connected-accounts/${run.accountId}/token`, s.adminKey)
   ).body.access_token;
-  const res = await fx.vault.call(
+  const res = await vault.call(
     'POST',
     `/v1/tenants/${s.tenantId}/rotate-data-key`,
-    fx.vault.operatorKey,
+    vault.operatorKey,
   );
   assert.equal(res.status, 200, res.text);
-  assert.ok(res.body.reencrypted >= 3, 'client secret, access and refresh token');
+  assert.equal(
+    res.body.reencrypted,
+    4,
+    'client secret, access and refresh token, the session’s PKCE verifier',
+  );
   const sealed =
     await rows(sql`select client_secret_enc as v from auth_configs where tenant_id = ${s.tenantId}
     union all select access_token_enc from connected_accounts where tenant_id = ${s.tenantId} and access_token_enc is not null
     union all select refresh_token_enc from connected_accounts where tenant_id = ${s.tenantId} and refresh_token_enc is not null`);
+  assert.equal(sealed.length, 3);
   assert.ok(sealed.every((r) => r.v!.split('.')[1] === res.body.data_key_id));
   assert.equal(
-    (await fx.vault.call('POST', `/v1/connected-accounts/${run.accountId}/token`, s.adminKey)).body
+    (await vault.call('POST', `/v1/connected-accounts/${run.accountId}/token`, s.adminKey)).body
       .access_token,
     before,
   );
-  const refreshed = await fx.vault.call(
+  // 400 s on, the stored token falls short of min_ttl 3300: the refresh must decrypt the rotated
+  // refresh token and client secret, and seal the new tokens under the new key.
+  clock.advance(400);
+  const refreshed = await vault.call(
     'POST',
     `/v1/connected-accounts/${run.accountId}/token`,
     s.adminKey,
     { min_ttl: 3300 },
   );
-  assert.equal(refreshed.status, 200);
+  assert.equal(refreshed.status, 200, refreshed.text);
+  assert.equal(refreshed.body.refreshed, true);
+  assert.notEqual(refreshed.body.access_token, before);
+  assert.equal(emu.counters().refreshes, 1);
   assert.equal(
-    (await fx.vault.call('POST', `/v1/tenants/${s.tenantId}/rotate-data-key`, s.adminKey)).status,
+    (await vault.call('POST', `/v1/tenants/${s.tenantId}/rotate-data-key`, s.adminKey)).status,
     403,
   );
 });
 
-test('deleting a tenant destroys its data key: a surviving copy of its rows cannot be read', async () => {
+test('deleting a tenant destroys its data key: a surviving copy of its rows cannot be read', async (t) => {
+  const fx = await world(t);
+  const { rows } = fx;
   const s = await atlassianSetup(fx.vault, fx.emu);
   const [tenantRow] = await rows(sql`select * from tenants where id = ${s.tenantId}`);
   const [configRow] = await rows(sql`select * from auth_configs where id = ${s.configId}`);

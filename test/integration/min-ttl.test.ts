@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { manualClock } from '../../src/lib/clock.ts';
 import { atlassianSetup, runFlow, startFlowFixture } from '../helpers/flow.ts';
+import { openOwnDatabase } from '../helpers/own-database.ts';
 
 /**
  * The min_ttl contract (SPEC §3), at both edges, through the HTTP API against the emulator. Every
@@ -9,7 +10,7 @@ import { atlassianSetup, runFlow, startFlowFixture } from '../helpers/flow.ts';
  */
 async function account(tokenTtlSeconds: number) {
   const clock = manualClock();
-  const fx = await startFlowFixture({ clock });
+  const fx = await startFlowFixture({ clock, database: await openOwnDatabase() });
   const s = await atlassianSetup(fx.vault, fx.emu);
   fx.emu.addApp({
     clientId: s.clientId,

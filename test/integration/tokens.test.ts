@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
-import { manualClock } from '../../src/lib/clock.ts';
-import { atlassianSetup, runFlow, startFlowFixture } from '../helpers/flow.ts';
+import { atlassianSetup, runFlow } from '../helpers/flow.ts';
+import { ownFlowFixture, refreshesPerFamily } from '../helpers/own-fixture.ts';
 
-const clock = manualClock();
-let fx: Awaited<ReturnType<typeof startFlowFixture>>;
-before(async () => {
-  fx = await startFlowFixture({ clock });
-});
-after(() => fx.close());
+// Every test owns its vault, emulator and clock (ownFlowFixture): the emulator's counters and the
+// clock's jumps are that test's alone.
+type Fx = Awaited<ReturnType<typeof ownFlowFixture>>;
 
 /** A tenant with one ACTIVE Atlassian account, connected through the real flow. */
-async function connected(over: Parameters<typeof atlassianSetup>[2] = {}, userId = 'alice') {
+async function connected(
+  fx: Fx,
+  over: Parameters<typeof atlassianSetup>[2] = {},
+  userId = 'alice',
+) {
   const s = await atlassianSetup(fx.vault, fx.emu, over);
   const run = await runFlow(
     fx.vault,
@@ -21,11 +22,12 @@ async function connected(over: Parameters<typeof atlassianSetup>[2] = {}, userId
     { auth_config_id: s.configId, user_id: userId },
     { decision: 'approve', accountId: s.user.accountId },
   );
+  assert.equal(run.final.status, 200, `connect flow: ${run.final.text}`);
   return { ...s, accountId: run.accountId };
 }
 
 /** Does the Atlassian side accept this token for the site? */
-async function jiraAccepts(token: string, cloudId: string) {
+async function jiraAccepts(fx: Fx, token: string, cloudId: string) {
   const res = await fetch(`${fx.emu.url}/ex/jira/${cloudId}/rest/api/3/myself`, {
     headers: { authorization: `Bearer ${token}` },
   });
@@ -33,50 +35,60 @@ async function jiraAccepts(token: string, cloudId: string) {
 }
 
 describe('token endpoint', () => {
-  test('returns the stored token with site and API base, no-store, without refreshing', async () => {
-    const s = await connected();
-    const before = fx.emu.counters().refreshes;
+  test('returns the stored token with site and API base, no-store, without refreshing', async (t) => {
+    const fx = await ownFlowFixture(t);
+    const s = await connected(fx);
+    assert.equal(fx.emu.counters().codeExchanges, 1);
     const res = await fx.vault.call('POST', `/v1/auth-configs/${s.configId}/token`, s.adminKey, {});
     assert.equal(res.status, 200, res.text);
     assert.equal(res.headers['cache-control'], 'no-store');
-    const t = res.body;
-    assert.equal(t.connected_account_id, s.accountId);
-    assert.equal(t.refreshed, false);
-    assert.equal(t.token_type, 'Bearer');
-    assert.equal(t.cloud_id, s.user.sites[0]!.id);
-    assert.equal(t.site_url, s.user.sites[0]!.url);
-    assert.equal(t.api_base_url, `${fx.emu.url}/ex/jira/${t.cloud_id}`);
-    assert.ok(t.expires_in > 3000 && t.expires_in <= 3600);
-    assert.ok(t.scopes.includes('read:jira-work'));
-    assert.ok(await jiraAccepts(t.access_token, t.cloud_id));
+    const tok = res.body;
+    assert.equal(tok.connected_account_id, s.accountId);
+    assert.equal(tok.refreshed, false);
+    assert.equal(tok.token_type, 'Bearer');
+    assert.equal(tok.cloud_id, s.user.sites[0]!.id);
+    assert.equal(tok.site_url, s.user.sites[0]!.url);
+    assert.equal(tok.api_base_url, `${fx.emu.url}/ex/jira/${tok.cloud_id}`);
+    assert.ok(tok.expires_in > 3000 && tok.expires_in <= 3600);
+    assert.ok(tok.scopes.includes('read:jira-work'));
+    assert.ok(await jiraAccepts(fx, tok.access_token, tok.cloud_id));
     const again = await fx.vault.call(
       'POST',
       `/v1/connected-accounts/${s.accountId}/token`,
       s.adminKey,
       { min_ttl: 120 },
     );
-    assert.equal(again.body.access_token, t.access_token);
-    assert.equal(fx.emu.counters().refreshes, before);
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.body.refreshed, false);
+    assert.equal(again.body.access_token, tok.access_token);
+    assert.equal(fx.emu.counters().refreshes, 0, 'neither call refreshed');
+    assert.equal(
+      fx.emu.counters().tokenRequests,
+      1,
+      'the code exchange was the only token request',
+    );
   });
 
-  test('a token that does not meet min_ttl is refreshed once, even for 50 concurrent callers', async () => {
-    const s = await connected();
+  test('a token that does not meet min_ttl is refreshed once, even for 50 concurrent callers', async (t) => {
+    const fx = await ownFlowFixture(t);
+    const s = await connected(fx);
     const first = (await fx.vault.call('POST', `/v1/auth-configs/${s.configId}/token`, s.adminKey))
       .body;
-    const before = fx.emu.counters().refreshes;
-    clock.advance(3600 - 100); // 100 s of life left
+    assert.equal(first.refreshed, false);
+    assert.equal(fx.emu.counters().refreshes, 0);
+    fx.clock.advance(3600 - 100); // 100 s of life left
     const results = await Promise.all(
       Array.from({ length: 50 }, () =>
         fx.vault.call('POST', `/v1/auth-configs/${s.configId}/token`, s.adminKey, { min_ttl: 300 }),
       ),
     );
-    assert.equal(fx.emu.counters().refreshes - before, 1);
+    assert.deepEqual(refreshesPerFamily(fx.emu), [1], "one refresh, of this account's family");
     const tokens = new Set(results.map((r) => r.body.access_token));
     assert.equal(tokens.size, 1, 'every caller got the same fresh token');
     assert.notEqual([...tokens][0], first.access_token);
     assert.ok(results.every((r) => r.status === 200));
     assert.ok(results.some((r) => r.body.refreshed));
-    assert.ok(await jiraAccepts([...tokens][0]!, first.cloud_id));
+    assert.ok(await jiraAccepts(fx, [...tokens][0]!, first.cloud_id));
     const acct = (await fx.vault.call('GET', `/v1/connected-accounts/${s.accountId}`, s.adminKey))
       .body;
     assert.ok(acct.last_refreshed_at);
@@ -84,8 +96,9 @@ describe('token endpoint', () => {
     assert.equal(acct.refresh_failures, 0);
   });
 
-  test('min_ttl above 3300 is a 400; bodies are strict', async () => {
-    const s = await connected();
+  test('min_ttl above 3300 is a 400; bodies are strict', async (t) => {
+    const fx = await ownFlowFixture(t);
+    const s = await connected(fx);
     const res = await fx.vault.call('POST', `/v1/auth-configs/${s.configId}/token`, s.adminKey, {
       min_ttl: 3301,
     });
@@ -101,7 +114,8 @@ describe('token endpoint', () => {
     );
   });
 
-  test('short-lived provider tokens are not refreshed on every call', async () => {
+  test('short-lived provider tokens are not refreshed on every call', async (t) => {
+    const fx = await ownFlowFixture(t);
     const s = await atlassianSetup(fx.vault, fx.emu);
     fx.emu.addApp({
       clientId: `${s.clientId}`,
@@ -118,7 +132,7 @@ describe('token endpoint', () => {
       { auth_config_id: s.configId, user_id: 'shorty' },
       { decision: 'approve', accountId: s.user.accountId },
     );
-    const before = fx.emu.counters().refreshes;
+    assert.equal(run.final.status, 200, run.final.text);
     const a = await fx.vault.call(
       'POST',
       `/v1/connected-accounts/${run.accountId}/token`,
@@ -134,24 +148,28 @@ describe('token endpoint', () => {
     assert.equal(a.status, 200);
     assert.ok(a.body.expires_in <= 120);
     assert.equal(b.body.access_token, a.body.access_token);
+    assert.equal(a.body.refreshed, false);
     assert.equal(
       fx.emu.counters().refreshes,
-      before,
+      0,
       'a fresh 120 s token meets min_ttl 600 at half its life',
     );
-    clock.advance(70);
+    fx.clock.advance(70);
     const c = await fx.vault.call(
       'POST',
       `/v1/connected-accounts/${run.accountId}/token`,
       s.adminKey,
       { min_ttl: 600 },
     );
+    assert.equal(c.status, 200, c.text);
     assert.equal(c.body.refreshed, true);
-    assert.equal(fx.emu.counters().refreshes, before + 1);
+    assert.notEqual(c.body.access_token, a.body.access_token);
+    assert.deepEqual(refreshesPerFamily(fx.emu), [1]);
   });
 
-  test('account selection: user_id, connected_account_id, and 409 when ambiguous', async () => {
-    const s = await connected({}, 'bob');
+  test('account selection: user_id, connected_account_id, and 409 when ambiguous', async (t) => {
+    const fx = await ownFlowFixture(t);
+    const s = await connected(fx, {}, 'bob');
     const second = await runFlow(
       fx.vault,
       fx.emu,
@@ -159,6 +177,7 @@ describe('token endpoint', () => {
       { auth_config_id: s.configId, user_id: 'carol' },
       { decision: 'approve', accountId: s.user.accountId },
     );
+    assert.equal(second.final.status, 200, second.final.text);
     const amb = await fx.vault.call('POST', `/v1/auth-configs/${s.configId}/token`, s.adminKey, {});
     assert.equal(amb.status, 409);
     assert.equal(amb.body.code, 'connected_account_ambiguous');
@@ -189,7 +208,8 @@ describe('token endpoint', () => {
     assert.equal(nobody.body.code, 'connected_account_not_found');
   });
 
-  test('an account that is not ACTIVE answers 409 with its status and reason', async () => {
+  test('an account that is not ACTIVE answers 409 with its status and reason', async (t) => {
+    const fx = await ownFlowFixture(t);
     const s = await atlassianSetup(fx.vault, fx.emu);
     const run = await runFlow(
       fx.vault,
@@ -208,25 +228,32 @@ describe('token endpoint', () => {
       ['FAILED', 'user_denied'],
     );
     assert.ok(!('access_token' in res.body));
-    await fx.vault.call('POST', `/v1/connected-accounts/${run.accountId}/disable`, s.adminKey);
+    const disabled = await fx.vault.call(
+      'POST',
+      `/v1/connected-accounts/${run.accountId}/disable`,
+      s.adminKey,
+    );
+    assert.equal(disabled.status, 200, disabled.text);
     const dis = await fx.vault.call(
       'POST',
       `/v1/connected-accounts/${run.accountId}/token`,
       s.adminKey,
     );
+    assert.deepEqual([dis.status, dis.body.code], [409, 'connected_account_not_active']);
     assert.equal(dis.body.connected_account_status, 'DISABLED');
   });
 
-  test('service keys are limited to their configs; other tenants get 404; audit records issuance without the token', async () => {
-    const s = await connected();
-    const other = await connected();
-    const scoped = (
-      await fx.vault.call('POST', '/v1/api-keys', s.adminKey, {
-        name: 'svc',
-        role: 'service',
-        auth_config_ids: [s.configId],
-      })
-    ).body.key;
+  test('service keys are limited to their configs; other tenants get 404; audit records issuance without the token', async (t) => {
+    const fx = await ownFlowFixture(t);
+    const s = await connected(fx);
+    const other = await connected(fx);
+    const svc = await fx.vault.call('POST', '/v1/api-keys', s.adminKey, {
+      name: 'svc',
+      role: 'service',
+      auth_config_ids: [s.configId],
+    });
+    assert.equal(svc.status, 201, svc.text);
+    const scoped = svc.body.key;
     const ok = await fx.vault.call('POST', `/v1/auth-configs/${s.configId}/token`, scoped);
     assert.equal(ok.status, 200);
     assert.equal(
@@ -240,8 +267,9 @@ describe('token endpoint', () => {
       client_secret: 'y',
       scopes: ['read:jira-work'],
     });
+    assert.equal(s2.status, 201, s2.text);
     const denied = await fx.vault.call('POST', `/v1/auth-configs/${s2.body.id}/token`, scoped);
-    assert.equal(denied.status, 403);
+    assert.deepEqual([denied.status, denied.body.code], [403, 'forbidden']);
     assert.equal(
       (await fx.vault.call('POST', `/v1/auth-configs/${other.configId}/token`, s.adminKey)).status,
       404,
@@ -251,11 +279,12 @@ describe('token endpoint', () => {
         .status,
       404,
     );
-    await fx.vault.call('POST', `/v1/auth-configs/${s.configId}/disable`, s.adminKey);
     assert.equal(
-      (await fx.vault.call('POST', `/v1/auth-configs/${s.configId}/token`, scoped)).body.code,
-      'auth_config_disabled',
+      (await fx.vault.call('POST', `/v1/auth-configs/${s.configId}/disable`, s.adminKey)).status,
+      200,
     );
+    const off = await fx.vault.call('POST', `/v1/auth-configs/${s.configId}/token`, scoped);
+    assert.deepEqual([off.status, off.body.code], [409, 'auth_config_disabled']);
 
     await fx.vault.deps.services.audit.flush();
     const r = await fx.vault.deps.database.db.execute(

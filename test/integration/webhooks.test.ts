@@ -1,69 +1,30 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { after, before, describe, test } from 'node:test';
-import { Webhook } from 'standardwebhooks';
-import { manualClock } from '../../src/lib/clock.ts';
-import { atlassianSetup, runFlow, startFlowFixture } from '../helpers/flow.ts';
+import { describe, test, type TestContext } from 'node:test';
+import { atlassianSetup, runFlow } from '../helpers/flow.ts';
+import { ownFlowFixture } from '../helpers/own-fixture.ts';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.ts';
 
-interface Received {
-  id: string;
-  type: string;
-  data: Record<string, unknown>;
-}
-
-/** A webhook receiver that verifies every signature, and can be "down" (503). */
-async function startReceiver() {
-  const received: Received[] = [];
-  let secret = '';
-  let down = false;
-  let rejected = 0;
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      if (down) return res.writeHead(503).end();
-      try {
-        new Webhook(secret).verify(body, req.headers as Record<string, string>);
-      } catch {
-        rejected++;
-        return res.writeHead(401).end();
-      }
-      const msg = JSON.parse(body) as { type: string; data: Record<string, unknown> };
-      received.push({ id: String(req.headers['webhook-id']), type: msg.type, data: msg.data });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+/**
+ * Every test owns its vault, emulator, clock and webhook receiver: what the receiver got, and the
+ * signatures it refused, come from this test's endpoints only.
+ */
+async function world(t: TestContext) {
+  const fx = await ownFlowFixture(t, { env: { ALLOW_PRIVATE_EGRESS: 'true' } });
+  const rx = await startWebhookReceiver(t);
+  const typesFor = (accountId: string) =>
+    rx.received.filter((r) => r.data.connected_account_id === accountId).map((r) => r.type);
   return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`,
-    received,
-    setSecret: (s: string) => (secret = s),
-    setDown: (d: boolean) => (down = d),
-    rejected: () => rejected,
-    close: () => server.close(),
+    ...fx,
+    rx,
+    typesFor,
+    deliver: () => fx.vault.deps.services.webhooks.tick(),
+    tickWorker: () => fx.vault.deps.services.worker.tick(),
   };
 }
 
-const clock = manualClock();
-let fx: Awaited<ReturnType<typeof startFlowFixture>>;
-let rx: Awaited<ReturnType<typeof startReceiver>>;
-before(async () => {
-  fx = await startFlowFixture({ clock, env: { ALLOW_PRIVATE_EGRESS: 'true' } });
-  rx = await startReceiver();
-});
-after(async () => {
-  rx.close();
-  await fx.close();
-});
-
-const deliver = () => fx.vault.deps.services.webhooks.tick();
-const tickWorker = () => fx.vault.deps.services.worker.tick();
-const typesFor = (accountId: string) =>
-  rx.received.filter((r) => r.data.connected_account_id === accountId).map((r) => r.type);
-
 describe('lifecycle events and webhooks', () => {
-  test('each change is delivered once, signed; a receiver that was down gets it later; replay resends', async () => {
-    const { vault, emu } = fx;
+  test('each change is delivered once, signed; a receiver that was down gets it later; replay resends', async (t) => {
+    const { vault, emu, clock, rx, typesFor, deliver, tickWorker } = await world(t);
     const s = await atlassianSetup(vault, emu);
     const ep = await vault.call('POST', '/v1/webhook-endpoints', s.adminKey, { url: rx.url });
     assert.equal(ep.status, 201, ep.text);
@@ -82,6 +43,7 @@ describe('lifecycle events and webhooks', () => {
       { auth_config_id: s.configId, user_id: 'hook' },
       { decision: 'approve', accountId: s.user.accountId },
     );
+    assert.equal(run.final.status, 200, run.final.text);
     const id = run.accountId;
     await deliver();
     assert.deepEqual(typesFor(id), ['connected_account.active']);
@@ -173,17 +135,15 @@ describe('lifecycle events and webhooks', () => {
     );
   });
 
-  test('consent_expiring is sent once, 14 days before the family expires', async () => {
-    const { vault, emu } = fx;
+  test('consent_expiring is sent once, 14 days before the family expires', async (t) => {
+    const { vault, emu, clock, rx, typesFor, deliver, tickWorker } = await world(t);
     const s = await atlassianSetup(vault, emu);
-    rx.setSecret(
-      (
-        await vault.call('POST', '/v1/webhook-endpoints', s.adminKey, {
-          url: rx.url,
-          event_types: ['connected_account.consent_expiring'],
-        })
-      ).body.secret,
-    );
+    const ep = await vault.call('POST', '/v1/webhook-endpoints', s.adminKey, {
+      url: rx.url,
+      event_types: ['connected_account.consent_expiring'],
+    });
+    assert.equal(ep.status, 201, ep.text);
+    rx.setSecret(ep.body.secret);
     const run = await runFlow(
       vault,
       emu,
@@ -204,21 +164,34 @@ describe('lifecycle events and webhooks', () => {
     await tickWorker();
     await deliver();
     assert.deepEqual(typesFor(run.accountId), ['connected_account.consent_expiring']);
+    clock.advance(86_400);
+    await tickWorker();
+    await deliver();
+    assert.deepEqual(typesFor(run.accountId), ['connected_account.consent_expiring'], 'once');
+    assert.equal(rx.requests(), 1, 'the filtered-out events never reached the receiver');
+    assert.equal(rx.rejected(), 0);
   });
 
-  test('endpoints are validated and tenant-scoped', async () => {
-    const { vault, emu } = fx;
+  test('endpoints are validated and tenant-scoped', async (t) => {
+    const { vault, emu, rx } = await world(t);
     const a = await atlassianSetup(vault, emu);
     const b = await atlassianSetup(vault, emu);
-    const ep = (await vault.call('POST', '/v1/webhook-endpoints', a.adminKey, { url: rx.url }))
-      .body;
+    const created = await vault.call('POST', '/v1/webhook-endpoints', a.adminKey, { url: rx.url });
+    assert.equal(created.status, 201, created.text);
+    const ep = created.body;
+    // The owner sees it: the 404s below are about the tenant, not about a missing endpoint.
     assert.equal(
-      (await vault.call('GET', `/v1/webhook-endpoints/${ep.id}`, b.adminKey)).status,
-      404,
+      (await vault.call('GET', `/v1/webhook-endpoints/${ep.id}`, a.adminKey)).status,
+      200,
     );
+    const peek = await vault.call('GET', `/v1/webhook-endpoints/${ep.id}`, b.adminKey);
+    assert.deepEqual([peek.status, peek.body.code], [404, 'webhook_endpoint_not_found']);
+    const del = await vault.call('DELETE', `/v1/webhook-endpoints/${ep.id}`, b.adminKey);
+    assert.deepEqual([del.status, del.body.code], [404, 'webhook_endpoint_not_found']);
     assert.equal(
-      (await vault.call('DELETE', `/v1/webhook-endpoints/${ep.id}`, b.adminKey)).status,
-      404,
+      (await vault.call('GET', `/v1/webhook-endpoints/${ep.id}`, a.adminKey)).status,
+      200,
+      'still there after the other tenant tried to delete it',
     );
     assert.equal(
       (await vault.call('POST', '/v1/webhook-endpoints', a.adminKey, { url: 'ftp://x' })).status,
@@ -233,5 +206,12 @@ describe('lifecycle events and webhooks', () => {
       ).status,
       400,
     );
+    const list = await vault.call('GET', '/v1/webhook-endpoints', a.adminKey);
+    assert.deepEqual(
+      list.body.data.map((e: { id: string }) => e.id),
+      [ep.id],
+      'the refused bodies wrote nothing',
+    );
+    assert.deepEqual((await vault.call('GET', '/v1/webhook-endpoints', b.adminKey)).body.data, []);
   });
 });

@@ -60,6 +60,12 @@ const rank = (r: Route) =>
     ? 2 + ['/v1/api-keys', '/v1/tenants'].findIndex((p) => r.path.startsWith(p))
     : 0;
 const routes = all.sort((x, y) => rank(x) - rank(y));
+/** A route of the document by its key; a test aimed at a route the document lacks fails. */
+const routeOf = (key: string) => {
+  const route = routes.find((r) => r.key === key);
+  assert.ok(route, `${key} is not in the OpenAPI document`);
+  return route;
+};
 
 const operatorRoute = (r: Route) => /^\/v1\/(tenants|master-keys)/.test(r.path);
 const authArb = (r: Route) => {
@@ -173,8 +179,21 @@ function check(
       route.path.endsWith('/token') && res.statusCode === 200,
       `access_token outside a token response: ${where}`,
     );
-  if (res.statusCode < 400) return;
   const ct = String(res.headers['content-type'] ?? '');
+  if (res.statusCode < 400) {
+    // A success needs no problem document, but it is still a well-formed answer of its kind.
+    assert.ok(res.statusCode >= 200, `informational answer: ${where}`);
+    if (res.statusCode === 204) assert.equal(res.body, '', `a 204 with a body: ${where}`);
+    else if (res.statusCode >= 300)
+      assert.ok(res.headers.location, `a redirect without a location: ${where}`);
+    else if (route.public && ct.startsWith('text/html'))
+      assert.ok(res.body, `empty page: ${where}`);
+    else {
+      assert.match(ct, /^application\/json/, `a success that is not JSON: ${where}`);
+      assert.doesNotThrow(() => JSON.parse(res.body), `a success that does not parse: ${where}`);
+    }
+    return;
+  }
   // The browser-facing connect routes answer their own failures with an HTML page.
   if (!(route.public && ct.startsWith('text/html'))) {
     assert.match(ct, /^application\/problem\+json/, `error is not problem+json: ${where}`);
@@ -187,7 +206,7 @@ function check(
     assert.deepEqual(after, before, `a ${res.statusCode} changed the database: ${where}`);
 }
 
-/** Sends one request and checks the answer and the database against it. */
+/** Sends one request and checks the answer and the database against it; returns the answer. */
 async function exchange(route: Route, r: Req, count = true) {
   const payload = typeof r.body.payload === 'string' ? r.body.payload : '';
   for (const m of payload.matchAll(/fz-secret-[0-9a-f]{24,32}/g)) pools.sentSecrets.add(m[0]);
@@ -209,6 +228,7 @@ async function exchange(route: Route, r: Req, count = true) {
   const link = /"redirect_url":"([^"]+)"/.exec(res.body)?.[1];
   if (res.statusCode < 300 && link) pools.tokens.push(tokenOf(link));
   check(route, r, res, before, baseline);
+  return res;
 }
 
 // Minimal reproductions of the 5xx the fuzzer found (shrunk by fast-check, then reduced by hand), run
@@ -219,7 +239,7 @@ for (const k of knownBugs({ configId: A.ids.ac![0]!, tenantId: A.tenantId })) {
     const header = `Bearer ${k.who === 'operator' ? vault.operatorKey : A.adminKey}`;
     const payload = k.body === undefined ? undefined : JSON.stringify(k.body);
     const body = { kind: 'json', payload, contentType: payload && 'application/json' };
-    const route = routes.find((r) => r.key === k.route)!;
+    const route = routeOf(k.route);
     await exchange(
       route,
       { auth: { name: k.who, header }, url: k.url, requestId: null, body },
@@ -228,36 +248,69 @@ for (const k of knownBugs({ configId: A.ids.ac![0]!, tenantId: A.tenantId })) {
   });
 }
 
-// FIXED (found by this test): creating an oauth2 config parses (egress-checks) token_url only, patching one parses
-// neither URL: an authorization_url that fits the schema pattern but is no URL is stored, and opening
-// a connect link for it spends the link, then throws in new URL() (src/providers/oauth2.ts
-// authorizationUrl): 500, and the link is gone (410 after).
-test('known bug: connect link of an oauth2 config whose authorization_url does not parse', async () => {
+// FIXED (found by this test): creating an oauth2 config parsed (egress-checked) token_url only, patching one parsed
+// neither URL: an authorization_url that fits the schema pattern but is no URL was stored, and opening
+// a connect link for it spent the link, then threw in new URL() (src/providers/oauth2.ts
+// authorizationUrl): 500, and the link was gone (410 after). Both doors are checked shut: create and
+// update refuse the URL with a 400 that writes nothing, and the config's connect link still opens.
+test('known bug: an oauth2 authorization_url that does not parse is refused on create and update', async () => {
+  const admin = { name: 'admin A', header: `Bearer ${A.adminKey}` };
+  const json = (v: unknown): Payload => ({
+    kind: 'json',
+    payload: JSON.stringify(v),
+    contentType: 'application/json',
+  });
   const oauth2 = {
     authorization_url: 'https://idp.example.com:99999/a',
     token_url: 'https://idp.example.com/t',
   };
+  const refused = (res: LightMyRequestResponse) => {
+    assert.equal(res.statusCode, 400, res.body);
+    const p = JSON.parse(res.body) as { code: string; detail: string };
+    assert.equal(p.code, 'invalid_request');
+    assert.match(p.detail, /oauth2\.authorization_url is not a valid URL/);
+  };
+  baseline = await snapshot();
   const body = atlassianConfig({ provider: 'oauth2', scopes: ['x'], oauth2 });
-  const cfg = await vault.call('POST', '/v1/auth-configs', A.adminKey, body);
-  if (cfg.status >= 400) return; // refused when created: fixed
+  refused(
+    await exchange(
+      routeOf('POST /v1/auth-configs'),
+      { auth: admin, url: '/v1/auth-configs', body: json(body), requestId: null },
+      false,
+    ),
+  );
+  const configId = A.ids.ac![2]!; // the seeded oauth2 config
+  refused(
+    await exchange(
+      routeOf('PATCH /v1/auth-configs/{id}'),
+      { auth: admin, url: `/v1/auth-configs/${configId}`, body: json({ oauth2 }), requestId: null },
+      false,
+    ),
+  );
   const acct = await vault.call('POST', '/v1/connected-accounts', A.adminKey, {
-    auth_config_id: cfg.body.id,
+    auth_config_id: configId,
     user_id: 'u',
   });
-  const url = new URL(acct.body.redirect_url).pathname;
+  assert.equal(acct.status, 201, acct.text);
   baseline = await snapshot();
-  const route = routes.find((r) => r.key === 'GET /v1/connect/{token}')!;
-  await exchange(
-    route,
-    { auth: { name: 'none' }, url, body: { kind: 'none' }, requestId: null },
+  const opened = await exchange(
+    routeOf('GET /v1/connect/{token}'),
+    {
+      auth: { name: 'none' },
+      url: new URL(acct.body.redirect_url).pathname,
+      body: { kind: 'none' },
+      requestId: null,
+    },
     false,
   );
+  assert.equal(opened.statusCode, 302, opened.body);
+  assert.equal(new URL(String(opened.headers.location)).origin, 'https://idp.example.com');
 });
 
 for (const route of routes.filter((r) => new RegExp(process.env.FC_ROUTE ?? '').test(r.key))) {
   test(`fuzz ${route.key}`, () =>
     fc.assert(
-      fc.asyncProperty(requestArb(route), (r) => exchange(route, r)),
+      fc.asyncProperty(requestArb(route), async (r) => void (await exchange(route, r))),
       { numRuns: RUNS, seed: SEED },
     ));
 }
@@ -273,10 +326,10 @@ test('router refusals of malformed path segments are problem+json too', () =>
     fc.asyncProperty(
       fc.constantFrom(...routes.filter((r) => r.pathParams.length)),
       fc.constantFrom(...ROUTER_REJECTED),
-      (route, seg) => {
+      async (route, seg) => {
         const url = route.path.replace(/\{[^}]+\}/, seg).replace(/\{[^}]+\}/g, 'x');
         const auth = { name: 'admin A', header: `Bearer ${A.adminKey}` };
-        return exchange(
+        await exchange(
           route,
           printable(route.method, { auth, url, body: { kind: 'none' }, requestId: null }),
         );
@@ -286,6 +339,13 @@ test('router refusals of malformed path segments are problem+json too', () =>
   ));
 
 test('no recorded secret reached the logs; requests sent per route', (t) => {
+  // Every route the filter picked was fuzzed: a property that sent nothing would assert nothing.
+  const picked = routes.filter((r) => new RegExp(process.env.FC_ROUTE ?? '').test(r.key));
+  assert.ok(picked.length > 0, `FC_ROUTE=${process.env.FC_ROUTE} picks no route`);
+  for (const r of picked) {
+    const n = [...(counts.get(r.key)?.values() ?? [])].reduce((a, b) => a + b, 0);
+    assert.ok(n >= RUNS, `${r.key}: ${n} requests, fewer than the ${RUNS} runs asked for`);
+  }
   let total = 0;
   for (const [route, tally] of counts) {
     const n = [...tally.values()].reduce((a, b) => a + b, 0);
