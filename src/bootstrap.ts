@@ -34,7 +34,8 @@ export async function bootstrap(deps: Deps, tx: Tx): Promise<BootstrapResult> {
   ) => {
     const r = await apiKeys.ensureBootstrapKey(token, input, tx);
     if (r.outcome === 'created') logger.info({ key: r.row.id }, `${what}: provisioned`);
-    else if (r.outcome !== 'exists') logger.error({ key: r.row?.id }, `${what} ${REFUSED[r.outcome]}`);
+    else if (r.outcome !== 'exists')
+      logger.error({ key: r.row?.id }, `${what} ${REFUSED[r.outcome]}`);
     return r;
   };
 

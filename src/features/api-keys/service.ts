@@ -82,7 +82,8 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     const existing = await repo.findApiKeyById(tx, parsed.id);
     if (existing) {
       if (existing.revokedAt) return { outcome: 'revoked', row: existing };
-      if (!hashMatches(token, existing.secretHash)) return { outcome: 'secret_mismatch', row: existing };
+      if (!hashMatches(token, existing.secretHash))
+        return { outcome: 'secret_mismatch', row: existing };
       if (existing.tenantId !== input.tenantId || existing.role !== input.role)
         return { outcome: 'elsewhere', row: existing };
       return { outcome: 'exists', row: existing };
