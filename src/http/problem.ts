@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable, loggableError } from '../db/errors.ts';
 import { AppError, InternalError, unavailable } from '../lib/errors.ts';
+import { loggableUrl } from '../lib/logger.ts';
 
 interface Problem {
   type: string;
@@ -80,7 +81,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
         'route_not_found',
         404,
         'Not found',
-        `no route ${req.method} ${req.url.split('?')[0]}`,
+        `no route ${req.method} ${loggableUrl(req.url)}`,
       ),
     ),
   );

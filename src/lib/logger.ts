@@ -22,6 +22,13 @@ export const REDACT_PATHS = [
   ].flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
 ];
 
+/**
+ * A request URL as it may be logged: no query string (the OAuth callback carries `code` and
+ * `state`) and no path segment that is itself a credential (the connect link's JWT).
+ */
+export const loggableUrl = (url: string) =>
+  url.split('?')[0]!.replace(/^(\/v1\/connect\/)[^/]+/, '$1[redacted]');
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
@@ -31,7 +38,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         req: (req: { id: string; method: string; url: string; ip?: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url.split('?')[0],
+          url: loggableUrl(req.url),
           ip: req.ip,
         }),
         err: pino.stdSerializers.err,

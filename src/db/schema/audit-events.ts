@@ -8,6 +8,8 @@ export const auditEvents = pgTable(
     id: text('id').primaryKey(),
     tenantId: text('tenant_id'),
     actorKeyId: text('actor_key_id'),
+    /** the role of the acting key: operators read the trail of operator actions */
+    actorRole: text('actor_role'),
     action: text('action').notNull(),
     resourceType: text('resource_type').notNull(),
     resourceId: text('resource_id'),

@@ -27,7 +27,8 @@ export const authConfigs = pgTable(
     clientId: text('client_id').notNull(),
     /** envelope-encrypted (AAD: tenant/auth_configs/id/client_secret) */
     clientSecretEnc: text('client_secret_enc').notNull(),
-    clientSecretLast4: text('client_secret_last4').notNull(),
+    /** the secret's last 4 characters, kept only for secrets of 16 or more (else null) */
+    clientSecretLast4: text('client_secret_last4'),
     clientSecretUpdatedAt: tstz('client_secret_updated_at').notNull(),
     /** after a rotation, the previous secret stays usable as a fallback until it expires */
     previousClientSecretEnc: text('previous_client_secret_enc'),

@@ -26,7 +26,7 @@ export const authConfigView = (callbackUrl: (id: string) => string) => (r: AuthC
     last4: r.clientSecretLast4,
     updated_at: r.clientSecretUpdatedAt.toISOString(),
     previous:
-      r.previousClientSecretLast4 && r.previousClientSecretExpiresAt
+      r.previousClientSecretEnc && r.previousClientSecretExpiresAt
         ? {
             last4: r.previousClientSecretLast4,
             expires_at: r.previousClientSecretExpiresAt.toISOString(),

@@ -102,11 +102,13 @@ export const AuthConfig = Type.Object(
     client_secret: Type.Object(
       {
         set: Type.Boolean(),
-        last4: Type.String(),
+        last4: Type.Union([Type.String(), Type.Null()], {
+          description: 'the last 4 characters, shown only for secrets of 16 or more characters',
+        }),
         updated_at: Timestamp,
         previous: Type.Union([
           Type.Object(
-            { last4: Type.String(), expires_at: Timestamp },
+            { last4: Type.Union([Type.String(), Type.Null()]), expires_at: Timestamp },
             { additionalProperties: false },
           ),
           Type.Null(),

@@ -17,7 +17,8 @@ const secretField = (tenantId: string, rowId: string, column = 'client_secret') 
 });
 const PREVIOUS = 'previous_client_secret';
 
-const last4 = (secret: string) => secret.slice(-4);
+/** A tail is shown only where it says little about the whole: secrets of 16+ characters. */
+const last4 = (secret: string) => (secret.length >= 16 ? secret.slice(-4) : null);
 
 export function createAuthConfigService(deps: {
   db: Db;
