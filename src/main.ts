@@ -5,6 +5,7 @@ import { bootstrap } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { createDeps } from './deps.ts';
+import { newApiKey } from './features/api-keys/secrets.ts';
 import { runKeysCommand } from './keys-command.ts';
 
 /**
@@ -22,6 +23,11 @@ async function main(): Promise<void> {
     },
     allowPositionals: true,
   });
+  // `keys generate` makes the keys a configuration will hold, so it must work without one.
+  if (positionals[0] === 'keys' && positionals[1] === 'generate') {
+    process.stdout.write(`${newApiKey().token}\n`);
+    return;
+  }
   const config = loadConfig();
   if (positionals[0] === 'keys') return runKeysCommand(config, positionals.slice(1), values);
   const role = values.role;
