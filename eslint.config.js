@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'migrations/**', 'openapi/**', 'data/**', '.data/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'migrations/**', 'openapi/**', 'data/**', '.data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
