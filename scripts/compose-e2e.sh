@@ -4,13 +4,16 @@
 # Atlassian emulator, lets the worker refresh it, gets a token out through the published port, and
 # checks restarts, data across down/up and a worker stopped mid-refresh. CI runs it (.ci/run).
 #
-#   bash scripts/compose-e2e.sh          # as root (installs Docker when missing); about 3-5 minutes
+#   bash scripts/compose-e2e.sh          # as root (installs Docker when missing)
+#
+# About 2 minutes with the caches below warm; 4-5 minutes on a machine that has none of them.
 #
 # It installs Debian's docker.io and docker-compose when missing, starts dockerd when no engine answers
 # (and stops it again at the end), and provides the base images as local stand-ins when they are not
 # present (docker/standins/). It removes every container, network and volume it made. It keeps, as a
 # cache for the next run: the image credential-vault:local (what `docker compose up` builds) with its
-# build cache, the stand-in base images, and their root filesystems under /var/cache/credential-vault.
+# build cache, the stand-in base images, and their root filesystems under /var/cache/credential-vault
+# (and the log of a dockerd it started, /var/log/credential-vault-e2e-dockerd.log).
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -108,8 +111,8 @@ echo "built in $((($(now_ms) - t) / 1000)) s"
 base_size=$(docker image inspect -f '{{.Size}}' node:20-bookworm-slim)
 size=$(docker image inspect -f '{{.Size}}' "$IMAGE")
 echo "image: $((size / 1000000)) MB, of which $(((size - base_size) / 1000000)) MB on top of node:20-bookworm-slim"
-docker history --format '{{.Size}}\t{{.CreatedBy}}' "$IMAGE" | awk -F'\t' '$1 != "0B"' |
-  head -8 | cut -c1-110
+docker history --format '{{.Size}}\t{{.CreatedBy}}' "$IMAGE" |
+  awk -F'\t' '$1 != "0B" && n++ < 8 { print substr($0, 1, 110) }'
 
 # Anything left by an interrupted earlier run goes first.
 cp "$ROOT/.env.example" "$WORK/.env"
@@ -166,7 +169,7 @@ echo "keys generated; VAULT_PORT=$VAULT_PORT, emulator on 127.0.0.1:$EMU_PORT"
 wait_for() {
   local svc=$1 want=$2 until=$(($(date +%s) + $3)) cid st code
   while :; do
-    cid=$(dc ps -q "$svc" 2>/dev/null | head -1)
+    cid=$(dc ps -q "$svc" 2>/dev/null | awk 'NR == 1')
     if [ -n "$cid" ]; then
       st=$(docker inspect -f '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$cid")
       code=$(docker inspect -f '{{.State.ExitCode}}' "$cid")
@@ -319,7 +322,9 @@ exit_code=$(docker inspect -f '{{.State.ExitCode}}' "$WORKER")
 req DELETE "$EMULATOR/_emulator/faults"
 [ "$exit_code" = 0 ] || die "the worker exited with $exit_code"
 [ "$stop_ms" -lt 10000 ] || die "the worker took $stop_ms ms (the grace period is 10 s)"
-docker logs "$WORKER" 2>&1 | grep -q '"msg":"shutting down"' || die "no 'shutting down' in the worker's log"
+# (read whole before grep: under pipefail, grep -q leaving early fails the pipe with SIGPIPE)
+worker_log=$(docker logs "$WORKER" 2>&1)
+grep -q '"msg":"shutting down"' <<<"$worker_log" || die "no 'shutting down' in the worker's log"
 leases=$(psql_vault "select count(*) from connected_accounts where lease_owner is not null")
 [ "$leases" = 0 ] || die "$leases lease(s) left behind"
 gen2=$(psql_vault "select generation from connected_accounts where id = '$CA_ID'")
