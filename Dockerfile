@@ -1,22 +1,39 @@
-# syntax=docker/dockerfile:1
-# One image for every role: `--role api|worker|all`, and `--role migrate` as a one-shot command.
+# One image for every role: `--role api|worker|all`, `--role migrate` as a one-shot command, and the
+# Atlassian emulator (`--entrypoint node … dist/emulator.js`). It runs compiled JavaScript (dist/),
+# production dependencies only, as the non-root `node` user.
+
+# The compiled build: dev dependencies (esbuild) live only in this stage.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: the project's own `prepare` would build before src/ is here (it is built below);
+# no dependency needs an install script (esbuild's only checks its binary).
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json ./
+COPY scripts/build.mjs ./scripts/
+COPY src ./src
+RUN node scripts/build.mjs
+
+# Production dependencies alone, in their own stage so that an edit to src/ reuses this layer.
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# tsx runs the TypeScript sources directly, so it is a production dependency; dev tools are not.
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
-COPY src ./src
 COPY migrations ./migrations
+COPY --from=build /app/dist ./dist
+# DATA_DIR for the embedded database when no DATABASE_URL is set (mount a volume there).
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
+# The vault shuts down gracefully on SIGTERM (finishes and stores claimed refreshes, releases leases).
+STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-ENTRYPOINT ["node", "--import", "tsx", "src/main.ts"]
+ENTRYPOINT ["node", "dist/main.js"]
 CMD ["--role", "all"]

@@ -1,10 +1,12 @@
 // Runs every test file under test/ with node's test runner (tsx as the TypeScript loader).
-// Node 20's runner has no glob support, so the file list is built here.
+// Node 20's runner has no glob support, so the file list is built here. The real-process tests run
+// the compiled vault (dist/), so dist/ is brought up to date first, once for the whole run.
 // `--pg` runs the same suite against the PostgreSQL in TEST_DATABASE_URL (default: the machine's local
 // `test` database); each test file creates and drops its own database there, so runs cannot collide.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { build, isStale } from './build.mjs';
 
 const args = process.argv.slice(2);
 const pg = args.includes('--pg');
@@ -20,6 +22,8 @@ function walk(dir) {
 const files = (only.length ? only : ['test'])
   .flatMap((p) => (statSync(p).isDirectory() ? walk(p) : [p]))
   .sort();
+
+if (isStale()) await build();
 
 const env = { ...process.env };
 if (pg) env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';

@@ -1,7 +1,8 @@
-// The vault under test: a real `node --import tsx src/main.ts --role …` process.
+// The vault under test: a real `node dist/main.js --role …` process (the compiled build, as in production).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DIST, build, isStale } from '../../scripts/build.mjs';
 import { parseMasterKeys, type MasterKey } from '../../src/config.ts';
 import { newApiKey } from '../../src/features/api-keys/secrets.ts';
 import type { BenchDb } from './db.ts';
@@ -34,8 +35,8 @@ export function vaultSetup(db: BenchDb, emulatorUrl: string): VaultSetup {
 }
 
 /**
- * Node flags for the vault: `--cpu-prof` writes one V8 profile per thread (the main thread is the
- * largest; tsx's loader thread is the other) into bench/results/prof/<label>-<time>/.
+ * Node flags for the vault: `--cpu-prof` writes one V8 profile per thread into
+ * bench/results/prof/<label>-<time>/.
  */
 export function profileArgs(enabled: boolean, label: string): string[] {
   if (!enabled) return [];
@@ -44,16 +45,20 @@ export function profileArgs(enabled: boolean, label: string): string[] {
   return ['--cpu-prof', '--cpu-prof-dir', dir];
 }
 
+let built: Promise<void> | undefined;
+
 export async function startVault(
   role: 'api' | 'worker',
   setup: VaultSetup,
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
 ): Promise<Child> {
+  // dist/ rebuilt once per run when a source changed since the last build.
+  await (built ??= isStale() ? build() : Promise.resolve());
   const v = await startNode(
     `vault ${role}`,
-    // BENCH_VAULT_ENTRY: another entry point (e.g. a bundled .mjs, run without tsx) to compare builds
-    process.env.BENCH_VAULT_ENTRY ?? 'src/main.ts',
+    // BENCH_VAULT_ENTRY: another entry point to compare builds (a .ts one runs through tsx)
+    process.env.BENCH_VAULT_ENTRY ?? join(DIST, 'main.js'),
     ['--role', role],
     { ...setup.env, ...env },
     nodeArgs,

@@ -1,11 +1,13 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import { packageRoot } from '../lib/package-root.ts';
 import type { Database, Tx } from './client.ts';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+// Found from the package root: this module runs from src/db/ under tsx and bundled into dist/.
+export const MIGRATIONS_DIR = join(packageRoot(import.meta.url), 'migrations');
 
 // Any constant shared by every process of this service: replicas starting together take turns.
 const MIGRATION_LOCK = 0x63765f6d; // "cv_m"

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { DIST, build, isStale } from '../../scripts/build.mjs';
 
 export const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -24,13 +26,21 @@ export interface VaultProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `src/main.ts` as a real process, as `npm start` does. */
+let built: Promise<void> | undefined;
+/**
+ * dist/ as it is built from the current sources. `npm test` builds before any file runs, so this
+ * only builds when a test file is run by hand after an edit.
+ */
+export const ensureBuilt = () => (built ??= isStale() ? build() : Promise.resolve());
+
+/** Starts the compiled vault (`dist/main.js`) as a real process, as `npm start` and Docker do. */
 export async function spawnVault(
   env: Record<string, string>,
   args: string[] = [],
 ): Promise<VaultProcess> {
+  await ensureBuilt();
   const port = Number(env.PORT ?? (await freePort()));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  const child = spawn(process.execPath, [join(DIST, 'main.js'), ...args], {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',
