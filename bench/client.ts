@@ -2,7 +2,7 @@
 // token() costs in the caller's process, and how many vault requests a busy caller causes.
 import { createVaultClient, type Selector } from '../clients/typescript/src/index.ts';
 import type { BenchDb } from './lib/db.ts';
-import { freePort, type Child } from './lib/proc.ts';
+import { freePort } from './lib/proc.ts';
 import { startVault, vaultSetup } from './lib/vault.ts';
 
 export interface ClientBenchResult {
@@ -39,8 +39,8 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-async function tokenRequests(vault: Child): Promise<number> {
-  const text = await fetch(`${vault.url}/metrics`).then((r) => r.text());
+async function tokenRequests(vault: { metricsUrl: string }): Promise<number> {
+  const text = await fetch(vault.metricsUrl).then((r) => r.text());
   let sum = 0;
   for (const m of text.matchAll(/^cv_token_requests_total(?:\{[^}]*\})? (\S+)$/gm)) {
     sum += Number(m[1]);

@@ -76,8 +76,8 @@ const headers = (key: string) => ({
   'content-type': 'application/json',
 });
 
-async function vaultMemory(url: string): Promise<LoadResult['memory']> {
-  const text = await fetch(`${url}/metrics`).then((r) => r.text());
+async function vaultMemory(metricsUrl: string): Promise<LoadResult['memory']> {
+  const text = await fetch(metricsUrl).then((r) => r.text());
   const mb = (name: string) =>
     Number(new RegExp(`^cv_process_${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
   return {
@@ -109,7 +109,8 @@ async function loadOnce(
   const cores = (cpuSeconds(server.pid) - cpu0) / r.duration;
   const postgresCores = (postgresCpuSeconds() - pg0) / r.duration;
   const machineCores = (machineCpu().busy - m0) / r.duration;
-  const memory = name.startsWith('vault') ? await vaultMemory(server.url) : undefined;
+  const metricsUrl = (server as Child & { metricsUrl?: string }).metricsUrl;
+  const memory = metricsUrl ? await vaultMemory(metricsUrl) : undefined;
   return {
     target: name,
     reqPerSec: r.requests.average,

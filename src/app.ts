@@ -17,7 +17,6 @@ import { connectedAccountRoutes } from './features/connected-accounts/routes.ts'
 import { keyRotationRoutes } from './features/data-keys/routes.ts';
 import { eventRoutes } from './features/events/routes.ts';
 import { healthRoutes } from './features/health/routes.ts';
-import { metricsRoutes } from './features/metrics/routes.ts';
 import { tenantRoutes } from './features/tenants/routes.ts';
 import { tokenRoutes } from './features/tokens/routes.ts';
 import { registerAuth } from './http/auth.ts';
@@ -59,6 +58,16 @@ export async function buildApp(
         : `req_${randomBytes(9).toString('base64url')}`;
     },
     bodyLimit: 64 * 1024,
+    requestTimeout: deps.config.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: deps.config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    // An idle socket (no bytes either way) is closed once neither a request nor keep-alive waits.
+    connectionTimeout:
+      Math.max(deps.config.HTTP_REQUEST_TIMEOUT_MS, deps.config.HTTP_KEEP_ALIVE_TIMEOUT_MS) + 5_000,
+    // Node checks the request and header deadlines on this interval (default 30 s).
+    http: {
+      headersTimeout: deps.config.HTTP_HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: 1_000,
+    },
     // connect links carry a JWT in the path
     routerOptions: { maxParamLength: 2048 },
     // The router's own refusals (undecodable or oversized path segments) are problem+json too.
@@ -90,6 +99,7 @@ export async function buildApp(
   });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    reply.header('x-content-type-options', 'nosniff');
   });
 
   app.addSchema(ProblemSchema);
@@ -113,7 +123,22 @@ export async function buildApp(
         typeof json.$id === 'string' ? json.$id : `def-${i}`,
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // The docs page loads only its own scripts and styles, and is never framed.
+    uiHooks: {
+      onRequest: (_req, reply, done) => {
+        reply.headers({
+          'content-security-policy':
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+          'x-frame-options': 'DENY',
+          'x-content-type-options': 'nosniff',
+          'referrer-policy': 'no-referrer',
+        });
+        done();
+      },
+    },
+  });
 
   await app.register(cookie);
   registerErrorHandling(app);
@@ -125,7 +150,6 @@ export async function buildApp(
 
   const { services, config } = deps;
   await app.register(healthRoutes(deps.database.ping));
-  await app.register(metricsRoutes(deps.metrics));
   if (opts.routes === 'health') return app;
   registerAuditHook(app, services.audit);
   await app.register(tenantRoutes(services.tenants));

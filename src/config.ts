@@ -31,6 +31,15 @@ export const EnvSchema = Type.Object({
   NODE_ENV: oneOf(['development', 'production', 'test'] as const, 'development'),
   PORT: Int(3000, 0, 'a TCP port, 0-65535 (0: any free port)', 65535),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  /** /metrics listens apart from the API (SPEC §7) */
+  METRICS_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  METRICS_PORT: Int(
+    9464,
+    -1,
+    'a TCP port, 0-65535 (0: any free port), or -1 for no metrics listener',
+    65535,
+  ),
+  METRICS_GAUGE_INTERVAL_SECONDS: Int(15, 1, 'at least 1 second between gauge reads'),
   PUBLIC_URL: Type.Optional(Url),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DB_POOL_MAX: Int(16, 1, 'at least 1 connection per process'),
@@ -66,6 +75,16 @@ export const EnvSchema = Type.Object({
     86_400,
   ),
   PROVIDER_TIMEOUT_MS: Int(10_000, 100, '100-600000 ms', 600_000),
+  // A client must send a whole request within these, or the connection is closed (slow clients
+  // holding connections open cannot exhaust the server).
+  HTTP_REQUEST_TIMEOUT_MS: Int(30_000, 1_000, 'at least 1000 ms for a whole request'),
+  HTTP_HEADERS_TIMEOUT_MS: Int(
+    10_000,
+    1_000,
+    'at least 1000 ms, and at most HTTP_REQUEST_TIMEOUT_MS',
+  ),
+  // Longer than the idle timeout of load balancers in front (commonly 60 s), so they close first.
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: Int(72_000, 1_000, 'at least 1000 ms'),
   ALLOW_PRIVATE_EGRESS: Bool,
 });
 
@@ -154,6 +173,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const masterKeys = parseMasterKeys(parsed.VAULT_MASTER_KEYS);
   if (parsed.NODE_ENV === 'production' && masterKeys.length === 0) {
     throw new ConfigError('VAULT_MASTER_KEYS is required when NODE_ENV=production');
+  }
+  if (parsed.HTTP_HEADERS_TIMEOUT_MS > parsed.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      `HTTP_HEADERS_TIMEOUT_MS (${parsed.HTTP_HEADERS_TIMEOUT_MS}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${parsed.HTTP_REQUEST_TIMEOUT_MS}): the headers are part of the request`,
+    );
   }
   for (const name of ['REFRESH_CRON', 'WEBHOOK_CRON'] as const) {
     if (!validCron(parsed[name])) {

@@ -59,6 +59,8 @@ export async function createDeps(
   const dataKeys = createDataKeyService({ db, clock, keyring });
   // URLs that tenants supply and the vault calls are held to the egress policy (SPEC §7).
   const egressPolicy = { allowPrivate: config.ALLOW_PRIVATE_EGRESS };
+  // Development (private egress allowed) is also where tenant URLs may be plain http.
+  const urlPolicy = { allowHttp: config.ALLOW_PRIVATE_EGRESS };
   const egressAgent = overrides.dispatcher ?? createEgressAgent(egressPolicy);
   const checkTenantUrl = async (url: string) => {
     try {
@@ -81,6 +83,7 @@ export async function createDeps(
     dataKeys,
     checkUrl: checkTenantUrl,
     callbackBase: config.callbackBase,
+    urlPolicy,
   });
   const apiKeys = createApiKeyService({ db, clock, authConfigsExist: authConfigs.missingIds });
   const rotation = createKeyRotation({ db, clock, keyring, dataKeys });
@@ -157,7 +160,7 @@ export async function createDeps(
     onTakeovers: (n) => metrics.leaseTakeovers.inc(n),
   });
   const audit = createAuditWriter({ db, clock, logger });
-  const events = createEventService({ db, clock, dataKeys, checkUrl: checkTenantUrl });
+  const events = createEventService({ db, clock, dataKeys, checkUrl: checkTenantUrl, urlPolicy });
   const webhooks = createWebhookDispatcher({
     db,
     clock,

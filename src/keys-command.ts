@@ -48,10 +48,22 @@ export async function runKeysCommand(argv: string[]): Promise<void> {
   const print = (v: unknown) => void process.stdout.write(`${JSON.stringify(v)}\n`);
   try {
     await migrate(deps.database);
-    const { apiKeys, tenants, rotation } = deps.services;
+    const { apiKeys, tenants, rotation, audit } = deps.services;
+    // What the CLI changes is in the trail like any other change (actor: cli).
+    const audited = (action: string, row: { id: string; tenantId: string | null }) =>
+      audit.record({
+        tenantId: row.tenantId,
+        actorKeyId: null,
+        actorRole: 'cli',
+        action,
+        resourceType: 'api-keys',
+        resourceId: row.id,
+        ip: null,
+      });
     if (cmd === 'rewrap') return print(await rotation.rewrapAll());
     if (cmd === 'revoke') {
       const row = await apiKeys.revokeAnyKey(arg!);
+      audited('keys revoke', row);
       return print({
         id: row.id,
         role: row.role,
@@ -64,8 +76,10 @@ export async function runKeysCommand(argv: string[]): Promise<void> {
       role === 'operator'
         ? await apiKeys.createKey({ tenantId: null, role, name })
         : await tenants.createTenantKey(opts.tenant!, role as 'admin' | 'service', name);
+    audited('keys create', row);
     print({ id: row.id, role: row.role, tenant_id: row.tenantId, key: token });
   } finally {
+    await deps.services.audit.close();
     await deps.database.close();
   }
 }

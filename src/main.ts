@@ -5,6 +5,7 @@ import { bootstrap } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { createDeps } from './deps.ts';
+import { startMetricsListener } from './features/metrics/listener.ts';
 import { runKeysCommand } from './keys-command.ts';
 import { StartupError } from './lib/errors.ts';
 
@@ -42,6 +43,16 @@ async function main(): Promise<void> {
 
   const app = await buildApp(deps, { routes: role === 'worker' ? 'health' : 'all' });
   await app.listen({ port: config.PORT, host: config.HOST });
+  const metricsListener =
+    config.METRICS_PORT >= 0
+      ? await startMetricsListener(deps.metrics, {
+          host: config.METRICS_HOST,
+          port: config.METRICS_PORT,
+        })
+      : undefined;
+  deps.metrics.startGauges(config.METRICS_GAUGE_INTERVAL_SECONDS * 1000, (err) =>
+    deps.logger.warn({ err: { message: (err as Error).message } }, 'metrics gauges not read'),
+  );
   const { worker, audit, webhooks } = deps.services;
   const background = role === 'worker' || role === 'all';
   if (background) worker.start();
@@ -55,6 +66,7 @@ async function main(): Promise<void> {
     {
       db: deps.database.kind,
       url: config.PUBLIC_URL,
+      metrics_url: metricsListener?.url ?? null,
       role,
       ready_ms: Math.round(process.uptime() * 1000),
     },
@@ -68,7 +80,8 @@ async function main(): Promise<void> {
     deps.logger.info({ signal }, 'shutting down');
     // Stop claiming, let claimed refreshes finish and release leases; stop accepting, finish requests.
     await webhookTask?.stop();
-    await Promise.all([worker.stop(), app.close()]);
+    deps.metrics.stopGauges();
+    await Promise.all([worker.stop(), app.close(), metricsListener?.close()]);
     await audit.close();
     await deps.database.close();
     process.exit(0);

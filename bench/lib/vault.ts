@@ -6,7 +6,7 @@ import { DIST, build, isStale } from '../../scripts/build.mjs';
 import { parseMasterKeys, type MasterKey } from '../../src/config.ts';
 import { newApiKey } from '../../src/features/api-keys/secrets.ts';
 import type { BenchDb } from './db.ts';
-import { startNode, type Child } from './proc.ts';
+import { freePort, startNode, type Child } from './proc.ts';
 
 export interface VaultSetup {
   env: Record<string, string>;
@@ -52,17 +52,19 @@ export async function startVault(
   setup: VaultSetup,
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
-): Promise<Child> {
+): Promise<Child & { metricsUrl: string }> {
   // dist/ rebuilt once per run when a source changed since the last build.
   await (built ??= isStale() ? build() : Promise.resolve());
+  // /metrics has a listener of its own (loopback); each vault process gets a free port.
+  const metricsPort = await freePort();
   const v = await startNode(
     `vault ${role}`,
     // BENCH_VAULT_ENTRY: another entry point to compare builds (a .ts one runs through tsx)
     process.env.BENCH_VAULT_ENTRY ?? join(DIST, 'main.js'),
     ['--role', role],
-    { ...setup.env, ...env },
+    { ...setup.env, METRICS_PORT: String(metricsPort), ...env },
     nodeArgs,
   );
   await v.waitReady('/healthz', 120_000);
-  return v;
+  return Object.assign(v, { metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` });
 }

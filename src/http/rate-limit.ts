@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../lib/errors.ts';
 
 const KEY_ID = /^Bearer cvk_([0-9a-hjkmnp-tv-z]{26})_/;
-const UNLIMITED = /^\/(healthz|readyz|metrics)(\?|$)/;
+const UNLIMITED = /^\/(healthz|readyz)(\?|$)/;
 
 /**
  * Per-process rate limits (@fastify/rate-limit, in memory): requests carrying an API key are counted

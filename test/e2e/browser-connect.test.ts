@@ -43,6 +43,8 @@ describe('connect flow in a real browser', { skip }, () => {
       ATLASSIAN_AUTH_URL: emu.url,
       ATLASSIAN_API_URL: emu.url,
       VAULT_BOOTSTRAP_ADMIN_KEY: adminKey,
+      // The return URL is the test's own http listener on loopback: development settings.
+      ALLOW_PRIVATE_EGRESS: 'true',
     };
     if (process.env.TEST_DATABASE_URL) {
       const db = await openTestDatabase();

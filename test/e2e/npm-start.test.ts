@@ -22,6 +22,7 @@ function npm(cwd: string, args: string[], env: Record<string, string> = {}) {
       HOME: process.env.HOME ?? tmpdir(),
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
+      METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

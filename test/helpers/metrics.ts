@@ -1,15 +1,27 @@
 import assert from 'node:assert/strict';
+import { startMetricsListener } from '../../src/features/metrics/listener.ts';
 import type { TestVault } from './vault.ts';
 
 /**
- * The vault's Prometheus text. The one place a test reads it: when /metrics moves to its own
- * listener (METRICS_HOST/METRICS_PORT), this is the line that changes.
+ * The vault's Prometheus text, as its metrics listener serves it (the in-process test vault runs
+ * no listener of its own: one is started for the read). `gauges: true` first computes the
+ * database-backed gauges, which the vault does on an interval.
  */
-export async function readMetrics(vault: TestVault): Promise<Metrics> {
-  const res = await vault.app.inject({ method: 'GET', url: '/metrics' });
-  assert.equal(res.statusCode, 200, `/metrics answered ${res.statusCode}: ${res.body}`);
-  assert.match(String(res.headers['content-type']), /^text\/plain/);
-  return parseMetrics(res.body);
+export async function readMetrics(
+  vault: TestVault,
+  opts: { gauges?: boolean } = { gauges: true },
+): Promise<Metrics> {
+  if (opts.gauges) await vault.deps.metrics.refreshGauges();
+  const listener = await startMetricsListener(vault.deps.metrics, { host: '127.0.0.1', port: 0 });
+  try {
+    const res = await fetch(listener.url);
+    const text = await res.text();
+    assert.equal(res.status, 200, `/metrics answered ${res.status}: ${text}`);
+    assert.match(String(res.headers.get('content-type')), /^text\/plain/);
+    return parseMetrics(text);
+  } finally {
+    await listener.close();
+  }
 }
 
 export interface Sample {

@@ -45,6 +45,8 @@ export async function spawnVault(
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
+      // Many vaults run side by side here: each metrics listener takes a free port.
+      METRICS_PORT: '0',
       ...env,
       PORT: String(port),
     },
@@ -125,7 +127,12 @@ export interface CommandResult {
 export function runNpm(args: string[], env: Record<string, string>): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('npm', args, {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/root',
+        METRICS_PORT: '0',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

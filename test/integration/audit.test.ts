@@ -40,12 +40,15 @@ test('every admin change is in the audit trail, without secrets, tenant-scoped a
   const res = await vault.call('GET', '/v1/audit-events', a.adminKey);
   assert.equal(res.status, 200);
   const actions = res.body.data.map((e: { action: string }) => e.action);
-  // Tenant A's trail is exactly its four changes (the refused create is not one).
+  // Tenant A's trail is exactly its four changes (the refused create is not one), after the two
+  // the operator made to it (creating the tenant and its admin key).
   assert.deepEqual(actions, [
     'POST /v1/api-keys',
     'POST /v1/auth-configs/:id/disable',
     'PATCH /v1/auth-configs/:id',
     'POST /v1/auth-configs',
+    'POST /v1/tenants/:id/api-keys',
+    'POST /v1/tenants',
   ]);
   const created = res.body.data.find(
     (e: { action: string }) => e.action === 'POST /v1/auth-configs',

@@ -217,10 +217,10 @@ describe('auth configs', () => {
     const { adminKey, tenantId } = await vault.newTenant();
     const before = await countConfigs(tenantId);
     for (const token_url of [
-      'http://127.0.0.1:9999/token',
-      'http://169.254.169.254/latest',
-      'http://[::1]/token',
-      'http://10.0.0.8/token',
+      'https://127.0.0.1:9999/token',
+      'https://169.254.169.254/latest',
+      'https://[::1]/token',
+      'https://10.0.0.8/token',
     ]) {
       const res = await vault.call('POST', '/v1/auth-configs', adminKey, {
         ...atlassianConfig({ provider: 'oauth2', scopes: ['openid'] }),
@@ -232,7 +232,7 @@ describe('auth configs', () => {
     }
     assert.equal(await countConfigs(tenantId), before);
     const hook = await vault.call('POST', '/v1/webhook-endpoints', adminKey, {
-      url: 'http://127.0.0.1:8080/hook',
+      url: 'https://127.0.0.1:8080/hook',
     });
     assert.deepEqual([hook.status, hook.body.code], [400, 'egress_denied']);
   });

@@ -30,7 +30,10 @@ export const apiKeyRoutes =
           name: req.body.name,
           authConfigIds: req.body.auth_config_ids ?? null,
         });
-        return reply.code(201).send({ ...apiKeyView(row), key: token });
+        return reply
+          .code(201)
+          .header('cache-control', 'no-store')
+          .send({ ...apiKeyView(row), key: token });
       },
     );
 

@@ -18,9 +18,15 @@ export function registerAuditHook(app: FastifyInstance, audit: AuditWriter): voi
     if (!resourceId && typeof payload === 'string' && payload.startsWith('{')) {
       resourceId = /"id":"([a-z]{2,3}_[0-9a-z]{26})"/.exec(payload)?.[1] ?? null;
     }
+    // An operator's change to a tenant (creating it, its keys, rotating its data key) belongs to
+    // that tenant's trail too: tenants see what was done to them.
+    const tenantId =
+      p.tenantId ??
+      (url.startsWith('/v1/tenants') && resourceId?.startsWith('tn_') ? resourceId : null);
     audit.record({
-      tenantId: p.tenantId,
+      tenantId,
       actorKeyId: p.keyId,
+      actorRole: p.role,
       action: `${req.method} ${url}`,
       resourceType: url.split('/')[2] ?? 'unknown',
       resourceId,

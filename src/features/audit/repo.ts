@@ -12,10 +12,13 @@ export interface AuditFilter {
   until?: Date;
 }
 
-/** Newest first, before the cursor id. */
+/**
+ * Newest first, before the cursor id: a tenant's trail (everything done in or to it), or — for
+ * operators, `{ actorRole: 'operator' }` — every operator action, whatever tenant it touched.
+ */
 export const listAuditEvents = (
   db: DbOrTx,
-  tenantId: string,
+  scope: { tenantId: string } | { actorRole: 'operator' },
   f: AuditFilter,
   limit: number,
   before?: string,
@@ -25,7 +28,9 @@ export const listAuditEvents = (
     .from(auditEvents)
     .where(
       and(
-        eq(auditEvents.tenantId, tenantId),
+        'tenantId' in scope
+          ? eq(auditEvents.tenantId, scope.tenantId)
+          : eq(auditEvents.actorRole, scope.actorRole),
         f.action ? eq(auditEvents.action, f.action) : undefined,
         f.resourceId ? eq(auditEvents.resourceId, f.resourceId) : undefined,
         f.actorKeyId ? eq(auditEvents.actorKeyId, f.actorKeyId) : undefined,

@@ -10,7 +10,9 @@ import * as repo from './repo.ts';
 const AuditEvent = Type.Object(
   {
     id: Type.String(),
+    tenant_id: Type.Union([Type.String(), Type.Null()]),
     actor_key_id: Type.Union([Type.String(), Type.Null()]),
+    actor_role: Type.Union([Type.String(), Type.Null()]),
     action: Type.String(),
     resource_type: Type.String(),
     resource_id: Type.Union([Type.String(), Type.Null()]),
@@ -46,7 +48,9 @@ function validDate(field: string, value: string): Date {
 }
 const view = (r: Row) => ({
   id: r.id,
+  tenant_id: r.tenantId,
   actor_key_id: r.actorKeyId,
+  actor_role: r.actorRole,
   action: r.action,
   resource_type: r.resourceType,
   resource_id: r.resourceId,
@@ -62,11 +66,12 @@ export const auditRoutes =
     app.get(
       '/v1/audit-events',
       {
-        config: { roles: ['admin'] },
+        config: { roles: ['admin', 'operator'] },
         schema: {
           tags: ['audit'],
           security: authRequired,
-          summary: 'Who did what, when, from where (newest first)',
+          summary:
+            'Who did what, when, from where (newest first): admin keys read their tenant’s trail (operator actions on it included), operator keys every operator action',
           querystring: Query,
           response: { 200: Page(AuditEvent), ...problems(400, 401, 403) },
         },
@@ -77,9 +82,10 @@ export const auditRoutes =
         const before = decodeCursor(q.cursor);
         const since = q.since ? validDate('query.since', q.since) : undefined;
         const until = q.until ? validDate('query.until', q.until) : undefined;
+        const p = req.principal!;
         const rows = await repo.listAuditEvents(
           db,
-          tenantOf(req),
+          p.role === 'operator' ? { actorRole: 'operator' } : { tenantId: tenantOf(req) },
           { action: q.action, resourceId: q.resource_id, actorKeyId: q.actor_key_id, since, until },
           limit + 1,
           before,

@@ -7,6 +7,8 @@ import type { Logger } from '../../lib/logger.ts';
 export interface AuditRecord {
   tenantId: string | null;
   actorKeyId: string | null;
+  /** operator | admin | service, or cli for the key commands */
+  actorRole: string | null;
   action: string;
   resourceType: string;
   resourceId: string | null;

@@ -4,6 +4,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
 import { ProviderError, type ProviderApp } from '../../providers/types.ts';
 import { newId } from '../../lib/ids.ts';
+import type { TenantUrlPolicy } from '../../lib/tenant-urls.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import * as repo from './repo.ts';
 import type { CreateAuthConfigInput, UpdateAuthConfigInput } from './schemas.ts';
@@ -28,6 +29,8 @@ export function createAuthConfigService(deps: {
   checkUrl: (url: string) => Promise<unknown>;
   /** PUBLIC_URL/v1/oauth/callback: each config's redirect URI is this plus its id */
   callbackBase: string;
+  /** https for tenant-supplied URLs (http only in development) */
+  urlPolicy: TenantUrlPolicy;
 }) {
   /** The OAuth redirect URI of one config: its own, so no other config can receive its codes. */
   const callbackUrl = (id: string) => `${deps.callbackBase}/${id}`;
@@ -47,9 +50,9 @@ export function createAuthConfigService(deps: {
   async function create(tenantId: string, input: CreateAuthConfigInput) {
     // Everything is validated before anything is written.
     const scopes = normalizeScopes(input.provider, input.scopes);
-    const oauth2 = normalizeOauth2(input.provider, input.oauth2);
+    const oauth2 = normalizeOauth2(input.provider, input.oauth2, null, deps.urlPolicy);
     if (oauth2) await deps.checkUrl(oauth2.token_url);
-    const allowedReturnUrls = normalizeReturnUrls(input.allowed_return_urls);
+    const allowedReturnUrls = normalizeReturnUrls(input.allowed_return_urls, deps.urlPolicy);
     const now = clock.now();
     const id = newId('ac', now);
     return repo.insertAuthConfig(db, {
@@ -88,9 +91,9 @@ export function createAuthConfigService(deps: {
     if (input.status !== undefined) set.status = input.status;
     if (input.scopes !== undefined) set.scopes = normalizeScopes(current.provider, input.scopes);
     if (input.allowed_return_urls !== undefined)
-      set.allowedReturnUrls = normalizeReturnUrls(input.allowed_return_urls);
+      set.allowedReturnUrls = normalizeReturnUrls(input.allowed_return_urls, deps.urlPolicy);
     if (input.oauth2 !== undefined) {
-      set.oauth2 = normalizeOauth2(current.provider, input.oauth2, current.oauth2);
+      set.oauth2 = normalizeOauth2(current.provider, input.oauth2, current.oauth2, deps.urlPolicy);
       if (set.oauth2) await deps.checkUrl(set.oauth2.token_url);
     }
     if (input.client_secret !== undefined) {

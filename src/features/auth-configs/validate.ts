@@ -1,5 +1,6 @@
 import type { Oauth2Settings } from '../../db/schema/index.ts';
 import { badRequest } from '../../lib/errors.ts';
+import { tenantUrl, type TenantUrlPolicy } from '../../lib/tenant-urls.ts';
 import {
   ATLASSIAN_IMPLICIT_SCOPES,
   isKnownAtlassianScope,
@@ -37,7 +38,8 @@ export function normalizeScopes(provider: 'atlassian' | 'oauth2', scopes: string
 export function normalizeOauth2(
   provider: 'atlassian' | 'oauth2',
   input: Oauth2InputT | undefined,
-  current: Oauth2Settings | null = null,
+  current: Oauth2Settings | null,
+  policy: TenantUrlPolicy,
 ): Oauth2Settings | null {
   if (provider === 'atlassian') {
     if (input) throw badRequest('invalid_request', 'body.oauth2 applies to provider oauth2 only');
@@ -50,12 +52,9 @@ export function normalizeOauth2(
       'body.oauth2 with authorization_url and token_url is required for provider oauth2',
     );
   }
-  for (const field of ['authorization_url', 'token_url'] as const) {
-    try {
-      new URL(merged[field] ?? '');
-    } catch {
-      throw badRequest('invalid_request', `body.oauth2.${field} is not a valid URL`);
-    }
+  for (const field of ['authorization_url', 'token_url', 'issuer'] as const) {
+    const value = merged[field];
+    if (value) tenantUrl(`body.oauth2.${field}`, value, policy);
   }
   return {
     authorization_url: merged.authorization_url,
@@ -71,16 +70,10 @@ export function normalizeOauth2(
 }
 
 /** Allow-listed return URLs are kept normalised (WHATWG URL serialisation) for exact comparison. */
-export function normalizeReturnUrls(urls: string[] | undefined): string[] {
+export function normalizeReturnUrls(urls: string[] | undefined, policy: TenantUrlPolicy): string[] {
   return [
     ...new Set(
-      (urls ?? []).map((u, i) => {
-        try {
-          return new URL(u).toString();
-        } catch {
-          throw badRequest('invalid_request', `body.allowed_return_urls[${i}] is not a valid URL`);
-        }
-      }),
+      (urls ?? []).map((u, i) => tenantUrl(`body.allowed_return_urls[${i}]`, u, policy).toString()),
     ),
   ];
 }

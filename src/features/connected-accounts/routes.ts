@@ -46,7 +46,8 @@ export const connectedAccountRoutes =
       },
       async (req, reply) => {
         const { account, link } = await svc.create(tenantOf(req), req.body);
-        return reply.code(201).send(withLink(account, link));
+        // redirect_url is a bearer link: no cache keeps it.
+        return reply.code(201).header('cache-control', 'no-store').send(withLink(account, link));
       },
     );
 
@@ -112,9 +113,9 @@ export const connectedAccountRoutes =
           response: { 200: CreatedAccount, ...problems(400, 401, 403, 404, 409) },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const { account, link } = await svc.reconnect(tenantOf(req), req.params.id, req.body ?? {});
-        return withLink(account, link);
+        return reply.header('cache-control', 'no-store').send(withLink(account, link));
       },
     );
 

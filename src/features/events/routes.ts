@@ -34,7 +34,10 @@ export const eventRoutes =
       },
       async (req, reply) => {
         const { row, secret } = await svc.createEndpoint(tenantOf(req), req.body);
-        return reply.code(201).send({ ...endpointView(row), secret });
+        return reply
+          .code(201)
+          .header('cache-control', 'no-store')
+          .send({ ...endpointView(row), secret });
       },
     );
     app.get(

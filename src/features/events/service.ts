@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
+import { tenantUrl, type TenantUrlPolicy } from '../../lib/tenant-urls.ts';
 import * as repo from './repo.ts';
 
 export const endpointSecretField = (tenantId: string, id: string) => ({
@@ -22,6 +23,7 @@ export function createEventService(deps: {
   dataKeys: DataKeyService;
   /** refuses URLs that fail the egress policy (throws a 4xx AppError) */
   checkUrl: (url: string) => Promise<unknown>;
+  urlPolicy: TenantUrlPolicy;
 }) {
   const { db, clock } = deps;
 
@@ -29,6 +31,7 @@ export function createEventService(deps: {
     tenantId: string,
     input: { url: string; event_types?: EventType[] },
   ) {
+    tenantUrl('body.url', input.url, deps.urlPolicy);
     await deps.checkUrl(input.url);
     const now = clock.now();
     const id = newId('we', now);

@@ -5,7 +5,8 @@ import * as repo from './repo.ts';
 
 /**
  * Prometheus metrics (prom-client), one registry per process. Counters move on the request and
- * refresh paths; gauges that need the database are read at scrape time, never on the hot path.
+ * refresh paths; gauges that need the database are computed on an interval (`refreshGauges`), so
+ * a scrape — however often it comes — costs no query.
  */
 export function createMetrics(deps: { database: Database; clock: Clock }) {
   const registry = new Registry();
@@ -35,26 +36,31 @@ export function createMetrics(deps: { database: Database; clock: Clock }) {
     help: 'Refresh leases taken over after another holder let them run out (crash or stall)',
     registers: [registry],
   });
-  new Gauge({
+  const accounts = new Gauge({
     name: 'cv_connected_accounts',
-    help: 'Connected accounts by status',
+    help: 'Connected accounts by status (computed every METRICS_GAUGE_INTERVAL_SECONDS)',
     labelNames: ['status'],
     registers: [registry],
-    async collect() {
-      this.reset();
-      for (const r of await repo.accountsByStatus(database.db)) this.set({ status: r.status }, r.n);
-    },
   });
-  new Gauge({
+  const lag = new Gauge({
     name: 'cv_refresh_lag_seconds',
     help: 'now minus the oldest due next_refresh_at among ACTIVE accounts (0 when nothing is due)',
     registers: [registry],
-    async collect() {
-      const now = clock.now();
-      const at = await repo.oldestDue(database.db, now);
-      this.set(at ? Math.max(0, (now.getTime() - new Date(at).getTime()) / 1000) : 0);
-    },
   });
+  lag.set(0);
+
+  /** Reads the database-backed gauges once (the interval calls this; tests may too). */
+  async function refreshGauges() {
+    const now = clock.now();
+    const [byStatus, oldest] = await Promise.all([
+      repo.accountsByStatus(database.db),
+      repo.oldestDue(database.db, now),
+    ]);
+    accounts.reset();
+    for (const r of byStatus) accounts.set({ status: r.status }, r.n);
+    lag.set(oldest ? Math.max(0, (now.getTime() - new Date(oldest).getTime()) / 1000) : 0);
+  }
+  let timer: NodeJS.Timeout | undefined;
   new Gauge({
     name: 'cv_db_pool_connections',
     help: 'Database pool connections by state (PostgreSQL only)',
@@ -69,7 +75,24 @@ export function createMetrics(deps: { database: Database; clock: Clock }) {
     },
   });
 
-  return { registry, tokenRequests, tokenLatency, refreshes, leaseTakeovers };
+  return {
+    registry,
+    tokenRequests,
+    tokenLatency,
+    refreshes,
+    leaseTakeovers,
+    refreshGauges,
+    /** Computes the gauges now and then every `intervalMs`; a failed read keeps the last values. */
+    startGauges(intervalMs: number, onError: (err: unknown) => void) {
+      const run = () => void refreshGauges().catch(onError);
+      run();
+      timer = setInterval(run, intervalMs);
+      timer.unref();
+    },
+    stopGauges() {
+      clearInterval(timer);
+    },
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -107,7 +107,10 @@ export const tenantRoutes =
           req.body.name,
           req.body.auth_config_ids,
         );
-        return reply.code(201).send({ ...apiKeyView(row), key: token });
+        return reply
+          .code(201)
+          .header('cache-control', 'no-store')
+          .send({ ...apiKeyView(row), key: token });
       },
     );
   };

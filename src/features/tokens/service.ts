@@ -154,6 +154,7 @@ export function createTokenService(deps: {
     deps.audit.record({
       tenantId: a.tenantId,
       actorKeyId: p.keyId,
+      actorRole: p.role,
       action: 'token.issued',
       resourceType: 'connected_account',
       resourceId: a.id,

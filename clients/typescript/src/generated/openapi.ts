@@ -377,6 +377,7 @@ export interface paths {
                     "application/json": {
                         name: string;
                         role: "admin" | "service";
+                        /** @description service keys only: the auth configs this key may fetch tokens for (at least one; omit for all of the tenant’s) */
                         auth_config_ids?: string[];
                     };
                 };
@@ -531,6 +532,7 @@ export interface paths {
                     "application/json": {
                         name: string;
                         role: "admin" | "service";
+                        /** @description service keys only: the auth configs this key may fetch tokens for (at least one; omit for all of the tenant’s) */
                         auth_config_ids?: string[];
                     };
                 };
@@ -743,6 +745,233 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/operator-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                tenant_id: string | null;
+                                name: string;
+                                role: string;
+                                auth_config_ids: string[] | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                revoked_at: string | null;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create another operator key (the secret is returned once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            tenant_id: string | null;
+                            name: string;
+                            role: string;
+                            auth_config_ids: string[] | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            revoked_at: string | null;
+                            /** @description the secret; shown once, store it now */
+                            key: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an operator key (it stops working at once; the record stays) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            tenant_id: string | null;
+                            name: string;
+                            role: string;
+                            auth_config_ids: string[] | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            revoked_at: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth-configs": {
         parameters: {
             query?: never;
@@ -779,11 +1008,12 @@ export interface paths {
                                 /** @description the secret itself is write-only */
                                 client_secret: {
                                     set: boolean;
-                                    last4: string;
+                                    /** @description the last 4 characters, shown only for secrets of 16 or more characters */
+                                    last4: string | null;
                                     /** Format: date-time */
                                     updated_at: string;
                                     previous: {
-                                        last4: string;
+                                        last4: string | null;
                                         /** Format: date-time */
                                         expires_at: string;
                                     } | null;
@@ -899,11 +1129,12 @@ export interface paths {
                             /** @description the secret itself is write-only */
                             client_secret: {
                                 set: boolean;
-                                last4: string;
+                                /** @description the last 4 characters, shown only for secrets of 16 or more characters */
+                                last4: string | null;
                                 /** Format: date-time */
                                 updated_at: string;
                                 previous: {
-                                    last4: string;
+                                    last4: string | null;
                                     /** Format: date-time */
                                     expires_at: string;
                                 } | null;
@@ -1003,11 +1234,12 @@ export interface paths {
                             /** @description the secret itself is write-only */
                             client_secret: {
                                 set: boolean;
-                                last4: string;
+                                /** @description the last 4 characters, shown only for secrets of 16 or more characters */
+                                last4: string | null;
                                 /** Format: date-time */
                                 updated_at: string;
                                 previous: {
-                                    last4: string;
+                                    last4: string | null;
                                     /** Format: date-time */
                                     expires_at: string;
                                 } | null;
@@ -1192,11 +1424,12 @@ export interface paths {
                             /** @description the secret itself is write-only */
                             client_secret: {
                                 set: boolean;
-                                last4: string;
+                                /** @description the last 4 characters, shown only for secrets of 16 or more characters */
+                                last4: string | null;
                                 /** Format: date-time */
                                 updated_at: string;
                                 previous: {
-                                    last4: string;
+                                    last4: string | null;
                                     /** Format: date-time */
                                     expires_at: string;
                                 } | null;
@@ -1304,11 +1537,12 @@ export interface paths {
                             /** @description the secret itself is write-only */
                             client_secret: {
                                 set: boolean;
-                                last4: string;
+                                /** @description the last 4 characters, shown only for secrets of 16 or more characters */
+                                last4: string | null;
                                 /** Format: date-time */
                                 updated_at: string;
                                 previous: {
-                                    last4: string;
+                                    last4: string | null;
                                     /** Format: date-time */
                                     expires_at: string;
                                 } | null;
@@ -1420,11 +1654,12 @@ export interface paths {
                             /** @description the secret itself is write-only */
                             client_secret: {
                                 set: boolean;
-                                last4: string;
+                                /** @description the last 4 characters, shown only for secrets of 16 or more characters */
+                                last4: string | null;
                                 /** Format: date-time */
                                 updated_at: string;
                                 previous: {
-                                    last4: string;
+                                    last4: string | null;
                                     /** Format: date-time */
                                     expires_at: string;
                                 } | null;
@@ -3212,7 +3447,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who did what, when, from where (newest first) */
+        /** Who did what, when, from where (newest first): admin keys read their tenant’s trail (operator actions on it included), operator keys every operator action */
         get: {
             parameters: {
                 query?: {
@@ -3239,7 +3474,9 @@ export interface paths {
                         "application/json": {
                             data: {
                                 id: string;
+                                tenant_id: string | null;
                                 actor_key_id: string | null;
+                                actor_role: string | null;
                                 action: string;
                                 resource_type: string;
                                 resource_id: string | null;
