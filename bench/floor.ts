@@ -3,7 +3,7 @@
 // of its own, loaded exactly like the vault.
 import Fastify from 'fastify';
 import pg from 'pg';
-import { parseMasterKeys } from '../src/config.ts';
+import { parseMasterKeys } from '../src/crypto/master-keys.ts';
 import { dataKeyAad, fieldAad, open, parseSealed } from '../src/crypto/envelope.ts';
 import { createKeyring } from '../src/crypto/keyring.ts';
 

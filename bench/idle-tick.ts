@@ -9,7 +9,6 @@ import type { Database, Db } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import * as schema from '../src/db/schema/index.ts';
 import { createDeps } from '../src/deps.ts';
-import { claimDueAccounts } from '../src/features/refresh/repo.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import type { BenchDb } from './lib/db.ts';
 
@@ -125,7 +124,7 @@ export async function idleTickBench(o: {
     });
     const deps = await createDeps(config, { database, logger: createLogger('warn') });
     await migrate(database);
-    const { tenants, authConfigs, worker, audit } = deps.services;
+    const { tenants, authConfigs, worker, audit, leases } = deps.services;
     const tenant = await tenants.createTenant('idle bench');
     const cfg = await authConfigs.create(tenant.id, {
       name: 'idle bench',
@@ -182,7 +181,7 @@ export async function idleTickBench(o: {
     for (let i = 0; i < o.calls; i++) {
       const now = new Date();
       const s = performance.now();
-      await claimDueAccounts(db, 'idle-bench', now, new Date(now.getTime() + 60_000), 500);
+      await leases.claimDue('idle-bench', now, new Date(now.getTime() + 60_000), 500);
       claimWall.push(performance.now() - s);
     }
     const statements: IdleStatement[] = [];
@@ -191,7 +190,7 @@ export async function idleTickBench(o: {
       /^\s*(select|with|update|insert|delete)\b/i.test(q.sql),
     );
     for (const q of explainable) statements.push(await explain(pool, q.sql, q.params, o.calls));
-    await audit.close();
+    await audit.stop();
     return {
       rows: o.rows,
       activeRows: n,

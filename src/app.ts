@@ -162,7 +162,7 @@ export async function buildApp(
   );
   await app.register(tokenRoutes(services.tokens, deps.metrics));
   await app.register(eventRoutes(services.events));
-  await app.register(auditRoutes(deps.database.db));
+  await app.register(auditRoutes(services.auditTrail));
   await app.register(keyRotationRoutes(services.rotation, services.tenants.getTenant));
   return app;
 }

@@ -3,12 +3,13 @@ import { hostname } from 'node:os';
 import type { Config } from './config.ts';
 import { createKeyring } from './crypto/keyring.ts';
 import { deriveLinkKeys } from './crypto/link-keys.ts';
-import { loadOrCreateDevMasterKey } from './crypto/master-key-file.ts';
+import { loadOrCreateDevMasterKey } from './dev-master-key.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { createApiKeyService } from './features/api-keys/service.ts';
+import { createAuditService } from './features/audit/service.ts';
 import { createAuditWriter } from './features/audit/writer.ts';
 import { createAuthConfigService } from './features/auth-configs/service.ts';
-import { createLinkService } from './features/connect/links.ts';
+import { createLinkService } from './features/connect/link-issuer.ts';
 import { createConnectFlowService } from './features/connect/service.ts';
 import { createWebhookDispatcher } from './features/events/dispatcher.ts';
 import { createOutbox } from './features/events/outbox.ts';
@@ -16,6 +17,7 @@ import { createEventService } from './features/events/service.ts';
 import { createMetrics } from './features/metrics/metrics.ts';
 import { badRequest } from './lib/errors.ts';
 import { EgressDeniedError, checkEgress, createEgressAgent } from './lib/egress.ts';
+import { createAccountLeaseService } from './features/connected-accounts/leases.ts';
 import { createConnectedAccountService } from './features/connected-accounts/service.ts';
 import { createKeyRotation } from './features/data-keys/rotation.ts';
 import { createDataKeyService } from './features/data-keys/service.ts';
@@ -85,7 +87,11 @@ export async function createDeps(
     callbackBase: config.callbackBase,
     urlPolicy,
   });
-  const apiKeys = createApiKeyService({ db, clock, authConfigsExist: authConfigs.missingIds });
+  const apiKeys = createApiKeyService({
+    db,
+    clock,
+    missingAuthConfigIds: authConfigs.missingIds,
+  });
   const rotation = createKeyRotation({ db, clock, keyring, dataKeys });
   const tenants = createTenantService({
     db,
@@ -107,11 +113,12 @@ export async function createDeps(
     db,
     clock,
     authConfigs,
-    links,
+    issueLink: links.issueLink,
     dataKeys,
     refreshAheadSeconds: config.REFRESH_AHEAD_SECONDS,
     outbox,
   });
+  const leases = createAccountLeaseService({ db, clock, outbox });
   const providers = createProviders({
     authUrl: config.ATLASSIAN_AUTH_URL,
     apiUrl: config.ATLASSIAN_API_URL,
@@ -133,23 +140,22 @@ export async function createDeps(
   });
   // This process's name in refresh leases.
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  const metrics = createMetrics({ database, clock });
+  const metrics = createMetrics({ database, clock, accounts });
   const refresh = createRefreshService({
-    db,
     clock,
     logger,
     dataKeys,
     authConfigs,
+    accounts,
+    leases,
     providers,
     owner,
-    aheadSeconds: config.REFRESH_AHEAD_SECONDS,
     leaseSeconds: config.REFRESH_LEASE_SECONDS,
     onOutcome: (o, provider) => metrics.refreshes.inc({ outcome: o.kind, provider }),
-    outbox,
     failureStreak: config.WEBHOOK_REFRESH_FAILED_STREAK,
   });
   const worker = createRefreshWorker({
-    db,
+    leases,
     clock,
     logger,
     refresh,
@@ -160,6 +166,7 @@ export async function createDeps(
     onTakeovers: (n) => metrics.leaseTakeovers.inc(n),
   });
   const audit = createAuditWriter({ db, clock, logger });
+  const auditTrail = createAuditService({ db });
   const events = createEventService({ db, clock, dataKeys, checkUrl: checkTenantUrl, urlPolicy });
   const webhooks = createWebhookDispatcher({
     db,
@@ -171,10 +178,10 @@ export async function createDeps(
     timeoutMs: config.PROVIDER_TIMEOUT_MS,
   });
   const tokens = createTokenService({
-    db,
     clock,
     dataKeys,
     authConfigs,
+    accounts,
     providers,
     refresh,
     audit,
@@ -194,10 +201,12 @@ export async function createDeps(
       apiKeys,
       tenants,
       accounts,
+      leases,
       connect,
       refresh,
       worker,
       audit,
+      auditTrail,
       tokens,
       events,
       webhooks,

@@ -79,7 +79,7 @@ export async function runKeysCommand(argv: string[]): Promise<void> {
     audited('keys create', row);
     print({ id: row.id, role: row.role, tenant_id: row.tenantId, key: token });
   } finally {
-    await deps.services.audit.close();
+    await deps.services.audit.stop();
     await deps.database.close();
   }
 }

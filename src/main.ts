@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     deps.logger.warn({ err: { message: (err as Error).message } }, 'metrics gauges not read'),
   );
   const { worker, audit, webhooks } = deps.services;
+  audit.start();
   const background = role === 'worker' || role === 'all';
   if (background) worker.start();
   // Webhook deliveries go out from the same processes that run the worker.
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
     await webhookTask?.stop();
     deps.metrics.stopGauges();
     await Promise.all([worker.stop(), app.close(), metricsListener?.close()]);
-    await audit.close();
+    await audit.stop();
     await deps.database.close();
     process.exit(0);
   };

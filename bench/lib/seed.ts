@@ -1,7 +1,7 @@
 // Seeding: tenants, auth configs and keys over the vault's HTTP API; connected accounts by SQL,
 // sealed exactly as the vault seals them (same envelope code, same AAD, the tenant's own data key).
 import { randomBytes } from 'node:crypto';
-import type { MasterKey } from '../../src/config.ts';
+import type { MasterKey } from '../../src/crypto/master-keys.ts';
 import { dataKeyAad, fieldAad, seal } from '../../src/crypto/envelope.ts';
 import { createKeyring } from '../../src/crypto/keyring.ts';
 import { newId } from '../../src/lib/ids.ts';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIST, build, isStale } from '../../scripts/build.mjs';
-import { parseMasterKeys, type MasterKey } from '../../src/config.ts';
+import { parseMasterKeys, type MasterKey } from '../../src/crypto/master-keys.ts';
 import { newApiKey } from '../../src/features/api-keys/secrets.ts';
 import type { BenchDb } from './db.ts';
 import { freePort, startNode, type Child } from './proc.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MasterKey } from '../config.ts';
+import type { MasterKey } from './master-keys.ts';
 import { DecryptError, open, parseSealed, seal } from './envelope.ts';
 
 /**

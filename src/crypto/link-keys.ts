@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import type { MasterKey } from '../config.ts';
+import type { MasterKey } from './master-keys.ts';
 
 /**
  * Keys for signing connect links, derived once at start from each master key (HKDF-SHA256), so every

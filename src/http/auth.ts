@@ -1,15 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from '../lib/errors.ts';
-
-export type Role = 'operator' | 'admin' | 'service';
-
-export interface Principal {
-  keyId: string;
-  tenantId: string | null;
-  role: Role;
-  /** service keys limited to these auth configs; null = all of the tenant's */
-  authConfigIds: string[] | null;
-}
+import type { Principal, Role } from '../lib/principal.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,6 +26,11 @@ export function registerAuth(
     const cfg = route.config as { roles?: Role[]; public?: boolean } | undefined;
     if (route.url.startsWith('/v1/') && !cfg?.public && !cfg?.roles?.length) {
       throw new Error(`route ${route.method} ${route.url} declares neither roles nor public`);
+    }
+    // The OpenAPI document's security and roles follow from the declaration, never by hand.
+    if (cfg?.roles?.length) {
+      route.schema ??= {};
+      Object.assign(route.schema, { security: [{ apiKey: [] }], 'x-roles': [...cfg.roles] });
     }
   });
   app.addHook('onRequest', async (req) => {

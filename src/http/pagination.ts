@@ -1,21 +1,24 @@
-import { badRequest } from '../lib/errors.ts';
+import { decodeCursor, encodeCursor } from '../lib/cursor.ts';
 
-/** Opaque cursors: the id of the last row of the previous page (ids sort by creation time). */
-export const encodeCursor = (lastId: string): string =>
-  Buffer.from(lastId, 'utf8').toString('base64url');
-
-export function decodeCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[a-z]{2,3}_[0-9a-z]{26}$/.test(id))
-    throw badRequest('invalid_cursor', 'query.cursor is not a cursor this API returned');
-  return id;
+/**
+ * What a list query asks of a repo: `limit` rows (one more than the page, to know whether there is
+ * a next one) after the cursor's id (before it, for newest-first lists).
+ */
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
 }
 
-/** Fetch limit+1 rows; this turns them into a page. */
-export function toPage<T extends { id: string }, O>(rows: T[], limit: number, map: (r: T) => O) {
+/** The one way to page: decode the cursor, fetch limit+1 rows, answer a page and its next cursor. */
+export async function paginate<T extends { id: string }, O>(
+  query: { limit?: number; cursor?: string },
+  fetch: (page: PageRequest) => Promise<T[]>,
+  view: (row: T) => O,
+): Promise<{ data: O[]; next_cursor: string | null }> {
+  const limit = query.limit ?? 50;
+  const rows = await fetch({ limit: limit + 1, cursor: decodeCursor(query.cursor) });
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
   const last = items[items.length - 1];
-  return { data: items.map(map), next_cursor: more && last ? encodeCursor(last.id) : null };
+  return { data: items.map(view), next_cursor: more && last ? encodeCursor(last.id) : null };
 }

@@ -28,15 +28,18 @@ export const ProblemSchema = Type.Object(
 export const problems = (...statuses: number[]): Record<number, TSchema> =>
   Object.fromEntries(statuses.map((s) => [s, Type.Ref('Problem')]));
 
-export const ListQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-  },
-  { additionalProperties: false },
-);
+/** The query of every list route: `limit` and `cursor`, plus the route's own filters. */
+export const ListQuery = <P extends Record<string, TSchema> = Record<never, TSchema>>(
+  filters: P = {} as P,
+) =>
+  Type.Object(
+    {
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+      cursor: Type.Optional(Type.String({ maxLength: 200 })),
+      ...filters,
+    },
+    { additionalProperties: false },
+  );
 
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object({ data: Type.Array(item), next_cursor: Type.Union([Type.String(), Type.Null()]) });
-
-export const authRequired = [{ apiKey: [] }];

@@ -1,4 +1,4 @@
-import type { Identity, Site } from '../db/schema/connected-accounts.ts';
+import type { Identity, Site } from './types.ts';
 import { ATLASSIAN_IMPLICIT_SCOPES } from './atlassian-scopes.ts';
 import { ProviderError, type Provider, type ProviderApp } from './types.ts';
 import { sameOrigin, sendJson, tokenRequest, type ProviderHttp } from './http.ts';

@@ -1,4 +1,4 @@
-import type { Oauth2Settings } from '../db/schema/auth-configs.ts';
+import type { Oauth2Settings } from './types.ts';
 import { InternalError } from '../lib/errors.ts';
 import { sameOrigin, tokenRequest, type ProviderHttp } from './http.ts';
 import type { Provider, ProviderApp } from './types.ts';

@@ -1,5 +1,33 @@
-import type { Identity, Site } from '../db/schema/connected-accounts.ts';
-import type { Oauth2Settings } from '../db/schema/auth-configs.ts';
+/** An Atlassian site the grant covers (accessible-resources, merged per cloud id). */
+export interface Site {
+  cloud_id: string;
+  name: string;
+  url: string;
+  scopes: string[];
+}
+
+/** Who the grant belongs to, where the provider says (Atlassian: /me). */
+export interface Identity {
+  account_id: string;
+  email: string | null;
+  name: string | null;
+  picture: string | null;
+  [k: string]: unknown;
+}
+
+/** The knobs of a generic OAuth 2.0 auth config (iHub-style). */
+export interface Oauth2Settings {
+  authorization_url: string;
+  token_url: string;
+  authorization_params: Record<string, string>;
+  token_request_format: 'json' | 'form';
+  client_auth: 'client_secret_post' | 'client_secret_basic';
+  include_scope_in_token_request: boolean;
+  pkce: boolean;
+  scope_separator: ' ' | ',' | '+';
+  /** RFC 9207 issuer identifier, checked against the callback's `iss` when the server sends one */
+  issuer?: string | null;
+}
 
 /** What a provider needs to know of an auth config; providers know HTTP, not our tables. */
 export interface ProviderApp {

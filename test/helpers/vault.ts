@@ -81,6 +81,7 @@ export async function startTestVault(
   await migrate(database);
   const app = await buildApp(deps);
   await app.ready();
+  deps.services.audit.start();
   const { token: operatorKey } = await deps.services.apiKeys.createKey({
     tenantId: null,
     role: 'operator',
@@ -131,6 +132,7 @@ export async function startTestVault(
     },
     async close() {
       await app.close();
+      await deps.services.audit.stop();
       await drop();
     },
   };

@@ -159,7 +159,7 @@ async function connect(
 async function stored(tenantId: string, id: string) {
   const { accounts, dataKeys } = vault.deps.services;
   const row = await accounts.get(tenantId, id);
-  const field = (column: string) => ({ tenantId, table: 'connected_accounts', rowId: id, column });
+  const field = (f: 'access_token' | 'refresh_token') => ({ tenantId, field: f, rowId: id });
   return {
     row,
     accessToken: await dataKeys.decrypt(field('access_token'), row.accessTokenEnc!),

@@ -12,20 +12,29 @@ before(async () => {
 after(() => vault.close());
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
+type Role = 'operator' | 'admin' | 'service';
 interface Route {
   method: Method;
   path: string;
+  roles: Role[];
 }
 
-/** Every authenticated route, read from the generated OpenAPI document (so new routes are covered). */
+/**
+ * Every authenticated route with the roles it admits, read from the generated OpenAPI document
+ * (`x-roles` is derived from each route's declared roles; a route declaring neither roles nor
+ * `public` does not even register), so new routes are covered without a hand-kept list.
+ */
 function protectedRoutes(): Route[] {
   const doc = vault.app.swagger() as {
-    paths: Record<string, Record<string, { security?: unknown[] }>>;
+    paths: Record<string, Record<string, { security?: unknown[]; 'x-roles'?: Role[] }>>;
   };
   return Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops)
-      .filter(([, op]) => op.security?.length)
-      .map(([m]) => ({ method: m.toUpperCase() as Method, path })),
+      .filter(([, op]) => op['x-roles']?.length)
+      .map(([m, op]) => {
+        assert.deepEqual(op.security, [{ apiKey: [] }], `${m} ${path} declares the API key`);
+        return { method: m.toUpperCase() as Method, path, roles: op['x-roles']! };
+      }),
   );
 }
 
@@ -39,6 +48,7 @@ const fill = (path: string, ids: Record<string, string>) =>
         tenants: 'tn',
         'connected-accounts': 'ca',
         'webhook-endpoints': 'we',
+        'operator-keys': 'key',
         events: 'ev',
       }[prefix ?? ''] ?? '';
     return ids[key] ?? 'x';
@@ -142,10 +152,7 @@ describe('security', () => {
     };
     let checked = 0;
     for (const r of protectedRoutes().filter(
-      (x) =>
-        x.path.includes('{id}') &&
-        !x.path.startsWith('/v1/tenants') &&
-        !x.path.startsWith('/v1/operator-keys'),
+      (x) => x.path.includes('{id}') && x.roles.includes('admin'),
     )) {
       const url = fill(r.path, ids);
       const body = r.method === 'PATCH' ? bodies[r.path] : r.method === 'POST' ? {} : undefined;
@@ -176,7 +183,7 @@ describe('security', () => {
     assert.equal(foreignCreate.body.code, 'auth_config_not_found');
   });
 
-  test('a service key cannot manage configs or keys; tenant keys cannot manage tenants', async () => {
+  test('every route refuses, with 403 forbidden, each role it does not declare', async () => {
     const { adminKey } = await vault.newTenant();
     const cfg = (await vault.call('POST', '/v1/auth-configs', adminKey, atlassianConfig())).body;
     const svc = (
@@ -187,27 +194,37 @@ describe('security', () => {
       })
     ).body;
     assert.deepEqual(svc.auth_config_ids, [cfg.id]);
-    // Everything but the token endpoints (tested in tokens.test.ts) is closed to service keys.
-    for (const r of protectedRoutes().filter((x) => !x.path.endsWith('/token'))) {
-      if (r.path.startsWith('/v1/tenants') || r.path.startsWith('/v1/operator-keys')) {
+    const keys: Record<Role, string> = {
+      operator: vault.operatorKey,
+      admin: adminKey,
+      service: svc.key,
+    };
+    const routes = protectedRoutes();
+    let refused = 0;
+    for (const r of routes) {
+      for (const role of (['operator', 'admin', 'service'] as const).filter(
+        (x) => !r.roles.includes(x),
+      )) {
         const res = await vault.call(
           r.method,
-          fill(r.path, { tn: 'tn_00000000000000000000000000' }),
-          adminKey,
-          r.method === 'POST' ? { name: 'x', role: 'admin' } : undefined,
+          fill(r.path, { ac: cfg.id, key: svc.id, tn: 'tn_00000000000000000000000000' }),
+          keys[role],
+          r.method === 'GET' || r.method === 'DELETE' ? undefined : {},
         );
-        assert.equal(res.status, 403, `admin on ${r.method} ${r.path}`);
-        continue;
+        assert.equal(res.status, 403, `${role} on ${r.method} ${r.path}: ${res.text}`);
+        assert.equal(res.body.code, 'forbidden');
+        refused++;
       }
-      const res = await vault.call(
-        r.method,
-        fill(r.path, { ac: cfg.id, key: svc.id }),
-        svc.key,
-        r.method === 'GET' || r.method === 'DELETE' ? undefined : {},
-      );
-      assert.equal(res.status, 403, `service on ${r.method} ${r.path}: ${res.text}`);
-      assert.equal(res.body.code, 'forbidden');
     }
+    // Every role is refused somewhere, and the routes a service key may use are the token routes.
+    assert.ok(refused >= routes.length);
+    assert.deepEqual(
+      routes
+        .filter((r) => r.roles.includes('service'))
+        .map((r) => r.path)
+        .sort(),
+      ['/v1/auth-configs/{id}/token', '/v1/connected-accounts/{id}/token'],
+    );
     assert.equal((await vault.call('GET', `/v1/auth-configs/${cfg.id}`, adminKey)).status, 200);
   });
 

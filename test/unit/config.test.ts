@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { ConfigError, loadConfig, parseMasterKeys } from '../../src/config.ts';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+import { parseMasterKeys } from '../../src/crypto/master-keys.ts';
 
 const key = () => randomBytes(32).toString('base64');
 

@@ -36,3 +36,5 @@ export const apiKeyTombstones = pgTable('api_key_tombstones', {
   role: text('role').notNull(),
   deletedAt: tstz('deleted_at').notNull().defaultNow(),
 });
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

@@ -19,3 +19,5 @@ export const auditEvents = pgTable(
   },
   (t) => [index('audit_events_tenant_idx').on(t.tenantId, t.id)],
 );
+
+export type AuditRow = typeof auditEvents.$inferSelect;

@@ -1,19 +1,7 @@
 import { index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { timestamps, tstz } from './columns.ts';
+import type { Oauth2Settings } from '../../providers/types.ts';
 import { tenants } from './tenants.ts';
-
-export interface Oauth2Settings {
-  authorization_url: string;
-  token_url: string;
-  authorization_params: Record<string, string>;
-  token_request_format: 'json' | 'form';
-  client_auth: 'client_secret_post' | 'client_secret_basic';
-  include_scope_in_token_request: boolean;
-  pkce: boolean;
-  scope_separator: ' ' | ',' | '+';
-  /** RFC 9207 issuer identifier, checked against the callback's `iss` when the server sends one */
-  issuer?: string | null;
-}
 
 export const authConfigs = pgTable(
   'auth_configs',
@@ -46,3 +34,6 @@ export const authConfigs = pgTable(
   },
   (t) => [index('auth_configs_tenant_idx').on(t.tenantId, t.id)],
 );
+
+export type AuthConfigRow = typeof authConfigs.$inferSelect;
+export type AuthConfigInsert = typeof authConfigs.$inferInsert;

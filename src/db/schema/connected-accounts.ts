@@ -2,22 +2,8 @@ import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { authConfigs } from './auth-configs.ts';
 import { timestamps, tstz } from './columns.ts';
+import type { Identity, Site } from '../../providers/types.ts';
 import { tenants } from './tenants.ts';
-
-export interface Site {
-  cloud_id: string;
-  name: string;
-  url: string;
-  scopes: string[];
-}
-
-export interface Identity {
-  account_id: string;
-  email: string | null;
-  name: string | null;
-  picture: string | null;
-  [k: string]: unknown;
-}
 
 export const ACCOUNT_STATUSES = ['INITIATED', 'ACTIVE', 'EXPIRED', 'FAILED', 'DISABLED'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
@@ -114,3 +100,7 @@ export const connectSessions = pgTable(
     index('connect_sessions_account_idx').on(t.accountId),
   ],
 );
+
+export type AccountRow = typeof connectedAccounts.$inferSelect;
+export type AccountInsert = typeof connectedAccounts.$inferInsert;
+export type SessionRow = typeof connectSessions.$inferSelect;

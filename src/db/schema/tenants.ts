@@ -15,3 +15,5 @@ export const vaultSettings = pgTable('vault_settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+export type TenantRow = typeof tenants.$inferSelect;

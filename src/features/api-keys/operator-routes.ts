@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { toPage } from '../../http/pagination.ts';
-import { IdParam, ListQuery, Page, authRequired, problems } from '../../http/schemas.ts';
+import { paginate } from '../../http/pagination.ts';
+import { IdParam, ListQuery, Page, problems } from '../../http/schemas.ts';
 import { notFound } from '../../lib/errors.ts';
 import { ApiKey, CreatedApiKey, Name, apiKeyView } from './schemas.ts';
 import type { ApiKeyService } from './service.ts';
@@ -19,15 +19,11 @@ export const operatorKeyRoutes =
         config: operator,
         schema: {
           tags,
-          security: authRequired,
-          querystring: ListQuery,
+          querystring: ListQuery(),
           response: { 200: Page(ApiKey), ...problems(400, 401, 403) },
         },
       },
-      async (req) => {
-        const limit = req.query.limit ?? 50;
-        return toPage(await svc.listOperatorKeys(limit, req.query.cursor), limit, apiKeyView);
-      },
+      async (req) => paginate(req.query, svc.listOperatorKeys, apiKeyView),
     );
 
     app.post(
@@ -36,7 +32,6 @@ export const operatorKeyRoutes =
         config: operator,
         schema: {
           tags,
-          security: authRequired,
           summary: 'Create another operator key (the secret is returned once)',
           body: Type.Object({ name: Name }, { additionalProperties: false }),
           response: { 201: CreatedApiKey, ...problems(400, 401, 403) },
@@ -61,7 +56,6 @@ export const operatorKeyRoutes =
         config: operator,
         schema: {
           tags,
-          security: authRequired,
           summary: 'Revoke an operator key (it stops working at once; the record stays)',
           params: IdParam('key'),
           response: { 200: ApiKey, ...problems(400, 401, 403, 404) },

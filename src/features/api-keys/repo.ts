@@ -2,8 +2,6 @@ import { and, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { apiKeyTombstones, apiKeys } from '../../db/schema/index.ts';
 
-export type ApiKeyRow = typeof apiKeys.$inferSelect;
-
 export const insertApiKey = (db: DbOrTx, row: typeof apiKeys.$inferInsert) =>
   db
     .insert(apiKeys)

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../../http/auth.ts';
-import { toPage } from '../../http/pagination.ts';
-import { IdParam, ListQuery, Page, authRequired, problems } from '../../http/schemas.ts';
+import { paginate } from '../../http/pagination.ts';
+import { IdParam, ListQuery, Page, problems } from '../../http/schemas.ts';
 import type { ApiKeyService } from './service.ts';
 import { ApiKey, CreateApiKeyBody, CreatedApiKey, apiKeyView } from './schemas.ts';
 
@@ -17,7 +17,6 @@ export const apiKeyRoutes =
         config: admin,
         schema: {
           tags,
-          security: authRequired,
           summary: 'Create an API key in the caller’s tenant (the secret is returned once)',
           body: CreateApiKeyBody,
           response: { 201: CreatedApiKey, ...problems(400, 401, 403) },
@@ -43,19 +42,11 @@ export const apiKeyRoutes =
         config: admin,
         schema: {
           tags,
-          security: authRequired,
-          querystring: ListQuery,
+          querystring: ListQuery(),
           response: { 200: Page(ApiKey), ...problems(400, 401, 403) },
         },
       },
-      async (req) => {
-        const limit = req.query.limit ?? 50;
-        return toPage(
-          await svc.listKeys(tenantOf(req), limit, req.query.cursor),
-          limit,
-          apiKeyView,
-        );
-      },
+      async (req) => paginate(req.query, (page) => svc.listKeys(tenantOf(req), page), apiKeyView),
     );
 
     app.get(
@@ -64,7 +55,6 @@ export const apiKeyRoutes =
         config: admin,
         schema: {
           tags,
-          security: authRequired,
           params: IdParam('key'),
           response: { 200: ApiKey, ...problems(400, 401, 403, 404) },
         },
@@ -78,7 +68,6 @@ export const apiKeyRoutes =
         config: admin,
         schema: {
           tags,
-          security: authRequired,
           summary: 'Revoke an API key (it stops working at once; the record stays)',
           params: IdParam('key'),
           response: { 200: ApiKey, ...problems(400, 401, 403, 404) },

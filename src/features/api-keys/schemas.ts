@@ -1,7 +1,7 @@
+import type { ApiKeyRow } from '../../db/schema/index.ts';
 import { Type } from 'typebox';
 import { Timestamp } from '../../http/schemas.ts';
 import { ID_PATTERN } from '../../lib/ids.ts';
-import type { ApiKeyRow } from './repo.ts';
 
 export const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
 

@@ -1,6 +1,7 @@
+import type { ApiKeyRow } from '../../db/schema/index.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import type { Principal, Role } from '../../http/auth.ts';
-import { decodeCursor } from '../../http/pagination.ts';
+import type { Principal, Role } from '../../lib/principal.ts';
+import type { PageRequest } from '../../http/pagination.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { InternalError, badRequest, notFound } from '../../lib/errors.ts';
 import * as repo from './repo.ts';
@@ -9,8 +10,8 @@ import { hashApiKey, hashMatches, newApiKey, parseApiKey } from './secrets.ts';
 export interface ApiKeyDeps {
   db: Db;
   clock: Clock;
-  /** checks that listed auth configs exist in the tenant (service keys' allow-list) */
-  authConfigsExist(tenantId: string, ids: string[], tx?: DbOrTx): Promise<string[]>;
+  /** the ids among `ids` that are not auth configs of the tenant (service keys' allow-list) */
+  missingAuthConfigIds(tenantId: string, ids: string[], tx?: DbOrTx): Promise<string[]>;
 }
 
 export interface CreateKeyInput {
@@ -40,7 +41,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
       throw badRequest('invalid_request', 'body.auth_config_ids applies to service keys only');
     }
     if (input.tenantId && input.authConfigIds?.length) {
-      const missing = await deps.authConfigsExist(input.tenantId, input.authConfigIds, tx);
+      const missing = await deps.missingAuthConfigIds(input.tenantId, input.authConfigIds, tx);
       if (missing.length) {
         throw badRequest(
           'auth_config_not_found',
@@ -70,8 +71,8 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     input: { tenantId: string | null; role: Role; name: string },
     tx: DbOrTx = db,
   ): Promise<
-    | { outcome: 'created' | 'exists'; row: repo.ApiKeyRow }
-    | { outcome: 'revoked' | 'deleted' | 'secret_mismatch' | 'elsewhere'; row?: repo.ApiKeyRow }
+    | { outcome: 'created' | 'exists'; row: ApiKeyRow }
+    | { outcome: 'revoked' | 'deleted' | 'secret_mismatch' | 'elsewhere'; row?: ApiKeyRow }
   > {
     const parsed = parseApiKey(token);
     if (!parsed)
@@ -139,8 +140,8 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     return row;
   }
 
-  const listKeys = (tenantId: string, limit: number, cursor?: string) =>
-    repo.listApiKeys(db, tenantId, limit + 1, decodeCursor(cursor));
+  const listKeys = (tenantId: string, page: PageRequest) =>
+    repo.listApiKeys(db, tenantId, page.limit, page.cursor);
 
   const forget = (keyId: string) => {
     for (const [hash, v] of verified) if (v.principal.keyId === keyId) verified.delete(hash);
@@ -175,8 +176,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     tombstoneTenantKeys: (tenantId: string, tx: DbOrTx) =>
       repo.tombstoneTenantKeys(tx, tenantId, clock.now()),
     getOperatorKey: (id: string) => repo.getOperatorKey(db, id),
-    listOperatorKeys: (limit: number, cursor?: string) =>
-      repo.listOperatorKeys(db, limit + 1, decodeCursor(cursor)),
+    listOperatorKeys: (page: PageRequest) => repo.listOperatorKeys(db, page.limit, page.cursor),
     authenticate,
     getKey,
     listKeys,

@@ -2,8 +2,6 @@ import { and, desc, eq, gte, lt, lte } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { auditEvents } from '../../db/schema/index.ts';
 
-export type AuditRow = typeof auditEvents.$inferSelect;
-
 export interface AuditFilter {
   action?: string;
   resourceId?: string;
@@ -41,3 +39,7 @@ export const listAuditEvents = (
     )
     .orderBy(desc(auditEvents.id))
     .limit(limit);
+
+/** One INSERT for a batch of records (the writer's flush). */
+export const insertAuditEvents = (db: DbOrTx, rows: (typeof auditEvents.$inferInsert)[]) =>
+  db.insert(auditEvents).values(rows);

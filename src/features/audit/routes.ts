@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Db } from '../../db/client.ts';
 import { tenantOf } from '../../http/auth.ts';
-import { decodeCursor, toPage } from '../../http/pagination.ts';
+import { paginate } from '../../http/pagination.ts';
 import { badRequest } from '../../lib/errors.ts';
-import { Page, Timestamp, authRequired, problems } from '../../http/schemas.ts';
-import * as repo from './repo.ts';
+import { ListQuery, Page, Timestamp, problems } from '../../http/schemas.ts';
+import type { AuditRow } from '../../db/schema/index.ts';
+import type { AuditService } from './service.ts';
 
 const AuditEvent = Type.Object(
   {
@@ -23,20 +23,15 @@ const AuditEvent = Type.Object(
   { additionalProperties: false },
 );
 
-const Query = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    action: Type.Optional(Type.String({ maxLength: 200 })),
-    resource_id: Type.Optional(Type.String({ maxLength: 64 })),
-    actor_key_id: Type.Optional(Type.String({ maxLength: 64 })),
-    since: Type.Optional(Type.String({ format: 'date-time' })),
-    until: Type.Optional(Type.String({ format: 'date-time' })),
-  },
-  { additionalProperties: false },
-);
+const Query = ListQuery({
+  action: Type.Optional(Type.String({ maxLength: 200 })),
+  resource_id: Type.Optional(Type.String({ maxLength: 64 })),
+  actor_key_id: Type.Optional(Type.String({ maxLength: 64 })),
+  since: Type.Optional(Type.String({ format: 'date-time' })),
+  until: Type.Optional(Type.String({ format: 'date-time' })),
+});
 
-type Row = repo.AuditRow;
+type Row = AuditRow;
 
 /** A date-time PostgreSQL can compare with (format checks let year 0 and leap seconds through). */
 function validDate(field: string, value: string): Date {
@@ -61,7 +56,7 @@ const view = (r: Row) => ({
 
 /** The audit trail, read-only: there is no route that changes or erases it. */
 export const auditRoutes =
-  (db: Db): FastifyPluginAsyncTypebox =>
+  (svc: AuditService): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       '/v1/audit-events',
@@ -69,7 +64,6 @@ export const auditRoutes =
         config: { roles: ['admin', 'operator'] },
         schema: {
           tags: ['audit'],
-          security: authRequired,
           summary:
             'Who did what, when, from where (newest first): admin keys read their tenant’s trail (operator actions on it included), operator keys every operator action',
           querystring: Query,
@@ -78,19 +72,17 @@ export const auditRoutes =
       },
       async (req) => {
         const q = req.query;
-        const limit = q.limit ?? 50;
-        const before = decodeCursor(q.cursor);
         const since = q.since ? validDate('query.since', q.since) : undefined;
         const until = q.until ? validDate('query.until', q.until) : undefined;
-        const p = req.principal!;
-        const rows = await repo.listAuditEvents(
-          db,
-          p.role === 'operator' ? { actorRole: 'operator' } : { tenantId: tenantOf(req) },
-          { action: q.action, resourceId: q.resource_id, actorKeyId: q.actor_key_id, since, until },
-          limit + 1,
-          before,
-        );
-        return toPage(rows, limit, view);
+        if (req.principal!.role !== 'operator') tenantOf(req);
+        const filter = {
+          action: q.action,
+          resourceId: q.resource_id,
+          actorKeyId: q.actor_key_id,
+          since,
+          until,
+        };
+        return paginate(q, (page) => svc.list(req.principal!, filter, page), view);
       },
     );
   };

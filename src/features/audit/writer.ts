@@ -1,7 +1,8 @@
 import type { Db } from '../../db/client.ts';
-import { auditEvents } from '../../db/schema/index.ts';
+import type { auditEvents } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
+import * as repo from './repo.ts';
 import type { Logger } from '../../lib/logger.ts';
 
 export interface AuditRecord {
@@ -35,7 +36,7 @@ export function createAuditWriter(deps: {
     while (buffer.length) {
       const batch = buffer.slice(0, 1000);
       try {
-        await deps.db.insert(auditEvents).values(batch);
+        await repo.insertAuditEvents(deps.db, batch);
         buffer = buffer.slice(batch.length);
       } catch (err) {
         deps.logger.warn(
@@ -54,8 +55,7 @@ export function createAuditWriter(deps: {
     return flushing;
   };
 
-  const timer = setInterval(() => void flush(), deps.flushMs ?? 1000);
-  timer.unref();
+  let timer: NodeJS.Timeout | undefined;
 
   return {
     record(r: AuditRecord) {
@@ -65,15 +65,22 @@ export function createAuditWriter(deps: {
       }
       const now = deps.clock.now();
       buffer.push({
-        id: newId('ev', now),
+        id: newId('au', now),
         ...r,
         details: r.details ?? {},
         createdAt: now,
       });
     },
     flush,
-    async close() {
+    /** Flushes every flushMs from now on (the processes that serve or refresh; not migrate). */
+    start() {
+      timer ??= setInterval(() => void flush(), deps.flushMs ?? 1000);
+      timer.unref();
+    },
+    /** Stops the timer and flushes what is left. */
+    async stop() {
       clearInterval(timer);
+      timer = undefined;
       await flush();
     },
   };

@@ -1,9 +1,7 @@
+import type { AuthConfigInsert } from '../../db/schema/index.ts';
 import { and, eq, gt, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { authConfigs } from '../../db/schema/index.ts';
-
-export type AuthConfigRow = typeof authConfigs.$inferSelect;
-export type AuthConfigInsert = typeof authConfigs.$inferInsert;
 
 export const insertAuthConfig = (db: DbOrTx, row: AuthConfigInsert) =>
   db

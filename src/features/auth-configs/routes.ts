@@ -1,9 +1,9 @@
+import type { AuthConfigRow } from '../../db/schema/index.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { tenantOf } from '../../http/auth.ts';
-import { toPage } from '../../http/pagination.ts';
-import { IdParam, Page, authRequired, problems } from '../../http/schemas.ts';
-import type { AuthConfigRow } from './repo.ts';
+import { paginate } from '../../http/pagination.ts';
+import { IdParam, Page, problems } from '../../http/schemas.ts';
 import {
   AuthConfig,
   AuthConfigListQuery,
@@ -55,7 +55,6 @@ export const authConfigRoutes =
         config: admin,
         schema: {
           tags,
-          security: authRequired,
           summary: 'Register an OAuth app (Atlassian 3LO or generic OAuth 2.0)',
           body: CreateAuthConfigBody,
           response: { 201: AuthConfig, ...problems(400, 401, 403) },
@@ -70,16 +69,15 @@ export const authConfigRoutes =
         config: admin,
         schema: {
           tags,
-          security: authRequired,
           querystring: AuthConfigListQuery,
           response: { 200: Page(AuthConfig), ...problems(400, 401, 403) },
         },
       },
       async (req) => {
-        const { limit = 50, cursor, status, provider } = req.query;
-        return toPage(
-          await svc.list(tenantOf(req), { status, provider }, limit, cursor),
-          limit,
+        const { status, provider } = req.query;
+        return paginate(
+          req.query,
+          (page) => svc.list(tenantOf(req), { status, provider }, page),
           view,
         );
       },
@@ -87,7 +85,7 @@ export const authConfigRoutes =
 
     app.get(
       '/v1/auth-configs/:id',
-      { config: admin, schema: { tags, security: authRequired, params, response: one } },
+      { config: admin, schema: { tags, params, response: one } },
       async (req) => view(await svc.get(tenantOf(req), req.params.id)),
     );
 
@@ -97,7 +95,6 @@ export const authConfigRoutes =
         config: admin,
         schema: {
           tags,
-          security: authRequired,
           summary: 'Update an auth config; sending client_secret rotates it',
           params,
           body: UpdateAuthConfigBody,
@@ -117,7 +114,6 @@ export const authConfigRoutes =
           config: admin,
           schema: {
             tags,
-            security: authRequired,
             summary: `${action[0]!.toUpperCase()}${action.slice(1)} an auth config`,
             params,
             response: one,
@@ -133,7 +129,6 @@ export const authConfigRoutes =
         config: admin,
         schema: {
           tags,
-          security: authRequired,
           params,
           response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
         },

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Timestamp } from '../../http/schemas.ts';
+import { ListQuery, Timestamp } from '../../http/schemas.ts';
 import { Name } from '../api-keys/schemas.ts';
 
 const HttpUrl = Type.String({ maxLength: 2048, pattern: '^https?://[^\\s#]+$' });
@@ -133,12 +133,7 @@ export const AuthConfig = Type.Object(
   { additionalProperties: false },
 );
 
-export const AuthConfigListQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    status: Type.Optional(Status),
-    provider: Type.Optional(Type.Union([Type.Literal('atlassian'), Type.Literal('oauth2')])),
-  },
-  { additionalProperties: false },
-);
+export const AuthConfigListQuery = ListQuery({
+  status: Type.Optional(Status),
+  provider: Type.Optional(Type.Union([Type.Literal('atlassian'), Type.Literal('oauth2')])),
+});

@@ -1,5 +1,6 @@
+import type { AuthConfigRow, AuthConfigInsert } from '../../db/schema/index.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { decodeCursor } from '../../http/pagination.ts';
+import type { PageRequest } from '../../http/pagination.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
 import { ProviderError, type ProviderApp } from '../../providers/types.ts';
@@ -10,12 +11,11 @@ import * as repo from './repo.ts';
 import type { CreateAuthConfigInput, UpdateAuthConfigInput } from './schemas.ts';
 import { normalizeOauth2, normalizeReturnUrls, normalizeScopes } from './validate.ts';
 
-const secretField = (tenantId: string, rowId: string, column = 'client_secret') => ({
-  tenantId,
-  table: 'auth_configs',
-  rowId,
-  column,
-});
+const secretField = (
+  tenantId: string,
+  rowId: string,
+  field: 'client_secret' | 'previous_client_secret' = 'client_secret',
+) => ({ tenantId, field, rowId });
 const PREVIOUS = 'previous_client_secret';
 
 /** A tail is shown only where it says little about the whole: secrets of 16+ characters. */
@@ -24,7 +24,7 @@ const last4 = (secret: string) => (secret.length >= 16 ? secret.slice(-4) : null
 export function createAuthConfigService(deps: {
   db: Db;
   clock: Clock;
-  dataKeys: DataKeyService;
+  dataKeys: Pick<DataKeyService, 'encrypt' | 'decrypt'>;
   /** the egress policy for URLs the vault will call (throws a 400 when refused) */
   checkUrl: (url: string) => Promise<unknown>;
   /** PUBLIC_URL/v1/oauth/callback: each config's redirect URI is this plus its id */
@@ -36,7 +36,7 @@ export function createAuthConfigService(deps: {
   const callbackUrl = (id: string) => `${deps.callbackBase}/${id}`;
 
   /** The provider's view of a config; the secret is filled in per call (rotation fallback). */
-  const providerApp = (config: repo.AuthConfigRow, clientSecret = ''): ProviderApp => ({
+  const providerApp = (config: AuthConfigRow, clientSecret = ''): ProviderApp => ({
     provider: config.provider,
     clientId: config.clientId,
     clientSecret,
@@ -79,13 +79,13 @@ export function createAuthConfigService(deps: {
     return row;
   }
 
-  const list = (tenantId: string, filter: repo.AuthConfigFilter, limit: number, cursor?: string) =>
-    repo.listAuthConfigs(db, tenantId, filter, limit + 1, decodeCursor(cursor));
+  const list = (tenantId: string, filter: repo.AuthConfigFilter, page: PageRequest) =>
+    repo.listAuthConfigs(db, tenantId, filter, page.limit, page.cursor);
 
   async function update(tenantId: string, id: string, input: UpdateAuthConfigInput) {
     const current = await get(tenantId, id);
     const now = clock.now();
-    const set: Partial<repo.AuthConfigInsert> = { updatedAt: now };
+    const set: Partial<AuthConfigInsert> = { updatedAt: now };
     if (input.name !== undefined) set.name = input.name;
     if (input.client_id !== undefined) set.clientId = input.client_id;
     if (input.status !== undefined) set.status = input.status;
@@ -130,7 +130,7 @@ export function createAuthConfigService(deps: {
   }
 
   /** The decrypted client secret, for the provider calls (never for a response). */
-  function clientSecret(row: repo.AuthConfigRow) {
+  function clientSecret(row: AuthConfigRow) {
     return dataKeys.decrypt(secretField(row.tenantId, row.id), row.clientSecretEnc);
   }
 
@@ -140,7 +140,7 @@ export function createAuthConfigService(deps: {
    * secret works (a write only when that changes).
    */
   async function withClientSecret<T>(
-    row: repo.AuthConfigRow,
+    row: AuthConfigRow,
     call: (secret: string) => Promise<T>,
   ): Promise<T> {
     const note = async (which: 'current' | 'previous') => {

@@ -1,4 +1,4 @@
-import type { Oauth2Settings } from '../../db/schema/index.ts';
+import type { Oauth2Settings } from '../../providers/types.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { tenantUrl, type TenantUrlPolicy } from '../../lib/tenant-urls.ts';
 import {

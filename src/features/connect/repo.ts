@@ -2,8 +2,6 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { connectSessions as cs } from '../../db/schema/index.ts';
 
-export type SessionRow = typeof cs.$inferSelect;
-
 export const insertSession = (db: DbOrTx, row: typeof cs.$inferInsert) =>
   db
     .insert(cs)

@@ -1,13 +1,13 @@
+import type { SessionRow, AuthConfigRow } from '../../db/schema/index.ts';
 import * as oauth from 'oauth4webapi';
 import type { Db } from '../../db/client.ts';
-import type { Site } from '../../db/schema/index.ts';
+import type { Site } from '../../providers/types.ts';
 import type { LinkKeys } from '../../crypto/link-keys.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { unlessFound } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Providers } from '../../providers/index.ts';
 import { ProviderError } from '../../providers/types.ts';
-import type { AuthConfigRow } from '../auth-configs/repo.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
 import type { ConnectedAccountService } from '../connected-accounts/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
@@ -19,7 +19,7 @@ import {
   sha256,
   type CookieSpec,
 } from './binding.ts';
-import { verifyLink } from './link.ts';
+import { verifyLink } from './link-token.ts';
 import * as repo from './repo.ts';
 
 export interface FlowResult {
@@ -35,12 +35,8 @@ export interface BrowserRequest {
   cookies: Record<string, string | undefined>;
 }
 
-const verifierField = (tenantId: string, sessionId: string) => ({
-  tenantId,
-  table: 'connect_sessions',
-  rowId: sessionId,
-  column: 'code_verifier',
-});
+const verifierField = (tenantId: string, sessionId: string) =>
+  ({ tenantId, field: 'code_verifier', rowId: sessionId }) as const;
 
 /**
  * The connect flow (SPEC §4): link → authorize → callback → code exchange → discovery → ACTIVE.
@@ -53,9 +49,9 @@ export function createConnectFlowService(deps: {
   clock: Clock;
   logger: Logger;
   linkKeys: LinkKeys;
-  accounts: ConnectedAccountService;
-  authConfigs: AuthConfigService;
-  dataKeys: DataKeyService;
+  accounts: Pick<ConnectedAccountService, 'get' | 'markFailed' | 'activate'>;
+  authConfigs: Pick<AuthConfigService, 'get' | 'providerApp' | 'withClientSecret'>;
+  dataKeys: Pick<DataKeyService, 'encrypt' | 'decrypt'>;
   providers: Providers;
   stateTtlSeconds: number;
 }) {
@@ -124,7 +120,7 @@ export function createConnectFlowService(deps: {
   }
 
   function back(
-    session: repo.SessionRow,
+    session: SessionRow,
     ok: boolean,
     reason: string | undefined,
     cookies: CookieSpec[],
@@ -138,7 +134,7 @@ export function createConnectFlowService(deps: {
   }
 
   async function fail(
-    session: repo.SessionRow,
+    session: SessionRow,
     reason: string,
     cookies: CookieSpec[],
   ): Promise<FlowResult> {

@@ -1,13 +1,21 @@
-import { and, eq, gt, inArray } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.ts';
-import { connectedAccounts, type AccountStatus } from '../../db/schema/index.ts';
+import { and, count, eq, gt, inArray, isNull, lt, lte, min, or } from 'drizzle-orm';
+import type { DbOrTx, Tx } from '../../db/client.ts';
+import {
+  authConfigs as ac,
+  connectedAccounts as ca,
+  type AccountInsert,
+  type AccountRow,
+  type AccountStatus,
+} from '../../db/schema/index.ts';
 
-export type AccountRow = typeof connectedAccounts.$inferSelect;
-export type AccountInsert = typeof connectedAccounts.$inferInsert;
+/**
+ * The one owner of `connected_accounts`: every query on the table is here (the lease and
+ * compare-and-swap writes of refreshing included — they are writes of an account).
+ */
 
 export const insertAccount = (db: DbOrTx, row: AccountInsert) =>
   db
-    .insert(connectedAccounts)
+    .insert(ca)
     .values(row)
     .returning()
     .then((r) => r[0]!);
@@ -15,8 +23,8 @@ export const insertAccount = (db: DbOrTx, row: AccountInsert) =>
 export const getAccount = (db: DbOrTx, tenantId: string, id: string) =>
   db
     .select()
-    .from(connectedAccounts)
-    .where(and(eq(connectedAccounts.tenantId, tenantId), eq(connectedAccounts.id, id)))
+    .from(ca)
+    .where(and(eq(ca.tenantId, tenantId), eq(ca.id, id)))
     .then((r) => r[0]);
 
 export interface AccountFilter {
@@ -34,17 +42,17 @@ export const listAccounts = (
 ) =>
   db
     .select()
-    .from(connectedAccounts)
+    .from(ca)
     .where(
       and(
-        eq(connectedAccounts.tenantId, tenantId),
-        f.authConfigId ? eq(connectedAccounts.authConfigId, f.authConfigId) : undefined,
-        f.userId !== undefined ? eq(connectedAccounts.userId, f.userId) : undefined,
-        f.status ? eq(connectedAccounts.status, f.status) : undefined,
-        after ? gt(connectedAccounts.id, after) : undefined,
+        eq(ca.tenantId, tenantId),
+        f.authConfigId ? eq(ca.authConfigId, f.authConfigId) : undefined,
+        f.userId !== undefined ? eq(ca.userId, f.userId) : undefined,
+        f.status ? eq(ca.status, f.status) : undefined,
+        after ? gt(ca.id, after) : undefined,
       ),
     )
-    .orderBy(connectedAccounts.id)
+    .orderBy(ca.id)
     .limit(limit);
 
 /**
@@ -60,14 +68,14 @@ export const updateAccount = (
   generation?: number,
 ) =>
   db
-    .update(connectedAccounts)
+    .update(ca)
     .set(set)
     .where(
       and(
-        eq(connectedAccounts.tenantId, tenantId),
-        eq(connectedAccounts.id, id),
-        fromStatuses ? inArray(connectedAccounts.status, fromStatuses) : undefined,
-        generation !== undefined ? eq(connectedAccounts.generation, generation) : undefined,
+        eq(ca.tenantId, tenantId),
+        eq(ca.id, id),
+        fromStatuses ? inArray(ca.status, fromStatuses) : undefined,
+        generation !== undefined ? eq(ca.generation, generation) : undefined,
       ),
     )
     .returning()
@@ -75,7 +83,164 @@ export const updateAccount = (
 
 export const deleteAccount = (db: DbOrTx, tenantId: string, id: string) =>
   db
-    .delete(connectedAccounts)
-    .where(and(eq(connectedAccounts.tenantId, tenantId), eq(connectedAccounts.id, id)))
-    .returning({ id: connectedAccounts.id })
+    .delete(ca)
+    .where(and(eq(ca.tenantId, tenantId), eq(ca.id, id)))
+    .returning({ id: ca.id })
     .then((r) => r[0]);
+
+// ---- The token path: candidate accounts read with their config's status and provider. ----
+
+const withConfig = { account: ca, configStatus: ac.status, provider: ac.provider };
+
+export const tokenCandidatesOfConfig = (
+  db: DbOrTx,
+  tenantId: string,
+  configId: string,
+  f: { userId?: string; accountId?: string },
+) =>
+  db
+    .select(withConfig)
+    .from(ca)
+    .innerJoin(ac, eq(ac.id, ca.authConfigId))
+    .where(
+      and(
+        eq(ca.tenantId, tenantId),
+        eq(ca.authConfigId, configId),
+        f.userId !== undefined ? eq(ca.userId, f.userId) : undefined,
+        f.accountId ? eq(ca.id, f.accountId) : undefined,
+      ),
+    )
+    .limit(20);
+
+export const tokenCandidate = (db: DbOrTx, tenantId: string, id: string) =>
+  db
+    .select(withConfig)
+    .from(ca)
+    .innerJoin(ac, eq(ac.id, ca.authConfigId))
+    .where(and(eq(ca.tenantId, tenantId), eq(ca.id, id)))
+    .then((r) => r[0]);
+
+export type TokenCandidate = Awaited<ReturnType<typeof tokenCandidate>> & {};
+
+// ---- Refresh leases (SPEC §6) ----
+
+const leaseFree = (now: Date) => or(isNull(ca.leaseExpiresAt), lt(ca.leaseExpiresAt, now));
+
+/**
+ * Claims up to `limit` due ACTIVE accounts for `owner` inside the caller's transaction: rows locked
+ * by another claimer are skipped (FOR UPDATE SKIP LOCKED) and the lease written here keeps them
+ * claimed after the commit. `takeovers` counts rows whose previous holder let its lease run out.
+ */
+export async function claimDueAccounts(
+  tx: Tx,
+  owner: string,
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+) {
+  const due = await tx
+    .select({ id: ca.id, leaseOwner: ca.leaseOwner })
+    .from(ca)
+    .where(and(eq(ca.status, 'ACTIVE'), lte(ca.nextRefreshAt, now), leaseFree(now)))
+    .orderBy(ca.nextRefreshAt)
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  if (due.length === 0) return { rows: [] as AccountRow[], takeovers: 0 };
+  const rows = await tx
+    .update(ca)
+    .set({ leaseOwner: owner, leaseExpiresAt: leaseUntil })
+    .where(
+      inArray(
+        ca.id,
+        due.map((d) => d.id),
+      ),
+    )
+    .returning();
+  return { rows, takeovers: due.filter((d) => d.leaseOwner !== null).length };
+}
+
+/** Takes the lease on one account if nobody holds it: the on-demand path's cross-process lock. */
+export const acquireLease = (
+  db: DbOrTx,
+  tenantId: string,
+  id: string,
+  owner: string,
+  now: Date,
+  leaseUntil: Date,
+) =>
+  db
+    .update(ca)
+    .set({ leaseOwner: owner, leaseExpiresAt: leaseUntil })
+    .where(and(eq(ca.tenantId, tenantId), eq(ca.id, id), eq(ca.status, 'ACTIVE'), leaseFree(now)))
+    .returning()
+    .then((r) => r[0]);
+
+/**
+ * Writes the outcome of a refresh — only if this owner still holds the lease and nobody has written
+ * a newer generation since (compare-and-swap). The lease is released in the same statement.
+ */
+export const writeAsLeaseHolder = (
+  db: DbOrTx,
+  row: Pick<AccountRow, 'tenantId' | 'id' | 'generation'>,
+  owner: string,
+  set: Partial<AccountInsert>,
+) =>
+  db
+    .update(ca)
+    .set({ ...set, leaseOwner: null, leaseExpiresAt: null })
+    .where(
+      and(
+        eq(ca.tenantId, row.tenantId),
+        eq(ca.id, row.id),
+        eq(ca.generation, row.generation),
+        eq(ca.leaseOwner, owner),
+      ),
+    )
+    .returning()
+    .then((r) => r[0]);
+
+export const releaseLease = (db: DbOrTx, tenantId: string, id: string, owner: string) =>
+  db
+    .update(ca)
+    .set({ leaseOwner: null, leaseExpiresAt: null })
+    .where(and(eq(ca.tenantId, tenantId), eq(ca.id, id), eq(ca.leaseOwner, owner)));
+
+/** Releases every lease this owner holds (graceful shutdown). */
+export const releaseAllLeases = (db: DbOrTx, owner: string) =>
+  db.update(ca).set({ leaseOwner: null, leaseExpiresAt: null }).where(eq(ca.leaseOwner, owner));
+
+/** ACTIVE accounts whose family ends before `horizon` and that were not told yet (locked, skipped). */
+export const consentExpiringUnnotified = (tx: Tx, horizon: Date, limit: number) =>
+  tx
+    .select()
+    .from(ca)
+    .where(
+      and(
+        eq(ca.status, 'ACTIVE'),
+        lte(ca.familyExpiresAt, horizon),
+        isNull(ca.consentExpiringNotifiedAt),
+      ),
+    )
+    .limit(limit)
+    .for('update', { skipLocked: true });
+
+export const markConsentExpiringNotified = (tx: Tx, tenantId: string, id: string, now: Date) =>
+  tx
+    .update(ca)
+    .set({ consentExpiringNotifiedAt: now })
+    .where(and(eq(ca.tenantId, tenantId), eq(ca.id, id)))
+    .returning()
+    .then((r) => r[0]!);
+
+// ---- Aggregates for the metrics gauges (across tenants, by design) ----
+
+export const accountsByStatus = (db: DbOrTx) =>
+  db.select({ status: ca.status, n: count() }).from(ca).groupBy(ca.status);
+
+/** The oldest due next_refresh_at (served by the partial due index). */
+export const oldestDue = (db: DbOrTx, now: Date) =>
+  db
+    .select({ at: min(ca.nextRefreshAt) })
+    .from(ca)
+    .where(and(eq(ca.status, 'ACTIVE'), lte(ca.nextRefreshAt, now)))
+    .then((r) => r[0]?.at ?? null);

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { tenantOf } from '../../http/auth.ts';
-import { toPage } from '../../http/pagination.ts';
-import { IdParam, Page, authRequired, problems } from '../../http/schemas.ts';
+import { paginate } from '../../http/pagination.ts';
+import { IdParam, Page, problems } from '../../http/schemas.ts';
 import {
   AccountListQuery,
   ConnectedAccount,
@@ -37,7 +37,6 @@ export const connectedAccountRoutes =
         config: admin,
         schema: {
           tags,
-          security: authRequired,
           summary:
             'Start connecting an end user: returns the account (INITIATED) and its single-use redirect_url',
           body: CreateAccountBody,
@@ -57,29 +56,20 @@ export const connectedAccountRoutes =
         config: admin,
         schema: {
           tags,
-          security: authRequired,
           querystring: AccountListQuery,
           response: { 200: Page(ConnectedAccount), ...problems(400, 401, 403) },
         },
       },
       async (req) => {
-        const { limit = 50, cursor, auth_config_id, user_id, status } = req.query;
-        return toPage(
-          await svc.list(
-            tenantOf(req),
-            { authConfigId: auth_config_id, userId: user_id, status },
-            limit,
-            cursor,
-          ),
-          limit,
-          accountView,
-        );
+        const { auth_config_id, user_id, status } = req.query;
+        const filter = { authConfigId: auth_config_id, userId: user_id, status };
+        return paginate(req.query, (page) => svc.list(tenantOf(req), filter, page), accountView);
       },
     );
 
     app.get(
       '/v1/connected-accounts/:id',
-      { config: admin, schema: { tags, security: authRequired, params, response: one } },
+      { config: admin, schema: { tags, params, response: one } },
       async (req) => accountView(await svc.get(tenantOf(req), req.params.id)),
     );
 
@@ -89,7 +79,6 @@ export const connectedAccountRoutes =
         config: admin,
         schema: {
           tags,
-          security: authRequired,
           summary: 'Select the site among the account’s sites',
           params,
           body: UpdateAccountBody,
@@ -106,7 +95,6 @@ export const connectedAccountRoutes =
         config: admin,
         schema: {
           tags,
-          security: authRequired,
           summary: 'A new connect link for the same account id',
           params,
           body: ReconnectBody,
@@ -121,12 +109,12 @@ export const connectedAccountRoutes =
 
     app.post(
       '/v1/connected-accounts/:id/disable',
-      { config: admin, schema: { tags, security: authRequired, params, response: one } },
+      { config: admin, schema: { tags, params, response: one } },
       async (req) => accountView(await svc.disable(tenantOf(req), req.params.id)),
     );
     app.post(
       '/v1/connected-accounts/:id/enable',
-      { config: admin, schema: { tags, security: authRequired, params, response: one } },
+      { config: admin, schema: { tags, params, response: one } },
       async (req) => accountView(await svc.enable(tenantOf(req), req.params.id)),
     );
 
@@ -136,7 +124,6 @@ export const connectedAccountRoutes =
         config: admin,
         schema: {
           tags,
-          security: authRequired,
           params,
           response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
         },

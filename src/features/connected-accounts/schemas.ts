@@ -1,7 +1,7 @@
+import type { AccountRow } from '../../db/schema/index.ts';
 import { Type } from 'typebox';
-import { Nullable, Timestamp } from '../../http/schemas.ts';
+import { ListQuery, Nullable, Timestamp } from '../../http/schemas.ts';
 import { ID_PATTERN } from '../../lib/ids.ts';
-import type { AccountRow } from './repo.ts';
 
 const Status = Type.Union([
   Type.Literal('INITIATED'),
@@ -39,16 +39,11 @@ export const UpdateAccountBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const AccountListQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    auth_config_id: Type.Optional(Type.String({ pattern: ID_PATTERN('ac') })),
-    user_id: Type.Optional(UserId),
-    status: Type.Optional(Status),
-  },
-  { additionalProperties: false },
-);
+export const AccountListQuery = ListQuery({
+  auth_config_id: Type.Optional(Type.String({ pattern: ID_PATTERN('ac') })),
+  user_id: Type.Optional(UserId),
+  status: Type.Optional(Status),
+});
 
 const SiteSchema = Type.Object(
   {

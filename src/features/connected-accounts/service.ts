@@ -1,35 +1,39 @@
 import type { Db, DbOrTx } from '../../db/client.ts';
-import type { AccountStatus, Identity, Site } from '../../db/schema/index.ts';
-import { decodeCursor } from '../../http/pagination.ts';
+import type { AccountInsert, AccountRow, AccountStatus } from '../../db/schema/index.ts';
+import type { PageRequest } from '../../http/pagination.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { badRequest, conflict, notFound, unlessFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import type { Identity, Site } from '../../providers/types.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
-import type { LinkService } from '../connect/links.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import type { Outbox } from '../events/outbox.ts';
-import { nextRefreshAt } from '../refresh/schedule.ts';
 import * as repo from './repo.ts';
-import { checkReturnUrl, normalizeSiteUrl } from './return-url.ts';
 
+export type { TokenCandidate } from './repo.ts';
+import { checkReturnUrl, normalizeSiteUrl } from './return-url.ts';
+import { nextRefreshAt } from './schedule.ts';
+
+/** The sealed token fields of an account. */
 export const tokenField = (
   tenantId: string,
   rowId: string,
-  column: 'access_token' | 'refresh_token',
-) => ({
-  tenantId,
-  table: 'connected_accounts',
-  rowId,
-  column,
-});
+  field: 'access_token' | 'refresh_token',
+) => ({ tenantId, field, rowId }) as const;
 
-export interface Grant {
+/** What a provider answered with: the token columns every grant write stores. */
+export interface TokenGrant {
   accessToken: string;
+  /** absent: keep the stored one (a refresh token is never replaced with nothing) */
   refreshToken?: string;
   tokenType: string;
   expiresAt: Date | null;
   /** the provider's expires_in for this token (L of the min_ttl contract) */
   lifetimeSeconds: number | null;
+}
+
+/** A grant from the connect flow: the tokens, and what discovery learnt. */
+export interface Grant extends TokenGrant {
   grantedScopes: string[];
   sites: Site[];
   identity: Identity | null;
@@ -37,16 +41,55 @@ export interface Grant {
   familyExpiresAt: Date | null;
 }
 
+/** Issues a connect link for an account, in the caller's transaction (the connect feature's). */
+export type IssueLink = (
+  p: { tenantId: string; accountId: string; returnUrl: string | null },
+  tx: DbOrTx,
+) => Promise<{ url: string; expiresAt: Date }>;
+
 export function createConnectedAccountService(deps: {
   db: Db;
   clock: Clock;
-  authConfigs: AuthConfigService;
-  links: LinkService;
-  dataKeys: DataKeyService;
+  authConfigs: Pick<AuthConfigService, 'get'>;
+  issueLink: IssueLink;
+  dataKeys: Pick<DataKeyService, 'encrypt'>;
   refreshAheadSeconds: number;
   outbox: Outbox;
 }) {
   const { db, clock } = deps;
+
+  /**
+   * The columns of every write that stores a new token (connect, reconnect, refresh): sealed
+   * tokens, expiry and lifetime, the next refresh, a bumped generation, a clean failure record.
+   */
+  async function grantColumns(
+    row: Pick<AccountRow, 'tenantId' | 'id' | 'generation'>,
+    grant: TokenGrant,
+    now: Date,
+  ): Promise<Partial<AccountInsert>> {
+    const set: Partial<AccountInsert> = {
+      accessTokenEnc: await deps.dataKeys.encrypt(
+        tokenField(row.tenantId, row.id, 'access_token'),
+        grant.accessToken,
+      ),
+      tokenType: grant.tokenType,
+      expiresAt: grant.expiresAt,
+      tokenLifetimeSeconds: grant.lifetimeSeconds,
+      generation: row.generation + 1,
+      nextRefreshAt: nextRefreshAt(now, grant.expiresAt, deps.refreshAheadSeconds),
+      refreshFailures: 0,
+      lastErrorCode: null,
+      lastErrorAt: null,
+      updatedAt: now,
+    };
+    if (grant.refreshToken) {
+      set.refreshTokenEnc = await deps.dataKeys.encrypt(
+        tokenField(row.tenantId, row.id, 'refresh_token'),
+        grant.refreshToken,
+      );
+    }
+    return set;
+  }
 
   async function get(tenantId: string, id: string, tx: DbOrTx = db) {
     const row = await repo.getAccount(tx, tenantId, id);
@@ -86,13 +129,13 @@ export function createConnectedAccountService(deps: {
         createdAt: now,
         updatedAt: now,
       });
-      const link = await deps.links.issueLink({ tenantId, accountId: account.id, returnUrl }, tx);
+      const link = await deps.issueLink({ tenantId, accountId: account.id, returnUrl }, tx);
       return { account, link };
     });
   }
 
-  const list = (tenantId: string, filter: repo.AccountFilter, limit: number, cursor?: string) =>
-    repo.listAccounts(db, tenantId, filter, limit + 1, decodeCursor(cursor));
+  const list = (tenantId: string, filter: repo.AccountFilter, page: PageRequest) =>
+    repo.listAccounts(db, tenantId, filter, page.limit, page.cursor);
 
   async function remove(tenantId: string, id: string) {
     await db.transaction(async (tx) => {
@@ -145,7 +188,7 @@ export function createConnectedAccountService(deps: {
               statusReason: null,
               updatedAt: clock.now(),
             }))!;
-      const link = await deps.links.issueLink({ tenantId, accountId: id, returnUrl }, tx);
+      const link = await deps.issueLink({ tenantId, accountId: id, returnUrl }, tx);
       return { account, link };
     });
   }
@@ -179,36 +222,18 @@ export function createConnectedAccountService(deps: {
     const now = clock.now();
     const row = await get(tenantId, id);
     if (row.status === 'DISABLED') return undefined;
-    const set: Partial<repo.AccountInsert> = {
+    const set: Partial<AccountInsert> = {
+      ...(await grantColumns(row, grant, now)),
       status: 'ACTIVE',
       statusReason: null,
-      accessTokenEnc: await deps.dataKeys.encrypt(
-        tokenField(tenantId, id, 'access_token'),
-        grant.accessToken,
-      ),
-      tokenType: grant.tokenType,
-      expiresAt: grant.expiresAt,
-      tokenLifetimeSeconds: grant.lifetimeSeconds,
       grantedScopes: grant.grantedScopes,
       sites: grant.sites,
       identity: grant.identity,
       selectedCloudId: grant.selectedCloudId,
       familyExpiresAt: grant.familyExpiresAt,
       connectedAt: now,
-      generation: row.generation + 1,
-      nextRefreshAt: nextRefreshAt(now, grant.expiresAt, deps.refreshAheadSeconds),
       lastRefreshedAt: null,
-      refreshFailures: 0,
-      lastErrorCode: null,
-      lastErrorAt: null,
-      updatedAt: now,
     };
-    if (grant.refreshToken) {
-      set.refreshTokenEnc = await deps.dataKeys.encrypt(
-        tokenField(tenantId, id, 'refresh_token'),
-        grant.refreshToken,
-      );
-    }
     return db.transaction(async (tx) => {
       const written = await repo.updateAccount(
         tx,
@@ -226,8 +251,21 @@ export function createConnectedAccountService(deps: {
   }
 
   return {
+    grantColumns,
     create,
     get,
+    /** the row, or undefined (no error): for callers that decide themselves what absence means */
+    find: (tenantId: string, id: string, tx: DbOrTx = db) => repo.getAccount(tx, tenantId, id),
+    /** the token path's reads: candidate accounts with their config's status and provider */
+    tokenCandidates: (
+      tenantId: string,
+      configId: string,
+      sel: { userId?: string; accountId?: string },
+    ) => repo.tokenCandidatesOfConfig(db, tenantId, configId, sel),
+    tokenCandidate: (tenantId: string, id: string) => repo.tokenCandidate(db, tenantId, id),
+    /** for the metrics gauges, across tenants */
+    countByStatus: () => repo.accountsByStatus(db),
+    oldestDue: (now: Date) => repo.oldestDue(db, now),
     list,
     remove,
     disable,

@@ -27,6 +27,7 @@ export const dataKeysNotWrappedBy = (db: DbOrTx, kid: string, limit: number) =>
 /** Compare-and-swap: only a row still holding `previous` is re-wrapped (idempotent, resumable). */
 export const rewrapDataKey = (
   db: DbOrTx,
+  tenantId: string,
   id: string,
   previous: string,
   wrapped: string,
@@ -36,7 +37,9 @@ export const rewrapDataKey = (
   db
     .update(dataKeys)
     .set({ wrappedKey: wrapped, masterKid: kid, updatedAt: now })
-    .where(and(eq(dataKeys.id, id), eq(dataKeys.wrappedKey, previous)))
+    .where(
+      and(eq(dataKeys.tenantId, tenantId), eq(dataKeys.id, id), eq(dataKeys.wrappedKey, previous)),
+    )
     .returning({ id: dataKeys.id })
     .then((r) => r.length);
 

@@ -1,21 +1,16 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import {
+  SEALED_FIELDS,
+  replaceSealedValue,
+  valuesNotSealedWith,
+  type SealedField,
+} from '../../db/sealed-fields.ts';
 import { dataKeyAad, parseSealed } from '../../crypto/envelope.ts';
 import type { Keyring } from '../../crypto/keyring.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { conflict } from '../../lib/errors.ts';
 import * as repo from './repo.ts';
 import type { DataKeyService } from './service.ts';
-
-/** Every encrypted column: table, its column, and the column name bound into the AAD. */
-const SEALED_FIELDS = [
-  { table: 'auth_configs', column: 'client_secret_enc', aad: 'client_secret' },
-  { table: 'auth_configs', column: 'previous_client_secret_enc', aad: 'previous_client_secret' },
-  { table: 'connected_accounts', column: 'access_token_enc', aad: 'access_token' },
-  { table: 'connected_accounts', column: 'refresh_token_enc', aad: 'refresh_token' },
-  { table: 'connect_sessions', column: 'code_verifier_enc', aad: 'code_verifier' },
-  { table: 'webhook_endpoints', column: 'secret_enc', aad: 'secret' },
-] as const;
 
 /**
  * Key rotation without downtime (SPEC §7). Master keys: configure the new key first in
@@ -28,7 +23,7 @@ export function createKeyRotation(deps: {
   db: Db;
   clock: Clock;
   keyring: Keyring;
-  dataKeys: DataKeyService;
+  dataKeys: Pick<DataKeyService, 'createDataKey' | 'encrypt' | 'decrypt' | 'forget'>;
 }) {
   const { db, clock, keyring } = deps;
 
@@ -53,6 +48,7 @@ export function createKeyRotation(deps: {
         const key = keyring.unwrap(dk.wrappedKey, aad);
         rewrapped += await repo.rewrapDataKey(
           db,
+          dk.tenantId,
           dk.id,
           dk.wrappedKey,
           keyring.wrap(key, aad),
@@ -71,19 +67,13 @@ export function createKeyRotation(deps: {
     });
     deps.dataKeys.forget(tenantId);
     let reencrypted = 0;
-    for (const f of SEALED_FIELDS) {
+    for (const field of Object.keys(SEALED_FIELDS) as SealedField[]) {
       for (;;) {
-        const r = await db.execute(
-          sql`select id, ${sql.identifier(f.column)} as v from ${sql.identifier(f.table)}
-              where tenant_id = ${tenantId} and ${sql.identifier(f.column)} is not null
-                and split_part(${sql.identifier(f.column)}, '.', 2) <> ${newId}
-              order by id limit ${batchSize}`,
-        );
-        const rows = (r as unknown as { rows: { id: string; v: string }[] }).rows;
+        const rows = await valuesNotSealedWith(db, field, tenantId, newId, batchSize);
         if (rows.length === 0) break;
         for (const row of rows) {
-          const ref = { tenantId, table: f.table, rowId: row.id, column: f.aad };
-          const plain = await deps.dataKeys.decrypt(ref, row.v);
+          const ref = { tenantId, field, rowId: row.id };
+          const plain = await deps.dataKeys.decrypt(ref, row.value);
           const sealed = await deps.dataKeys.encrypt(ref, plain);
           if (parseSealed(sealed).keyId !== newId) {
             throw conflict(
@@ -91,10 +81,7 @@ export function createKeyRotation(deps: {
               `another rotation of tenant ${tenantId}'s data key ran at the same time; retry`,
             );
           }
-          await db.execute(
-            sql`update ${sql.identifier(f.table)} set ${sql.identifier(f.column)} = ${sealed}
-                where id = ${row.id} and ${sql.identifier(f.column)} = ${row.v}`,
-          );
+          await replaceSealedValue(db, ref, row.value, sealed);
           reencrypted++;
         }
       }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { IdParam, authRequired, problems } from '../../http/schemas.ts';
+import { IdParam, problems } from '../../http/schemas.ts';
 import type { KeyRotation } from './rotation.ts';
 
 const operator = { roles: ['operator' as const] };
@@ -30,7 +30,6 @@ export const keyRotationRoutes =
         config: operator,
         schema: {
           tags,
-          security: authRequired,
           summary: 'Master keys and how many data keys each wraps (retire a key at 0)',
           response: { 200: Type.Object({ data: Usage }), ...problems(401, 403) },
         },
@@ -43,7 +42,6 @@ export const keyRotationRoutes =
         config: operator,
         schema: {
           tags,
-          security: authRequired,
           summary: 'Re-wrap every data key with the active master key (idempotent, resumable)',
           response: {
             200: Type.Object({ rewrapped: Type.Integer(), data: Usage }),
@@ -62,7 +60,6 @@ export const keyRotationRoutes =
         config: operator,
         schema: {
           tags,
-          security: authRequired,
           summary: 'New data key for the tenant; re-encrypts its fields in batches',
           params: IdParam('tn'),
           response: {

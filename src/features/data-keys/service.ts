@@ -1,4 +1,5 @@
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { SEALED_FIELDS, type FieldRef } from '../../db/sealed-fields.ts';
 import {
   DecryptError,
   dataKeyAad,
@@ -13,12 +14,12 @@ import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import * as repo from './repo.ts';
 
-export interface FieldRef {
-  tenantId: string;
-  table: string;
-  rowId: string;
-  column: string;
-}
+export type { FieldRef };
+
+const aadOf = (ref: FieldRef) => {
+  const f = SEALED_FIELDS[ref.field];
+  return fieldAad(ref.tenantId, f.table, ref.rowId, f.aad);
+};
 
 /**
  * Envelope encryption of fields (SPEC §7): a per-tenant data key, wrapped by the active master key,
@@ -68,13 +69,13 @@ export function createDataKeyService(deps: { db: Db; clock: Clock; keyring: Keyr
   async function encrypt(ref: FieldRef, plaintext: string, tx: DbOrTx = db): Promise<string> {
     const kid = await activeKeyId(ref.tenantId, tx);
     const key = await loadKey(ref.tenantId, kid, tx);
-    return seal(key, kid, plaintext, fieldAad(ref.tenantId, ref.table, ref.rowId, ref.column));
+    return seal(key, kid, plaintext, aadOf(ref));
   }
 
   async function decrypt(ref: FieldRef, sealedText: string, tx: DbOrTx = db): Promise<string> {
     const sealed = parseSealed(sealedText);
     const key = await loadKey(ref.tenantId, sealed.keyId, tx);
-    return open(key, sealed, fieldAad(ref.tenantId, ref.table, ref.rowId, ref.column));
+    return open(key, sealed, aadOf(ref));
   }
 
   /** Forget what this process cached for a tenant (after a rotation or deletion here). */

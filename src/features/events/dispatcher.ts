@@ -1,3 +1,4 @@
+import type { EventRow, EndpointRow, DeliveryRow } from '../../db/schema/index.ts';
 import { Webhook } from 'standardwebhooks';
 import { request, type Dispatcher } from 'undici';
 import type { Db } from '../../db/client.ts';
@@ -22,7 +23,7 @@ export function createWebhookDispatcher(deps: {
   db: Db;
   clock: Clock;
   logger: Logger;
-  dataKeys: DataKeyService;
+  dataKeys: Pick<DataKeyService, 'decrypt'>;
   dispatcher: Dispatcher;
   /** refuses URLs that fail the egress policy (throws) */
   checkUrl: (url: string) => Promise<unknown>;
@@ -31,7 +32,7 @@ export function createWebhookDispatcher(deps: {
 }) {
   const { db, clock, logger } = deps;
 
-  async function send(d: repo.DeliveryRow, endpoint: repo.EndpointRow, event: repo.EventRow) {
+  async function send(d: DeliveryRow, endpoint: EndpointRow, event: EventRow) {
     const secret = await deps.dataKeys.decrypt(
       endpointSecretField(endpoint.tenantId, endpoint.id),
       endpoint.secretEnc,
@@ -65,9 +66,9 @@ export function createWebhookDispatcher(deps: {
   }
 
   async function deliver(
-    d: repo.DeliveryRow,
-    endpoint: repo.EndpointRow | undefined,
-    event: repo.EventRow | undefined,
+    d: DeliveryRow,
+    endpoint: EndpointRow | undefined,
+    event: EventRow | undefined,
   ) {
     const now = clock.now();
     const attempts = d.attempts + 1;
@@ -78,7 +79,7 @@ export function createWebhookDispatcher(deps: {
       try {
         status = await send(d, endpoint, event);
         if (status >= 200 && status < 300) {
-          await repo.updateDelivery(db, d.id, {
+          await repo.updateDelivery(db, d.tenantId, d.id, {
             status: 'delivered',
             attempts,
             lastStatus: status,
@@ -94,7 +95,7 @@ export function createWebhookDispatcher(deps: {
       }
     }
     const giveUp = !endpoint || !event || now.getTime() - d.createdAt.getTime() > GIVE_UP_AFTER_MS;
-    await repo.updateDelivery(db, d.id, {
+    await repo.updateDelivery(db, d.tenantId, d.id, {
       status: giveUp ? 'failed' : 'pending',
       attempts,
       lastStatus: status,
@@ -107,19 +108,22 @@ export function createWebhookDispatcher(deps: {
 
   async function tick(): Promise<{ delivered: number; failed: number }> {
     const now = clock.now();
-    const due = await repo.claimDueDeliveries(
-      db,
-      now,
-      new Date(now.getTime() + 60_000),
-      deps.batchSize ?? 100,
+    const due = await db.transaction((tx) =>
+      repo.claimDueDeliveries(tx, now, new Date(now.getTime() + 60_000), deps.batchSize ?? 100),
     );
     if (!due.length) return { delivered: 0, failed: 0 };
-    const [endpoints, events] = await Promise.all([
-      repo.endpointsByIds(db, [...new Set(due.map((d) => d.endpointId))]),
-      repo.eventsByIds(db, [...new Set(due.map((d) => d.eventId))]),
-    ]);
-    const ep = new Map(endpoints.map((e) => [e.id, e]));
-    const ev = new Map(events.map((e) => [e.id, e]));
+    // Endpoints and events are read per tenant (tenant scoping is structural, even here).
+    const ep = new Map<string, EndpointRow>();
+    const ev = new Map<string, EventRow>();
+    for (const tenantId of new Set(due.map((d) => d.tenantId))) {
+      const mine = due.filter((d) => d.tenantId === tenantId);
+      const [endpoints, events] = await Promise.all([
+        repo.endpointsByIds(db, tenantId, [...new Set(mine.map((d) => d.endpointId))]),
+        repo.eventsByIds(db, tenantId, [...new Set(mine.map((d) => d.eventId))]),
+      ]);
+      for (const e of endpoints) ep.set(e.id, e);
+      for (const e of events) ev.set(e.id, e);
+    }
     const results = await Promise.all(
       due.map((d) => deliver(d, ep.get(d.endpointId), ev.get(d.eventId))),
     );

@@ -1,8 +1,7 @@
 import type { DbOrTx } from '../../db/client.ts';
-import type { EventType } from '../../db/schema/index.ts';
+import type { AccountRow, EventType } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
-import type { AccountRow } from '../connected-accounts/repo.ts';
 import * as repo from './repo.ts';
 
 /** The account as events describe it: never a token. */

@@ -1,10 +1,7 @@
+import type { EventRow, EndpointRow, DeliveryRow } from '../../db/schema/index.ts';
 import { and, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import type { DbOrTx, Tx } from '../../db/client.ts';
 import { events, webhookDeliveries as wd, webhookEndpoints as we } from '../../db/schema/index.ts';
-
-export type EventRow = typeof events.$inferSelect;
-export type EndpointRow = typeof we.$inferSelect;
-export type DeliveryRow = typeof wd.$inferSelect;
 
 export const insertEvent = (db: DbOrTx, row: typeof events.$inferInsert) =>
   db.insert(events).values(row);
@@ -76,53 +73,69 @@ export const listEvents = (
     .orderBy(desc(events.id))
     .limit(limit);
 
-export const deliveriesOf = (db: DbOrTx, eventIds: string[]) =>
+export const deliveriesOf = (db: DbOrTx, tenantId: string, eventIds: string[]) =>
   eventIds.length
-    ? db.select().from(wd).where(inArray(wd.eventId, eventIds))
+    ? db
+        .select()
+        .from(wd)
+        .where(and(eq(wd.tenantId, tenantId), inArray(wd.eventId, eventIds)))
     : Promise.resolve([] as DeliveryRow[]);
 
 /**
- * Claims due deliveries: SKIP LOCKED, and next_attempt_at pushed past a lease so that another
- * dispatcher does not take them while this one is sending.
+ * Claims due deliveries, across tenants (the dispatcher serves them all), inside the caller's
+ * transaction: SKIP LOCKED, and next_attempt_at pushed past a lease so that another dispatcher
+ * does not take them while this one is sending.
  */
-export function claimDueDeliveries(db: Db, now: Date, leaseUntil: Date, limit: number) {
-  return db.transaction(async (tx) => {
-    const due = await tx
-      .select({ id: wd.id })
-      .from(wd)
-      .where(and(eq(wd.status, 'pending'), lte(wd.nextAttemptAt, now)))
-      .orderBy(wd.nextAttemptAt)
-      .limit(limit)
-      .for('update', { skipLocked: true });
-    if (!due.length) return [];
-    return tx
-      .update(wd)
-      .set({ nextAttemptAt: leaseUntil })
-      .where(
-        inArray(
-          wd.id,
-          due.map((d) => d.id),
-        ),
-      )
-      .returning();
-  });
+export async function claimDueDeliveries(tx: Tx, now: Date, leaseUntil: Date, limit: number) {
+  const due = await tx
+    .select({ id: wd.id })
+    .from(wd)
+    .where(and(eq(wd.status, 'pending'), lte(wd.nextAttemptAt, now)))
+    .orderBy(wd.nextAttemptAt)
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  if (!due.length) return [];
+  return tx
+    .update(wd)
+    .set({ nextAttemptAt: leaseUntil })
+    .where(
+      inArray(
+        wd.id,
+        due.map((d) => d.id),
+      ),
+    )
+    .returning();
 }
 
-export const updateDelivery = (db: DbOrTx, id: string, set: Partial<typeof wd.$inferInsert>) =>
-  db.update(wd).set(set).where(eq(wd.id, id));
+export const updateDelivery = (
+  db: DbOrTx,
+  tenantId: string,
+  id: string,
+  set: Partial<typeof wd.$inferInsert>,
+) =>
+  db
+    .update(wd)
+    .set(set)
+    .where(and(eq(wd.tenantId, tenantId), eq(wd.id, id)));
 
-export const endpointsByIds = (db: DbOrTx, ids: string[]) =>
+export const endpointsByIds = (db: DbOrTx, tenantId: string, ids: string[]) =>
   ids.length
-    ? db.select().from(we).where(inArray(we.id, ids))
+    ? db
+        .select()
+        .from(we)
+        .where(and(eq(we.tenantId, tenantId), inArray(we.id, ids)))
     : Promise.resolve([] as EndpointRow[]);
 
-export const eventsByIds = (db: DbOrTx, ids: string[]) =>
+export const eventsByIds = (db: DbOrTx, tenantId: string, ids: string[]) =>
   ids.length
-    ? db.select().from(events).where(inArray(events.id, ids))
+    ? db
+        .select()
+        .from(events)
+        .where(and(eq(events.tenantId, tenantId), inArray(events.id, ids)))
     : Promise.resolve([] as EventRow[]);
 
 /** Replay: every delivery of the event goes back to pending, now. */
-export const requeueEvent = (db: DbOrTx, eventId: string, now: Date) =>
+export const requeueEvent = (db: DbOrTx, tenantId: string, eventId: string, now: Date) =>
   db
     .update(wd)
     .set({
@@ -133,4 +146,4 @@ export const requeueEvent = (db: DbOrTx, eventId: string, now: Date) =>
       deliveredAt: null,
       updatedAt: now,
     })
-    .where(eq(wd.eventId, eventId));
+    .where(and(eq(wd.tenantId, tenantId), eq(wd.eventId, eventId)));

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { tenantOf } from '../../http/auth.ts';
-import { toPage } from '../../http/pagination.ts';
-import { IdParam, ListQuery, Page, authRequired, problems } from '../../http/schemas.ts';
+import { paginate } from '../../http/pagination.ts';
+import { IdParam, ListQuery, Page, problems } from '../../http/schemas.ts';
 import {
   CreateEndpointBody,
   CreatedEndpoint,
@@ -26,7 +26,6 @@ export const eventRoutes =
         config: admin,
         schema: {
           tags,
-          security: authRequired,
           summary: 'Register a webhook endpoint (its signing secret is returned once)',
           body: CreateEndpointBody,
           response: { 201: CreatedEndpoint, ...problems(400, 401, 403) },
@@ -46,19 +45,12 @@ export const eventRoutes =
         config: admin,
         schema: {
           tags,
-          security: authRequired,
-          querystring: ListQuery,
+          querystring: ListQuery(),
           response: { 200: Page(Endpoint), ...problems(400, 401, 403) },
         },
       },
-      async (req) => {
-        const limit = req.query.limit ?? 50;
-        return toPage(
-          await svc.listEndpoints(tenantOf(req), limit, req.query.cursor),
-          limit,
-          endpointView,
-        );
-      },
+      async (req) =>
+        paginate(req.query, (page) => svc.listEndpoints(tenantOf(req), page), endpointView),
     );
     app.get(
       '/v1/webhook-endpoints/:id',
@@ -66,7 +58,6 @@ export const eventRoutes =
         config: admin,
         schema: {
           tags,
-          security: authRequired,
           params: IdParam('we'),
           response: { 200: Endpoint, ...problems(400, 401, 403, 404) },
         },
@@ -79,7 +70,6 @@ export const eventRoutes =
         config: admin,
         schema: {
           tags,
-          security: authRequired,
           params: IdParam('we'),
           response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
         },
@@ -96,21 +86,19 @@ export const eventRoutes =
         config: admin,
         schema: {
           tags: ['events'],
-          security: authRequired,
           summary: 'Lifecycle events, newest first, with their deliveries',
           querystring: EventListQuery,
           response: { 200: Page(Event), ...problems(400, 401, 403) },
         },
       },
       async (req) => {
-        const { limit = 50, cursor, type, connected_account_id } = req.query;
-        const { rows, deliveries } = await svc.listEvents(
-          tenantOf(req),
-          { type, accountId: connected_account_id },
-          limit,
-          cursor,
+        const { type, connected_account_id } = req.query;
+        const filter = { type, accountId: connected_account_id };
+        return paginate(
+          req.query,
+          (page) => svc.listEvents(tenantOf(req), filter, page),
+          (r) => eventView(r.deliveries)(r),
         );
-        return toPage(rows, limit, eventView(deliveries));
       },
     );
     app.post(
@@ -119,7 +107,6 @@ export const eventRoutes =
         config: admin,
         schema: {
           tags: ['events'],
-          security: authRequired,
           summary: 'Deliver an event again to its endpoints',
           params: IdParam('ev'),
           response: { 200: Event, ...problems(400, 401, 403, 404) },

@@ -1,7 +1,7 @@
+import type { EventRow, EndpointRow, DeliveryRow } from '../../db/schema/index.ts';
 import { Type } from 'typebox';
-import { Timestamp } from '../../http/schemas.ts';
+import { ListQuery, Timestamp } from '../../http/schemas.ts';
 import { EVENT_TYPES } from '../../db/schema/index.ts';
-import type { DeliveryRow, EndpointRow, EventRow } from './repo.ts';
 
 const EventTypeSchema = Type.Union(
   EVENT_TYPES.map((t) => Type.Literal(t)) as [
@@ -62,15 +62,10 @@ export const Event = Type.Object(
   { additionalProperties: false },
 );
 
-export const EventListQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    type: Type.Optional(EventTypeSchema),
-    connected_account_id: Type.Optional(Type.String({ maxLength: 64 })),
-  },
-  { additionalProperties: false },
-);
+export const EventListQuery = ListQuery({
+  type: Type.Optional(EventTypeSchema),
+  connected_account_id: Type.Optional(Type.String({ maxLength: 64 })),
+});
 
 export const endpointView = (r: EndpointRow) => ({
   id: r.id,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
 import type { EventType } from '../../db/schema/index.ts';
-import { decodeCursor } from '../../http/pagination.ts';
+import type { PageRequest } from '../../http/pagination.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -9,18 +9,14 @@ import type { DataKeyService } from '../data-keys/service.ts';
 import { tenantUrl, type TenantUrlPolicy } from '../../lib/tenant-urls.ts';
 import * as repo from './repo.ts';
 
-export const endpointSecretField = (tenantId: string, id: string) => ({
-  tenantId,
-  table: 'webhook_endpoints',
-  rowId: id,
-  column: 'secret',
-});
+export const endpointSecretField = (tenantId: string, id: string) =>
+  ({ tenantId, field: 'webhook_secret', rowId: id }) as const;
 
 /** Webhook endpoints (secret shown once), the event log, and replay. */
 export function createEventService(deps: {
   db: Db;
   clock: Clock;
-  dataKeys: DataKeyService;
+  dataKeys: Pick<DataKeyService, 'encrypt'>;
   /** refuses URLs that fail the egress policy (throws a 4xx AppError) */
   checkUrl: (url: string) => Promise<unknown>;
   urlPolicy: TenantUrlPolicy;
@@ -54,32 +50,33 @@ export function createEventService(deps: {
     return row;
   }
 
-  const listEndpoints = (tenantId: string, limit: number, cursor?: string) =>
-    repo.listEndpoints(db, tenantId, limit + 1, decodeCursor(cursor));
+  const listEndpoints = (tenantId: string, page: PageRequest) =>
+    repo.listEndpoints(db, tenantId, page.limit, page.cursor);
 
   async function deleteEndpoint(tenantId: string, id: string) {
     if (!(await repo.deleteEndpoint(db, tenantId, id))) throw notFound('webhook_endpoint', id);
   }
 
+  /** Newest first, each with its deliveries. */
   async function listEvents(
     tenantId: string,
     f: { type?: string; accountId?: string },
-    limit: number,
-    cursor?: string,
+    page: PageRequest,
   ) {
-    const rows = await repo.listEvents(db, tenantId, f, limit + 1, decodeCursor(cursor));
+    const rows = await repo.listEvents(db, tenantId, f, page.limit, page.cursor);
     const deliveries = await repo.deliveriesOf(
       db,
-      rows.slice(0, limit).map((r) => r.id),
+      tenantId,
+      rows.map((r) => r.id),
     );
-    return { rows, deliveries };
+    return rows.map((r) => ({ ...r, deliveries: deliveries.filter((d) => d.eventId === r.id) }));
   }
 
   async function replay(tenantId: string, id: string) {
     const event = await repo.getEvent(db, tenantId, id);
     if (!event) throw notFound('event', id);
-    await repo.requeueEvent(db, id, clock.now());
-    return { event, deliveries: await repo.deliveriesOf(db, [id]) };
+    await repo.requeueEvent(db, tenantId, id, clock.now());
+    return { event, deliveries: await repo.deliveriesOf(db, tenantId, [id]) };
   }
 
   return { createEndpoint, getEndpoint, listEndpoints, deleteEndpoint, listEvents, replay };

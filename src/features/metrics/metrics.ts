@@ -1,14 +1,18 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Database } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
-import * as repo from './repo.ts';
+import type { ConnectedAccountService } from '../connected-accounts/service.ts';
 
 /**
  * Prometheus metrics (prom-client), one registry per process. Counters move on the request and
  * refresh paths; gauges that need the database are computed on an interval (`refreshGauges`), so
  * a scrape — however often it comes — costs no query.
  */
-export function createMetrics(deps: { database: Database; clock: Clock }) {
+export function createMetrics(deps: {
+  database: Database;
+  clock: Clock;
+  accounts: Pick<ConnectedAccountService, 'countByStatus' | 'oldestDue'>;
+}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cv_process_' });
   const { database, clock } = deps;
@@ -53,8 +57,8 @@ export function createMetrics(deps: { database: Database; clock: Clock }) {
   async function refreshGauges() {
     const now = clock.now();
     const [byStatus, oldest] = await Promise.all([
-      repo.accountsByStatus(database.db),
-      repo.oldestDue(database.db, now),
+      deps.accounts.countByStatus(),
+      deps.accounts.oldestDue(now),
     ]);
     accounts.reset();
     for (const r of byStatus) accounts.set({ status: r.status }, r.n);

@@ -1,19 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Db } from '../../db/client.ts';
 import { isDatabaseUnavailable } from '../../db/errors.ts';
-import { unlessFound } from '../../lib/errors.ts';
+import type { AccountInsert, AccountRow } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { unlessFound } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Providers } from '../../providers/index.ts';
 import { ProviderError } from '../../providers/types.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
-import type { AccountInsert, AccountRow } from '../connected-accounts/repo.ts';
-import { tokenField } from '../connected-accounts/service.ts';
+import type { AccountLeaseService } from '../connected-accounts/leases.ts';
+import { backoffSeconds } from '../connected-accounts/schedule.ts';
+import { tokenField, type ConnectedAccountService } from '../connected-accounts/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
-import type { EventType } from '../../db/schema/index.ts';
-import type { Outbox } from '../events/outbox.ts';
-import * as repo from './repo.ts';
-import { backoffSeconds, nextRefreshAt } from './schedule.ts';
 
 export type RefreshOutcome =
   | { kind: 'refreshed'; row: AccountRow }
@@ -29,18 +26,17 @@ export type RefreshOutcome =
     };
 
 export interface RefreshDeps {
-  db: Db;
   clock: Clock;
   logger: Logger;
-  dataKeys: DataKeyService;
-  authConfigs: AuthConfigService;
+  dataKeys: Pick<DataKeyService, 'decrypt'>;
+  authConfigs: Pick<AuthConfigService, 'get' | 'providerApp' | 'withClientSecret'>;
+  accounts: Pick<ConnectedAccountService, 'grantColumns'>;
+  leases: Omit<AccountLeaseService, 'notifyConsentExpiring'>;
   providers: Providers;
   /** this process's identity in leases */
   owner: string;
-  aheadSeconds: number;
   leaseSeconds: number;
   onOutcome?: (o: RefreshOutcome, provider: string) => void;
-  outbox: Outbox;
   /** consecutive failures after which connected_account.refresh_failed is emitted */
   failureStreak: number;
 }
@@ -52,19 +48,15 @@ export interface RefreshDeps {
  * re-reading the row.
  */
 export function createRefreshService(deps: RefreshDeps) {
-  const { db, clock, logger, owner } = deps;
+  const { clock, logger, owner, leases } = deps;
   const inflight = new Map<string, Promise<AccountRow | undefined>>();
   const leaseUntil = (now: Date) => new Date(now.getTime() + deps.leaseSeconds * 1000);
 
-  /** The CAS write, and — when the change is one that subscribers hear of — its event, atomically. */
-  function write(row: AccountRow, set: Partial<AccountInsert>, event?: EventType) {
-    if (!event) return repo.writeAsLeaseHolder(db, row, owner, set);
-    return db.transaction(async (tx) => {
-      const written = await repo.writeAsLeaseHolder(tx, row, owner, set);
-      if (written) await deps.outbox.emit(tx, event, written);
-      return written;
-    });
-  }
+  const write = (
+    row: AccountRow,
+    set: Partial<AccountInsert>,
+    event?: Parameters<typeof leases.writeLeased>[3],
+  ) => leases.writeLeased(row, owner, set, event);
 
   async function fail(row: AccountRow, code: string, err?: ProviderError): Promise<RefreshOutcome> {
     const now = clock.now();
@@ -109,11 +101,8 @@ export function createRefreshService(deps: RefreshDeps) {
     return { kind: 'expired', row: written };
   }
 
-  /** Refreshes an account whose lease this process holds. */
-  async function refreshLeased(
-    row: AccountRow,
-    ctx: { provider: string },
-  ): Promise<RefreshOutcome> {
+  /** Refreshes an account whose lease this process holds (the outcome, unreported). */
+  async function refreshOnce(row: AccountRow, ctx: { provider: string }): Promise<RefreshOutcome> {
     const now = clock.now();
     if (row.familyExpiresAt && row.familyExpiresAt <= now) return expire(row, 'consent_expired');
     if (!row.refreshTokenEnc) return expire(row, 'refresh_token_missing');
@@ -124,7 +113,7 @@ export function createRefreshService(deps: RefreshDeps) {
       'auth_config_not_found',
     );
     if (!config) {
-      await repo.releaseLease(db, row.tenantId, row.id, owner);
+      await leases.release(row.tenantId, row.id, owner);
       return { kind: 'lost' };
     }
     ctx.provider = config.provider;
@@ -149,7 +138,7 @@ export function createRefreshService(deps: RefreshDeps) {
       if (err.kind === 'invalid_grant') {
         // Another refresher may have spent this token and stored its successor: only a row that is
         // still at our generation proves the grant itself is dead.
-        const current = await repo.readAccount(db, row.tenantId, row.id);
+        const current = await leases.read(row.tenantId, row.id);
         if (!current || current.generation !== row.generation) return { kind: 'lost' };
         return expire(row, 'refresh_token_invalid');
       }
@@ -163,32 +152,20 @@ export function createRefreshService(deps: RefreshDeps) {
       return fail(row, code, err);
     }
     const at = clock.now();
-    const expiresAt = tokens.expiresIn
-      ? new Date(sentAt.getTime() + tokens.expiresIn * 1000)
-      : null;
     const set: Partial<AccountInsert> = {
-      accessTokenEnc: await deps.dataKeys.encrypt(
-        tokenField(row.tenantId, row.id, 'access_token'),
-        tokens.accessToken,
-      ),
-      tokenType: tokens.tokenType,
-      expiresAt,
-      tokenLifetimeSeconds: tokens.expiresIn ?? null,
-      generation: row.generation + 1,
+      ...(await deps.accounts.grantColumns(
+        row,
+        {
+          accessToken: tokens.accessToken,
+          refreshToken: tokens.refreshToken,
+          tokenType: tokens.tokenType,
+          expiresAt: tokens.expiresIn ? new Date(sentAt.getTime() + tokens.expiresIn * 1000) : null,
+          lifetimeSeconds: tokens.expiresIn ?? null,
+        },
+        at,
+      )),
       lastRefreshedAt: at,
-      nextRefreshAt: nextRefreshAt(at, expiresAt, deps.aheadSeconds),
-      refreshFailures: 0,
-      lastErrorCode: null,
-      lastErrorAt: null,
-      updatedAt: at,
     };
-    // Never replace a stored refresh token with nothing: a response without one keeps the old one.
-    if (tokens.refreshToken) {
-      set.refreshTokenEnc = await deps.dataKeys.encrypt(
-        tokenField(row.tenantId, row.id, 'refresh_token'),
-        tokens.refreshToken,
-      );
-    }
     if (tokens.scopes?.length) set.grantedScopes = tokens.scopes;
     const recovered = row.refreshFailures >= deps.failureStreak;
     const written = await write(row, set, recovered ? 'connected_account.recovered' : undefined);
@@ -201,9 +178,10 @@ export function createRefreshService(deps: RefreshDeps) {
     return { kind: 'refreshed', row: written };
   }
 
-  async function refreshAndReport(row: AccountRow): Promise<RefreshOutcome> {
+  /** Refreshes an account whose lease this process holds, and reports the outcome (metrics). */
+  async function refreshLeased(row: AccountRow): Promise<RefreshOutcome> {
     const ctx = { provider: 'unknown' };
-    const outcome = await refreshLeased(row, ctx);
+    const outcome = await refreshOnce(row, ctx);
     deps.onOutcome?.(outcome, ctx.provider);
     return outcome;
   }
@@ -226,17 +204,17 @@ export function createRefreshService(deps: RefreshDeps) {
       let waited = 0;
       for (let attempt = 0; ; attempt++) {
         const now = clock.now();
-        const leased = await repo.acquireLease(db, tenantId, id, owner, now, leaseUntil(now));
+        const leased = await leases.acquire(tenantId, id, owner, now, leaseUntil(now));
         if (leased) {
           if (leased.expiresAt && leased.expiresAt > needUntil) {
-            await repo.releaseLease(db, tenantId, id, owner);
+            await leases.release(tenantId, id, owner);
             return leased;
           }
-          const outcome = await refreshAndReport(leased);
-          if (outcome.kind === 'lost') return repo.readAccount(db, tenantId, id);
+          const outcome = await refreshLeased(leased);
+          if (outcome.kind === 'lost') return leases.read(tenantId, id);
           return outcome.row;
         }
-        const row = await repo.readAccount(db, tenantId, id);
+        const row = await leases.read(tenantId, id);
         if (!row || row.status !== 'ACTIVE' || (row.expiresAt && row.expiresAt > needUntil))
           return row;
         if (waited >= waitMs) return row;
@@ -249,21 +227,7 @@ export function createRefreshService(deps: RefreshDeps) {
     return p;
   }
 
-  /** Emits connected_account.consent_expiring once per family, 14 days before its absolute expiry. */
-  async function notifyConsentExpiring(limit = 500): Promise<number> {
-    const now = clock.now();
-    const horizon = new Date(now.getTime() + 14 * 86_400_000);
-    return db.transaction(async (tx) => {
-      const rows = await repo.consentExpiringUnnotified(tx, horizon, limit);
-      for (const r of rows) {
-        const marked = await repo.markConsentExpiringNotified(tx, r.id, now);
-        await deps.outbox.emit(tx, 'connected_account.consent_expiring', marked);
-      }
-      return rows.length;
-    });
-  }
-
-  return { refreshLeased: refreshAndReport, refreshNow, leaseUntil, notifyConsentExpiring };
+  return { refreshLeased, refreshNow, leaseUntil };
 }
 
 export type RefreshService = ReturnType<typeof createRefreshService>;

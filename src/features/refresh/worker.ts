@@ -1,9 +1,8 @@
+import type { AccountRow } from '../../db/schema/index.ts';
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Db } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
-import type { AccountRow } from '../connected-accounts/repo.ts';
-import * as repo from './repo.ts';
+import type { AccountLeaseService } from '../connected-accounts/leases.ts';
 import type { RefreshOutcome, RefreshService } from './service.ts';
 
 export interface TickResult {
@@ -20,10 +19,10 @@ export interface TickResult {
  * concurrency, until nothing is due or the tick's time budget is spent.
  */
 export function createRefreshWorker(deps: {
-  db: Db;
+  leases: Pick<AccountLeaseService, 'claimDue' | 'releaseAll' | 'notifyConsentExpiring'>;
   clock: Clock;
   logger: Logger;
-  refresh: RefreshService;
+  refresh: Pick<RefreshService, 'refreshLeased' | 'leaseUntil'>;
   owner: string;
   cronExpression: string;
   concurrency: number;
@@ -32,7 +31,7 @@ export function createRefreshWorker(deps: {
   tickBudgetMs?: number;
   onTakeovers?: (n: number) => void;
 }) {
-  const { db, clock, logger } = deps;
+  const { leases, clock, logger } = deps;
   let task: ScheduledTask | undefined;
   let running: Promise<TickResult> | undefined;
   let stopping = false;
@@ -66,8 +65,7 @@ export function createRefreshWorker(deps: {
     const budget = deps.tickBudgetMs ?? 25_000;
     while (!stopping && clock.now().getTime() - started < budget) {
       const now = clock.now();
-      const { rows, takeovers } = await repo.claimDueAccounts(
-        db,
+      const { rows, takeovers } = await leases.claimDue(
         deps.owner,
         now,
         deps.refresh.leaseUntil(now),
@@ -79,7 +77,7 @@ export function createRefreshWorker(deps: {
       await refreshAll(rows, result);
       if (rows.length < deps.batchSize) break;
     }
-    if (!stopping) await deps.refresh.notifyConsentExpiring();
+    if (!stopping) await leases.notifyConsentExpiring();
     if (result.claimed) logger.info(result, 'refresh tick');
     return result;
   }
@@ -104,7 +102,7 @@ export function createRefreshWorker(deps: {
       stopping = true;
       await task?.stop();
       await running?.catch(() => undefined);
-      await repo.releaseAllLeases(db, deps.owner);
+      await leases.releaseAll(deps.owner);
     },
   };
 }

@@ -2,8 +2,6 @@ import { eq, gt } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { tenants, vaultSettings } from '../../db/schema/index.ts';
 
-export type TenantRow = typeof tenants.$inferSelect;
-
 export const insertTenant = (db: DbOrTx, row: typeof tenants.$inferInsert) =>
   db
     .insert(tenants)

@@ -1,9 +1,9 @@
+import type { TenantRow } from '../../db/schema/index.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { toPage } from '../../http/pagination.ts';
-import { IdParam, ListQuery, Page, Timestamp, authRequired, problems } from '../../http/schemas.ts';
+import { paginate } from '../../http/pagination.ts';
+import { IdParam, ListQuery, Page, Timestamp, problems } from '../../http/schemas.ts';
 import { CreateApiKeyBody, CreatedApiKey, Name, apiKeyView } from '../api-keys/schemas.ts';
-import type { TenantRow } from './repo.ts';
 import type { TenantService } from './service.ts';
 
 const tags = ['tenants'];
@@ -29,7 +29,6 @@ export const tenantRoutes =
         config: operator,
         schema: {
           tags,
-          security: authRequired,
           summary: 'Create a tenant (operator keys)',
           body: Type.Object({ name: Name }, { additionalProperties: false }),
           response: { 201: Tenant, ...problems(400, 401, 403) },
@@ -44,15 +43,11 @@ export const tenantRoutes =
         config: operator,
         schema: {
           tags,
-          security: authRequired,
-          querystring: ListQuery,
+          querystring: ListQuery(),
           response: { 200: Page(Tenant), ...problems(400, 401, 403) },
         },
       },
-      async (req) => {
-        const limit = req.query.limit ?? 50;
-        return toPage(await svc.listTenants(limit, req.query.cursor), limit, tenantView);
-      },
+      async (req) => paginate(req.query, svc.listTenants, tenantView),
     );
 
     app.get(
@@ -61,7 +56,6 @@ export const tenantRoutes =
         config: operator,
         schema: {
           tags,
-          security: authRequired,
           params: IdParam('tn'),
           response: { 200: Tenant, ...problems(400, 401, 403, 404) },
         },
@@ -75,7 +69,6 @@ export const tenantRoutes =
         config: operator,
         schema: {
           tags,
-          security: authRequired,
           summary: 'Delete a tenant and everything it owns; its data keys are destroyed first',
           params: IdParam('tn'),
           response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
@@ -93,7 +86,6 @@ export const tenantRoutes =
         config: operator,
         schema: {
           tags,
-          security: authRequired,
           summary: 'Create an API key for a tenant (operator keys); the secret is returned once',
           params: IdParam('tn'),
           body: CreateApiKeyBody,

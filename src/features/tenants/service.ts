@@ -1,5 +1,5 @@
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { decodeCursor } from '../../http/pagination.ts';
+import type { PageRequest } from '../../http/pagination.ts';
 import { notFound } from '../../lib/errors.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
@@ -10,8 +10,8 @@ import * as repo from './repo.ts';
 export function createTenantService(deps: {
   db: Db;
   clock: Clock;
-  dataKeys: DataKeyService;
-  apiKeys: ApiKeyService;
+  dataKeys: Pick<DataKeyService, 'createDataKey'>;
+  apiKeys: Pick<ApiKeyService, 'createKey' | 'tombstoneTenantKeys' | 'forgetTenant'>;
   /** destroys the tenant's data keys inside the deletion's transaction */
   destroyKeys: (tenantId: string, tx: DbOrTx) => Promise<void>;
 }) {
@@ -33,8 +33,7 @@ export function createTenantService(deps: {
     return t;
   }
 
-  const listTenants = (limit: number, cursor?: string) =>
-    repo.listTenants(db, limit + 1, decodeCursor(cursor));
+  const listTenants = (page: PageRequest) => repo.listTenants(db, page.limit, page.cursor);
 
   async function createTenantKey(
     tenantId: string,

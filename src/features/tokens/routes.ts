@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { IdParam, Nullable, Timestamp, authRequired, problems } from '../../http/schemas.ts';
+import { IdParam, Nullable, Timestamp, problems } from '../../http/schemas.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { ID_PATTERN } from '../../lib/ids.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -68,7 +68,6 @@ export const tokenRoutes =
         logLevel,
         schema: {
           tags,
-          security: authRequired,
           summary:
             'A fresh access token for the auth config’s connected account (select by user_id or connected_account_id)',
           params: IdParam('ac'),
@@ -105,7 +104,6 @@ export const tokenRoutes =
         logLevel,
         schema: {
           tags,
-          security: authRequired,
           summary: 'A fresh access token for this connected account',
           params: IdParam('ca'),
           body: Type.Object({ min_ttl: Type.Optional(MinTtl) }, { additionalProperties: false }),

@@ -1,16 +1,18 @@
-import type { Db } from '../../db/client.ts';
-import type { Principal } from '../../http/auth.ts';
+import type { AccountRow } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError, conflict, forbidden, notFound } from '../../lib/errors.ts';
+import type { Principal } from '../../lib/principal.ts';
 import type { Providers } from '../../providers/index.ts';
 import type { AuditWriter } from '../audit/writer.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
-import type { AccountRow } from '../connected-accounts/repo.ts';
-import { tokenField } from '../connected-accounts/service.ts';
+import { tokenLifetimeSeconds, tokenNeed } from '../connected-accounts/schedule.ts';
+import {
+  tokenField,
+  type ConnectedAccountService,
+  type TokenCandidate,
+} from '../connected-accounts/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import type { RefreshService } from '../refresh/service.ts';
-import { tokenLifetimeSeconds, tokenNeed } from '../refresh/schedule.ts';
-import * as repo from './repo.ts';
 
 export interface TokenRequest {
   minTtl: number;
@@ -22,15 +24,15 @@ export interface TokenRequest {
  * stored token that does not meet min_ttl is refreshed first, once across all callers and processes.
  */
 export function createTokenService(deps: {
-  db: Db;
   clock: Clock;
-  dataKeys: DataKeyService;
-  authConfigs: AuthConfigService;
+  dataKeys: Pick<DataKeyService, 'decrypt'>;
+  authConfigs: Pick<AuthConfigService, 'get'>;
+  accounts: Pick<ConnectedAccountService, 'tokenCandidates' | 'tokenCandidate'>;
   providers: Providers;
-  refresh: RefreshService;
-  audit: AuditWriter;
+  refresh: Pick<RefreshService, 'refreshNow'>;
+  audit: Pick<AuditWriter, 'record'>;
 }) {
-  const { db, clock } = deps;
+  const { clock } = deps;
 
   function allowed(p: Principal, configId: string) {
     if (p.role === 'service' && p.authConfigIds && !p.authConfigIds.includes(configId)) {
@@ -38,7 +40,7 @@ export function createTokenService(deps: {
     }
   }
 
-  function pick(rows: repo.Candidate[], configId: string, userId?: string): repo.Candidate {
+  function pick(rows: TokenCandidate[], configId: string, userId?: string): TokenCandidate {
     if (rows.length === 1) return rows[0]!;
     const active = rows.filter((r) => r.account.status === 'ACTIVE');
     if (active.length === 1) return active[0]!;
@@ -59,7 +61,7 @@ export function createTokenService(deps: {
   ) {
     const tenantId = p.tenantId!;
     allowed(p, configId);
-    const rows = await repo.accountsForConfig(db, tenantId, configId, sel);
+    const rows = await deps.accounts.tokenCandidates(tenantId, configId, sel);
     if (rows.length === 0) {
       await deps.authConfigs.get(tenantId, configId); // 404 for an unknown config
       if (sel.accountId) throw notFound('connected_account', sel.accountId);
@@ -72,7 +74,7 @@ export function createTokenService(deps: {
   }
 
   async function forAccount(p: Principal, accountId: string, req: TokenRequest) {
-    const row = await repo.accountById(db, p.tenantId!, accountId);
+    const row = await deps.accounts.tokenCandidate(p.tenantId!, accountId);
     if (!row) throw notFound('connected_account', accountId);
     allowed(p, row.account.authConfigId);
     return issue(p, row, req);
@@ -131,7 +133,7 @@ export function createTokenService(deps: {
     throw retryLater(row, now, 'the token could not be refreshed to meet min_ttl; retry shortly');
   }
 
-  async function issue(p: Principal, c: repo.Candidate, req: TokenRequest) {
+  async function issue(p: Principal, c: TokenCandidate, req: TokenRequest) {
     let a = c.account;
     if (c.configStatus !== 'enabled')
       throw conflict('auth_config_disabled', `auth config ${a.authConfigId} is disabled`);

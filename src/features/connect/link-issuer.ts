@@ -2,7 +2,7 @@ import type { Db, DbOrTx } from '../../db/client.ts';
 import type { LinkKeys } from '../../crypto/link-keys.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
-import { signLink } from './link.ts';
+import { signLink } from './link-token.ts';
 import * as repo from './repo.ts';
 
 /** Issues single-use, expiring connect links: a session row plus a signed JWT naming it. */

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseMasterKeys, type MasterKey } from '../config.ts';
-import { generateKey } from './keyring.ts';
+import { parseMasterKeys, type MasterKey } from './crypto/master-keys.ts';
+import { generateKey } from './crypto/keyring.ts';
 
 /**
  * Outside production a missing master key is generated into DATA_DIR (mode 0600) so that a newcomer
