@@ -9,7 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Deps } from './deps.ts';
 import { apiKeyRoutes } from './features/api-keys/routes.ts';
 import { operatorKeyRoutes } from './features/api-keys/operator-routes.ts';
-import { registerAuditHook } from './features/audit/hook.ts';
+import { registerAuditedChanges } from './features/audit/hook.ts';
 import { auditRoutes } from './features/audit/routes.ts';
 import { authConfigRoutes } from './features/auth-configs/routes.ts';
 import { connectRoutes } from './features/connect/routes.ts';
@@ -21,7 +21,7 @@ import { tenantRoutes } from './features/tenants/routes.ts';
 import { tokenRoutes } from './features/tokens/routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerErrorHandling } from './http/problem.ts';
-import { registerRateLimits } from './http/rate-limit.ts';
+import { createLimiter, registerRateLimits } from './http/rate-limit.ts';
 import { rejectUnstorableText } from './http/text.ts';
 import { AppError } from './lib/errors.ts';
 import { sendProblem } from './http/problem.ts';
@@ -142,16 +142,19 @@ export async function buildApp(
 
   await app.register(cookie);
   registerErrorHandling(app);
-  await registerRateLimits(app, {
+  // Authentication first, then the request limits, which count on the verified key.
+  const limiter = createLimiter(deps.clock, {
     perKey: deps.config.RATE_LIMIT_PER_KEY,
     perIp: deps.config.RATE_LIMIT_PER_IP,
+    failuresPerIp: deps.config.AUTH_FAILURES_PER_IP,
   });
-  registerAuth(app, deps.services.apiKeys.authenticate);
+  registerAuth(app, deps.services.apiKeys.authenticate, limiter);
+  registerRateLimits(app, limiter);
 
   const { services, config } = deps;
   await app.register(healthRoutes(deps.database.ping));
   if (opts.routes === 'health') return app;
-  registerAuditHook(app, services.audit);
+  registerAuditedChanges(app, services.audit, deps.scoped);
   await app.register(tenantRoutes(services.tenants));
   await app.register(apiKeyRoutes(services.apiKeys));
   await app.register(operatorKeyRoutes(services.apiKeys));

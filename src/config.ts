@@ -43,6 +43,14 @@ export const EnvSchema = Type.Object({
   METRICS_GAUGE_INTERVAL_SECONDS: Int(15, 1, 'at least 1 second between gauge reads'),
   PUBLIC_URL: Type.Optional(Url),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /** the LISTEN connection (cache invalidation); must reach PostgreSQL itself, not a
+   * transaction-mode pooler. Default: DATABASE_URL */
+  DATABASE_LISTEN_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /** the token path's in-process cache of keys, accounts and configs, invalidated by NOTIFY */
+  TOKEN_CACHE: oneOf(['on', 'off'] as const, 'on'),
+  TOKEN_CACHE_MAX_ENTRIES: Int(100_000, 1, 'at least 1 entry'),
+  /** a backstop: an entry is re-read at least this often even if no change was announced */
+  TOKEN_CACHE_MAX_AGE_SECONDS: Int(30, 1, 'at least 1 second'),
   DB_POOL_MAX: Int(16, 1, 'at least 1 connection per process'),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   VAULT_MASTER_KEYS: Type.Optional(Type.String({ minLength: 1 })),
@@ -66,6 +74,9 @@ export const EnvSchema = Type.Object({
   REFRESH_BATCH_SIZE: Int(200, 1, '1-10000 accounts per claim', 10_000),
   RATE_LIMIT_PER_KEY: Int(100_000, 1, 'requests per minute per API key, at least 1'),
   RATE_LIMIT_PER_IP: Int(300, 1, 'requests per minute per client IP without a key, at least 1'),
+  /** failed authentications per client IP and minute before that IP is refused outright */
+  AUTH_FAILURES_PER_IP: Int(60, 1, 'failed authentications per minute per client IP, at least 1'),
+  AUDIT_RETENTION_DAYS: Int(90, 1, 'at least 1 day'),
   WEBHOOK_CRON: Type.String({ minLength: 1, default: '*/5 * * * * *' }),
   /** consecutive refresh failures before connected_account.refresh_failed is sent */
   WEBHOOK_REFRESH_FAILED_STREAK: Int(3, 1, 'at least 1 failure'),

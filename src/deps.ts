@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from './config.ts';
+import { pgChangeFeed, pgliteChangeFeed, type Change } from './db/changes.ts';
+import { createScopedDb } from './db/scoped.ts';
+import type { ConnectedAccountService } from './features/connected-accounts/service.ts';
 import { createKeyring } from './crypto/keyring.ts';
 import { deriveLinkKeys } from './crypto/link-keys.ts';
 import { loadOrCreateDevMasterKey } from './dev-master-key.ts';
@@ -56,9 +59,37 @@ export async function createDeps(
     );
   }
   const keyring = createKeyring(masterKeys);
-  const db = database.db;
+  // Services see one db handle: inside an admin request it is that request's transaction.
+  const scoped = createScopedDb(database.db);
+  const db = scoped.db;
+  // Announced changes drive the in-process caches; started by the processes that serve (main).
+  const changes =
+    database.kind === 'pglite'
+      ? pgliteChangeFeed(database)
+      : pgChangeFeed(config.DATABASE_LISTEN_URL ?? config.DATABASE_URL!, {
+          onError: (err) =>
+            logger.warn(
+              { err: { message: (err as Error).message } },
+              'change feed: connection lost',
+            ),
+        });
+  const announce = (c: Change) => scoped.afterCommit(() => changes.publish(c));
+  const cacheLimits = {
+    maxEntries: config.TOKEN_CACHE_MAX_ENTRIES,
+    maxAgeMs: config.TOKEN_CACHE_MAX_AGE_SECONDS * 1000,
+  };
+  // Counters the services move; the gauges that need accounts are bound once those exist.
+  let accountsRef: Pick<ConnectedAccountService, 'countByStatus' | 'oldestDue'> | undefined;
+  const metrics = createMetrics({
+    database,
+    clock,
+    accounts: {
+      countByStatus: () => accountsRef!.countByStatus(),
+      oldestDue: (now) => accountsRef!.oldestDue(now),
+    },
+  });
 
-  const dataKeys = createDataKeyService({ db, clock, keyring });
+  const dataKeys = createDataKeyService({ db, clock, keyring, changes });
   // URLs that tenants supply and the vault calls are held to the egress policy (SPEC §7).
   const egressPolicy = { allowPrivate: config.ALLOW_PRIVATE_EGRESS };
   // Development (private egress allowed) is also where tenant URLs may be plain http.
@@ -86,11 +117,16 @@ export async function createDeps(
     checkUrl: checkTenantUrl,
     callbackBase: config.callbackBase,
     urlPolicy,
+    announce,
   });
   const apiKeys = createApiKeyService({
     db,
     clock,
     missingAuthConfigIds: authConfigs.missingIds,
+    changes,
+    announce,
+    cache: cacheLimits,
+    onLookup: () => metrics.apiKeyLookups.inc(),
   });
   const rotation = createKeyRotation({ db, clock, keyring, dataKeys });
   const tenants = createTenantService({
@@ -112,13 +148,17 @@ export async function createDeps(
   const accounts = createConnectedAccountService({
     db,
     clock,
+    changes,
+    announce,
+    cache: { enabled: config.TOKEN_CACHE === 'on', ...cacheLimits },
     authConfigs,
     issueLink: links.issueLink,
     dataKeys,
     refreshAheadSeconds: config.REFRESH_AHEAD_SECONDS,
     outbox,
   });
-  const leases = createAccountLeaseService({ db, clock, outbox });
+  const leases = createAccountLeaseService({ db, clock, outbox, announce });
+  accountsRef = accounts;
   const providers = createProviders({
     authUrl: config.ATLASSIAN_AUTH_URL,
     apiUrl: config.ATLASSIAN_API_URL,
@@ -140,7 +180,6 @@ export async function createDeps(
   });
   // This process's name in refresh leases.
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  const metrics = createMetrics({ database, clock, accounts });
   const refresh = createRefreshService({
     clock,
     logger,
@@ -193,6 +232,8 @@ export async function createDeps(
     clock,
     keyring,
     database,
+    scoped,
+    changes,
     providers,
     metrics,
     services: {

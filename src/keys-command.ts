@@ -51,7 +51,7 @@ export async function runKeysCommand(argv: string[]): Promise<void> {
     const { apiKeys, tenants, rotation, audit } = deps.services;
     // What the CLI changes is in the trail like any other change (actor: cli).
     const audited = (action: string, row: { id: string; tenantId: string | null }) =>
-      audit.record({
+      audit.change({
         tenantId: row.tenantId,
         actorKeyId: null,
         actorRole: 'cli',
@@ -63,7 +63,7 @@ export async function runKeysCommand(argv: string[]): Promise<void> {
     if (cmd === 'rewrap') return print(await rotation.rewrapAll());
     if (cmd === 'revoke') {
       const row = await apiKeys.revokeAnyKey(arg!);
-      audited('keys revoke', row);
+      await audited('keys revoke', row);
       return print({
         id: row.id,
         role: row.role,
@@ -76,7 +76,7 @@ export async function runKeysCommand(argv: string[]): Promise<void> {
       role === 'operator'
         ? await apiKeys.createKey({ tenantId: null, role, name })
         : await tenants.createTenantKey(opts.tenant!, role as 'admin' | 'service', name);
-    audited('keys create', row);
+    await audited('keys create', row);
     print({ id: row.id, role: row.role, tenant_id: row.tenantId, key: token });
   } finally {
     await deps.services.audit.stop();

@@ -41,6 +41,8 @@ async function main(): Promise<void> {
     return;
   }
 
+  // Caches serve only once subscribed to the database's change announcements.
+  await deps.changes.start();
   const app = await buildApp(deps, { routes: role === 'worker' ? 'health' : 'all' });
   await app.listen({ port: config.PORT, host: config.HOST });
   const metricsListener =
@@ -63,6 +65,19 @@ async function main(): Promise<void> {
         noOverlap: true,
       })
     : undefined;
+  // Audit retention: every ten minutes, in batches, from the same processes.
+  const retentionTask = background
+    ? cron.schedule(
+        '0 */10 * * * *',
+        () =>
+          audit.purge(config.AUDIT_RETENTION_DAYS).then(
+            (n) => void (n && deps.logger.info({ purged: n }, 'audit retention')),
+            (err: unknown) =>
+              deps.logger.warn({ err: { message: (err as Error).message } }, 'audit purge failed'),
+          ),
+        { noOverlap: true },
+      )
+    : undefined;
   deps.logger.info(
     {
       db: deps.database.kind,
@@ -81,9 +96,11 @@ async function main(): Promise<void> {
     deps.logger.info({ signal }, 'shutting down');
     // Stop claiming, let claimed refreshes finish and release leases; stop accepting, finish requests.
     await webhookTask?.stop();
+    await retentionTask?.stop();
     deps.metrics.stopGauges();
     await Promise.all([worker.stop(), app.close(), metricsListener?.close()]);
     await audit.stop();
+    await deps.changes.stop();
     await deps.database.close();
     process.exit(0);
   };

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from '../lib/errors.ts';
 import type { Principal, Role } from '../lib/principal.ts';
+import type { Limiter } from './rate-limit.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,6 +21,7 @@ declare module 'fastify' {
 export function registerAuth(
   app: FastifyInstance,
   authenticate: (token: string) => Promise<Principal | null>,
+  failures: Pick<Limiter, 'checkFailures' | 'failed'>,
 ): void {
   app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
@@ -36,11 +38,15 @@ export function registerAuth(
   app.addHook('onRequest', async (req) => {
     const roles = req.routeOptions.config.roles;
     if (!roles) return;
+    // A source that keeps failing is refused before its key costs a lookup.
+    failures.checkFailures(req.ip);
     const header = req.headers.authorization;
     const m = header ? /^Bearer ([\x21-\x7e]{10,200})$/.exec(header) : null;
-    if (!m?.[1]) throw unauthorized();
-    const principal = await authenticate(m[1]);
-    if (!principal) throw unauthorized('The API key is invalid or revoked');
+    const principal = m?.[1] ? await authenticate(m[1]) : null;
+    if (!principal) {
+      failures.failed(req.ip);
+      throw m ? unauthorized('The API key is invalid or revoked') : unauthorized();
+    }
     if (!roles.includes(principal.role)) {
       throw forbidden(
         `this route needs a key with role ${roles.join(' or ')}; this key is ${principal.role}`,

@@ -1,35 +1,69 @@
-import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Clock } from '../lib/clock.ts';
 import { AppError } from '../lib/errors.ts';
+import { WindowCounter } from '../lib/window-counter.ts';
 
-const KEY_ID = /^Bearer cvk_([0-9a-hjkmnp-tv-z]{26})_/;
 const UNLIMITED = /^\/(healthz|readyz)(\?|$)/;
 
+const tooMany = (detail: string, retryAfterSeconds: number) =>
+  new AppError(
+    'rate_limited',
+    429,
+    'Too many requests',
+    detail,
+    { retry_after_seconds: retryAfterSeconds },
+    true,
+  );
+
+export interface Limits {
+  perKey: number;
+  perIp: number;
+  failuresPerIp: number;
+}
+
 /**
- * Per-process rate limits (@fastify/rate-limit, in memory): requests carrying an API key are counted
- * per key, everything else (the public connect and callback routes, malformed keys) per client IP.
+ * Per-process limits, per minute: requests of a *verified* API key are counted per key (after
+ * authentication, so an id nobody has verified cannot pick the bucket), requests without a key
+ * (the public connect routes) per client IP, and failed authentications per client IP — a source
+ * over that limit is refused before its key is even looked up.
  */
-export async function registerRateLimits(
-  app: FastifyInstance,
-  limits: { perKey: number; perIp: number },
-) {
-  await app.register(rateLimit, {
-    global: true,
-    timeWindow: 60_000,
-    keyGenerator: (req) => {
-      const m = KEY_ID.exec(req.headers.authorization ?? '');
-      return m ? `key:${m[1]}` : `ip:${req.ip}`;
+export function createLimiter(clock: Clock, limits: Limits) {
+  const now = () => clock.now().getTime();
+  const requests = new WindowCounter(60_000, now);
+  const failures = new WindowCounter(60_000, now);
+  return {
+    /** Before authenticating: a source that keeps failing gets a 429 and costs no lookup. */
+    checkFailures(ip: string) {
+      const wait = failures.over(ip, limits.failuresPerIp);
+      if (wait !== null)
+        throw tooMany(
+          `too many failed authentications from this address; retry in ${wait} s`,
+          wait,
+        );
     },
-    max: (_req, key) => (key.startsWith('key:') ? limits.perKey : limits.perIp),
-    allowList: (req) => UNLIMITED.test(req.url),
-    errorResponseBuilder: (_req, ctx) =>
-      new AppError(
-        'rate_limited',
-        429,
-        'Too many requests',
-        `rate limit of ${ctx.max} requests per minute reached; retry in ${ctx.after}`,
-        {},
-        true,
-      ),
-  });
+    failed(ip: string) {
+      failures.hit(ip, limits.failuresPerIp);
+    },
+    /** After authentication (or on a public route): the request limit of the key or the IP. */
+    count(req: FastifyRequest) {
+      if (UNLIMITED.test(req.url)) return;
+      const keyId = req.principal?.keyId;
+      const [bucket, limit] = keyId
+        ? [`key:${keyId}`, limits.perKey]
+        : [`ip:${req.ip}`, limits.perIp];
+      const r = requests.hit(bucket, limit);
+      if (!r.allowed)
+        throw tooMany(
+          `rate limit of ${limit} requests per minute reached; retry in ${r.retryAfterSeconds} s`,
+          r.retryAfterSeconds,
+        );
+    },
+  };
+}
+
+export type Limiter = ReturnType<typeof createLimiter>;
+
+/** Counts every request that got past authentication (routes without roles: per IP). */
+export function registerRateLimits(app: FastifyInstance, limiter: Limiter) {
+  app.addHook('onRequest', async (req) => limiter.count(req));
 }

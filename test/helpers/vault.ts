@@ -82,6 +82,7 @@ export async function startTestVault(
   const app = await buildApp(deps);
   await app.ready();
   deps.services.audit.start();
+  await deps.changes.start();
   const { token: operatorKey } = await deps.services.apiKeys.createKey({
     tenantId: null,
     role: 'operator',
@@ -133,6 +134,7 @@ export async function startTestVault(
     async close() {
       await app.close();
       await deps.services.audit.stop();
+      await deps.changes.stop();
       await drop();
     },
   };

@@ -7,7 +7,7 @@ import { startTestVault, type TestVault } from '../helpers/vault.ts';
 
 let vault: TestVault;
 before(async () => {
-  vault = await startTestVault();
+  vault = await startTestVault({ env: { AUTH_FAILURES_PER_IP: '100000' } });
 });
 after(() => vault.close());
 

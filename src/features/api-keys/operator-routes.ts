@@ -43,10 +43,8 @@ export const operatorKeyRoutes =
           role: 'operator',
           name: req.body.name,
         });
-        return reply
-          .code(201)
-          .header('cache-control', 'no-store')
-          .send({ ...apiKeyView(row), key: token });
+        reply.code(201).header('cache-control', 'no-store');
+        return { ...apiKeyView(row), key: token };
       },
     );
 

@@ -1,5 +1,5 @@
-import { and, eq, gt, isNull, ne } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.ts';
+import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client.ts';
 import { apiKeyTombstones, apiKeys } from '../../db/schema/index.ts';
 
 export const insertApiKey = (db: DbOrTx, row: typeof apiKeys.$inferInsert) =>
@@ -9,7 +9,24 @@ export const insertApiKey = (db: DbOrTx, row: typeof apiKeys.$inferInsert) =>
     .returning()
     .then((r) => r[0]!);
 
-/** Authentication looks keys up by id (carried in the token), across tenants. */
+/** Authentication's lookup by id (carried in the token), across tenants: prepared once. */
+export function preparedKeyLookup(db: Db) {
+  const stmt = db
+    .select({
+      id: apiKeys.id,
+      tenantId: apiKeys.tenantId,
+      role: apiKeys.role,
+      authConfigIds: apiKeys.authConfigIds,
+      secretHash: apiKeys.secretHash,
+      revokedAt: apiKeys.revokedAt,
+    })
+    .from(apiKeys)
+    .where(eq(apiKeys.id, sql.placeholder('id')))
+    .prepare('cv_api_key_by_id');
+  return (id: string) => stmt.execute({ id }).then((r) => r[0]);
+}
+
+/** Looks a key up by id, across tenants (bootstrap, revocation by id). */
 export const findApiKeyById = (db: DbOrTx, id: string) =>
   db
     .select()

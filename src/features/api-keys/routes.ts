@@ -29,10 +29,8 @@ export const apiKeyRoutes =
           name: req.body.name,
           authConfigIds: req.body.auth_config_ids ?? null,
         });
-        return reply
-          .code(201)
-          .header('cache-control', 'no-store')
-          .send({ ...apiKeyView(row), key: token });
+        reply.code(201).header('cache-control', 'no-store');
+        return { ...apiKeyView(row), key: token };
       },
     );
 

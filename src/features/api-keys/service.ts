@@ -2,14 +2,48 @@ import type { ApiKeyRow } from '../../db/schema/index.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Principal, Role } from '../../lib/principal.ts';
 import type { PageRequest } from '../../http/pagination.ts';
+import type { Change, ChangeFeed } from '../../db/changes.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { InvalidatingCache } from '../../lib/invalidating-cache.ts';
 import { InternalError, badRequest, notFound } from '../../lib/errors.ts';
 import * as repo from './repo.ts';
 import { hashApiKey, hashMatches, newApiKey, parseApiKey } from './secrets.ts';
 
+/** What authentication needs of a key row (its secret only as a hash). */
+interface KeyRecord {
+  principal: Principal;
+  secretHash: string;
+  revoked: boolean;
+}
+
+const toRecord = (row: {
+  id: string;
+  tenantId: string | null;
+  role: Role;
+  authConfigIds: string[] | null;
+  secretHash: string;
+  revokedAt: Date | null;
+}): KeyRecord => ({
+  principal: {
+    keyId: row.id,
+    tenantId: row.tenantId,
+    role: row.role,
+    authConfigIds: row.authConfigIds,
+  },
+  secretHash: row.secretHash,
+  revoked: row.revokedAt !== null,
+});
+
 export interface ApiKeyDeps {
   db: Db;
   clock: Clock;
+  /** announced changes (revocations, new keys): the verification cache follows them */
+  changes?: Pick<ChangeFeed, 'live' | 'subscribe'>;
+  cache?: { maxEntries: number; maxAgeMs: number };
+  /** tells this process's caches of a change it made, after the commit */
+  announce?: (c: Change) => void;
+  /** counts key lookups that reach the database (cv_api_key_lookups_total) */
+  onLookup?: () => void;
   /** the ids among `ids` that are not auth configs of the tenant (service keys' allow-list) */
   missingAuthConfigIds(tenantId: string, ids: string[], tx?: DbOrTx): Promise<string[]>;
 }
@@ -105,33 +139,42 @@ export function createApiKeyService(deps: ApiKeyDeps) {
   /** Revokes the bootstrap operator keys other than `keepId` (the one configured now). */
   async function revokeOtherBootstrapOperators(keepId: string, tx: DbOrTx = db) {
     const revoked = await repo.revokeBootstrapOperatorKeysExcept(tx, keepId, clock.now());
-    for (const r of revoked) forget(r.id);
+    for (const r of revoked) forget({ id: r.id, tenantId: null });
     return revoked;
   }
 
-  // Verified keys are remembered briefly so the hot path does not query for the key on every call.
-  // Only successes are cached (keyed by the token's hash); a revocation here drops the entry at
-  // once, and other replicas stop accepting the key within AUTH_CACHE_MS.
-  const AUTH_CACHE_MS = 10_000;
-  const verified = new Map<string, { principal: Principal; until: number }>();
+  // Key rows are cached by id while the change feed is live: a revocation (or a key created
+  // after a miss was cached) is announced from the transaction that makes it, and drops the entry
+  // in every replica; the lookup itself is a prepared statement.
+  const lookup = repo.preparedKeyLookup(db);
+  const cache = new InvalidatingCache<KeyRecord | null>({
+    max: deps.cache?.maxEntries ?? 100_000,
+    maxAgeMs: deps.cache?.maxAgeMs ?? 30_000,
+    isLive: () => deps.changes?.live ?? false,
+  });
+  deps.changes?.subscribe({
+    change: (c) => {
+      if (c.kind === 'key') cache.invalidate(`key:${c.id}`);
+      else if (c.kind === 'tn') cache.invalidate(`tn:${c.tenantId}`);
+    },
+    reset: () => cache.clear(),
+  });
 
+  /** The principal of a valid, unrevoked key; null for anything else. `token` is parsed once. */
   async function authenticate(token: string): Promise<Principal | null> {
     const parsed = parseApiKey(token);
     if (!parsed) return null;
-    const hash = hashApiKey(token);
-    const hit = verified.get(hash);
-    if (hit && hit.until > clock.now().getTime()) return hit.principal;
-    const row = await repo.findApiKeyById(db, parsed.id);
-    if (!row || row.revokedAt || !hashMatches(token, row.secretHash)) return null;
-    const principal: Principal = {
-      keyId: row.id,
-      tenantId: row.tenantId,
-      role: row.role,
-      authConfigIds: row.authConfigIds,
-    };
-    if (verified.size > 10_000) verified.clear();
-    verified.set(hash, { principal, until: clock.now().getTime() + AUTH_CACHE_MS });
-    return principal;
+    const tags = (r: KeyRecord | null) =>
+      r?.principal.tenantId
+        ? [`key:${parsed.id}`, `tn:${r.principal.tenantId}`]
+        : [`key:${parsed.id}`];
+    const record = await cache.fill(`key:${parsed.id}`, tags, async () => {
+      deps.onLookup?.();
+      const row = await lookup(parsed.id);
+      return row ? toRecord(row) : null;
+    });
+    if (!record || record.revoked || !hashMatches(token, record.secretHash)) return null;
+    return record.principal;
   }
 
   async function getKey(tenantId: string, id: string) {
@@ -143,27 +186,31 @@ export function createApiKeyService(deps: ApiKeyDeps) {
   const listKeys = (tenantId: string, page: PageRequest) =>
     repo.listApiKeys(db, tenantId, page.limit, page.cursor);
 
-  const forget = (keyId: string) => {
-    for (const [hash, v] of verified) if (v.principal.keyId === keyId) verified.delete(hash);
-  };
+  /**
+   * Drops this process's entry once the revocation is written (the announcement does the same in
+   * every replica, this one included); never before, or a concurrent request could cache the
+   * not-yet-revoked row again.
+   */
+  const forget = (row: { id: string; tenantId: string | null }) =>
+    deps.announce?.({ kind: 'key', tenantId: row.tenantId ?? '', id: row.id }) ??
+    cache.invalidate(`key:${row.id}`);
 
-  /** Drops cached verifications of a deleted tenant's keys. */
-  function forgetTenant(tenantId: string) {
-    for (const [hash, v] of verified) if (v.principal.tenantId === tenantId) verified.delete(hash);
-  }
+  /** After a tenant's deletion committed: its keys stop working here at once. */
+  const forgetTenant = (tenantId: string) =>
+    deps.announce?.({ kind: 'tn', tenantId, id: tenantId }) ?? cache.invalidate(`tn:${tenantId}`);
 
   async function revokeKey(tenantId: string, id: string) {
-    forget(id);
     const row = await repo.revokeApiKey(db, tenantId, id, clock.now());
+    forget({ id, tenantId });
     if (row) return row;
     return getKey(tenantId, id); // already revoked: idempotent, or 404
   }
 
   /** Revokes any key by id, operator keys included (CLI, operator routes); idempotent. */
   async function revokeAnyKey(id: string) {
-    for (const [hash, v] of verified) if (v.principal.keyId === id) verified.delete(hash);
     const row =
       (await repo.revokeApiKeyById(db, id, clock.now())) ?? (await repo.findApiKeyById(db, id));
+    forget({ id, tenantId: row?.tenantId ?? null });
     if (!row) throw notFound('api_key', id);
     return row;
   }
@@ -171,6 +218,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
   return {
     createKey,
     revokeAnyKey,
+    forgetTenant,
     ensureBootstrapKey,
     revokeOtherBootstrapOperators,
     tombstoneTenantKeys: (tenantId: string, tx: DbOrTx) =>
@@ -181,7 +229,6 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     getKey,
     listKeys,
     revokeKey,
-    forgetTenant,
     hasOperatorKey: () => repo.hasOperatorKey(db),
   };
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, lte } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { auditEvents } from '../../db/schema/index.ts';
 
@@ -43,3 +43,37 @@ export const listAuditEvents = (
 /** One INSERT for a batch of records (the writer's flush). */
 export const insertAuditEvents = (db: DbOrTx, rows: (typeof auditEvents.$inferInsert)[]) =>
   db.insert(auditEvents).values(rows);
+
+/** Adds issuance counts to their (tenant, key, account, minute) rows, creating them as needed. */
+export const addIssuanceCounts = (db: DbOrTx, rows: (typeof auditEvents.$inferInsert)[]) =>
+  db
+    .insert(auditEvents)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [
+        auditEvents.tenantId,
+        auditEvents.actorKeyId,
+        auditEvents.resourceId,
+        auditEvents.createdAt,
+      ],
+      targetWhere: sql`action = 'token.issued'`,
+      set: { count: sql`${auditEvents.count} + excluded.count` },
+    });
+
+/** Deletes up to `limit` rows older than `cutoff` (oldest first); returns how many went. */
+export const deleteAuditEventsBefore = (db: DbOrTx, cutoff: Date, limit: number) =>
+  db
+    .delete(auditEvents)
+    .where(
+      inArray(
+        auditEvents.id,
+        db
+          .select({ id: auditEvents.id })
+          .from(auditEvents)
+          .where(lt(auditEvents.createdAt, cutoff))
+          .orderBy(auditEvents.createdAt)
+          .limit(limit),
+      ),
+    )
+    .returning({ id: auditEvents.id })
+    .then((r) => r.length);

@@ -2,8 +2,8 @@ import type { Db } from '../../db/client.ts';
 import type { auditEvents } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
-import * as repo from './repo.ts';
 import type { Logger } from '../../lib/logger.ts';
+import * as repo from './repo.ts';
 
 export interface AuditRecord {
   tenantId: string | null;
@@ -17,30 +17,46 @@ export interface AuditRecord {
   details?: Record<string, unknown>;
 }
 
+type Row = typeof auditEvents.$inferInsert;
+
 /**
- * Audit records off the caller's critical path: `record` only queues; a timer flushes batches in one
- * INSERT. A failed flush keeps the batch for the next one (bounded), and `close` flushes what is left.
+ * The audit trail's two kinds of entry (SPEC §3 "Audit of token reads"):
+ * - an admin change is one row, written by `change()` with the db handle of the change itself —
+ *   inside an admin request, that request's transaction — so the change and its row commit
+ *   together or not at all;
+ * - token issuances are counted per (API key, connected account, minute) in memory and added to
+ *   one row per minute by a flush every `flushMs` (a crash loses at most one interval's counts).
  */
 export function createAuditWriter(deps: {
   db: Db;
   clock: Clock;
   logger: Logger;
   flushMs?: number;
-  maxBuffered?: number;
+  maxPending?: number;
 }) {
-  const max = deps.maxBuffered ?? 50_000;
-  let buffer: (typeof auditEvents.$inferInsert)[] = [];
+  const max = deps.maxPending ?? 100_000;
+  let pending = new Map<string, Row>();
   let flushing: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
 
   async function flushOnce() {
-    while (buffer.length) {
-      const batch = buffer.slice(0, 1000);
+    while (pending.size) {
+      const batch = pending;
+      pending = new Map();
       try {
-        await repo.insertAuditEvents(deps.db, batch);
-        buffer = buffer.slice(batch.length);
+        const rows = [...batch.values()];
+        for (let i = 0; i < rows.length; i += 500) {
+          await repo.addIssuanceCounts(deps.db, rows.slice(i, i + 500));
+        }
       } catch (err) {
+        // Keep the counts for the next flush (merged with what came meanwhile), bounded.
+        for (const [k, r] of batch) {
+          const cur = pending.get(k);
+          if (cur) cur.count = (cur.count ?? 1) + (r.count ?? 1);
+          else if (pending.size < max) pending.set(k, r);
+        }
         deps.logger.warn(
-          { err: { message: (err as Error).message }, pending: buffer.length },
+          { err: { message: (err as Error).message }, pending: pending.size },
           'audit flush failed; will retry',
         );
         return;
@@ -55,23 +71,57 @@ export function createAuditWriter(deps: {
     return flushing;
   };
 
-  let timer: NodeJS.Timeout | undefined;
-
   return {
-    record(r: AuditRecord) {
-      if (buffer.length >= max) {
-        deps.logger.error({ dropped: r.action }, 'audit buffer full; dropping record');
+    /** One admin change: one row, in the transaction `db` is (the request's, when there is one). */
+    async change(r: AuditRecord) {
+      const now = deps.clock.now();
+      await repo.insertAuditEvents(deps.db, [
+        { id: newId('au', now), ...r, details: r.details ?? {}, createdAt: now },
+      ]);
+    },
+
+    /** One token issuance (or proxied call): counted, never a write in front of the caller. */
+    issued(r: Omit<AuditRecord, 'resourceType'> & { resourceType?: string }) {
+      const now = deps.clock.now();
+      const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+      const key = `${r.tenantId}|${r.actorKeyId}|${r.action}|${r.resourceId}|${minute.getTime()}`;
+      const cur = pending.get(key);
+      if (cur) {
+        cur.count = (cur.count ?? 1) + 1;
         return;
       }
-      const now = deps.clock.now();
-      buffer.push({
-        id: newId('au', now),
-        ...r,
+      if (pending.size >= max) {
+        deps.logger.error({ dropped: r.action }, 'audit buffer full; dropping an issuance count');
+        return;
+      }
+      pending.set(key, {
+        id: newId('au', minute),
+        tenantId: r.tenantId,
+        actorKeyId: r.actorKeyId,
+        actorRole: r.actorRole,
+        action: r.action,
+        resourceType: r.resourceType ?? 'connected-accounts',
+        resourceId: r.resourceId,
+        ip: r.ip,
         details: r.details ?? {},
-        createdAt: now,
+        count: 1,
+        createdAt: minute,
       });
     },
+
     flush,
+
+    /** Deletes rows older than `days`, a batch at a time (the worker calls it). */
+    async purge(days: number, batch = 5_000): Promise<number> {
+      const cutoff = new Date(deps.clock.now().getTime() - days * 86_400_000);
+      let total = 0;
+      for (;;) {
+        const n = await repo.deleteAuditEventsBefore(deps.db, cutoff, batch);
+        total += n;
+        if (n < batch) return total;
+      }
+    },
+
     /** Flushes every flushMs from now on (the processes that serve or refresh; not migrate). */
     start() {
       timer ??= setInterval(() => void flush(), deps.flushMs ?? 1000);

@@ -60,7 +60,11 @@ export const authConfigRoutes =
           response: { 201: AuthConfig, ...problems(400, 401, 403) },
         },
       },
-      async (req, reply) => reply.code(201).send(view(await svc.create(tenantOf(req), req.body))),
+      async (req, reply) => {
+        const body = view(await svc.create(tenantOf(req), req.body));
+        reply.code(201);
+        return body;
+      },
     );
 
     app.get(
@@ -135,7 +139,8 @@ export const authConfigRoutes =
       },
       async (req, reply) => {
         await svc.remove(tenantOf(req), req.params.id);
-        return reply.code(204).send(null);
+        reply.code(204);
+        return null;
       },
     );
   };

@@ -1,4 +1,5 @@
 import type { AuthConfigRow, AuthConfigInsert } from '../../db/schema/index.ts';
+import type { Change } from '../../db/changes.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -31,6 +32,8 @@ export function createAuthConfigService(deps: {
   callbackBase: string;
   /** https for tenant-supplied URLs (http only in development) */
   urlPolicy: TenantUrlPolicy;
+  /** tells this process's caches of a change it made, after the commit */
+  announce: (c: Change) => void;
 }) {
   /** The OAuth redirect URI of one config: its own, so no other config can receive its codes. */
   const callbackUrl = (id: string) => `${deps.callbackBase}/${id}`;
@@ -117,6 +120,7 @@ export function createAuthConfigService(deps: {
       );
     }
     const row = await repo.updateAuthConfig(db, tenantId, id, set);
+    if (row) deps.announce({ kind: 'ac', tenantId, id });
     if (!row) throw notFound('auth_config', id);
     return row;
   }
@@ -126,6 +130,7 @@ export function createAuthConfigService(deps: {
 
   async function remove(tenantId: string, id: string) {
     const row = await repo.deleteAuthConfig(db, tenantId, id);
+    if (row) deps.announce({ kind: 'ac', tenantId, id });
     if (!row) throw notFound('auth_config', id);
   }
 

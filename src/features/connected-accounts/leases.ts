@@ -1,3 +1,4 @@
+import type { Change } from '../../db/changes.ts';
 import type { Db } from '../../db/client.ts';
 import type { AccountInsert, AccountRow, EventType } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -9,7 +10,12 @@ import * as repo from './repo.ts';
  * across processes, the compare-and-swap write of a result (with its lifecycle event in the same
  * transaction), and the consent-expiring notice. The rules of *when* and *what* are refresh's.
  */
-export function createAccountLeaseService(deps: { db: Db; clock: Clock; outbox: Outbox }) {
+export function createAccountLeaseService(deps: {
+  db: Db;
+  clock: Clock;
+  outbox: Outbox;
+  announce: (c: Change) => void;
+}) {
   const { db } = deps;
 
   return {
@@ -37,10 +43,19 @@ export function createAccountLeaseService(deps: { db: Db; clock: Clock; outbox: 
       set: Partial<AccountInsert>,
       event?: EventType,
     ) {
-      if (!event) return repo.writeAsLeaseHolder(db, row, owner, set);
-      return db.transaction(async (tx) => {
-        const written = await repo.writeAsLeaseHolder(tx, row, owner, set);
-        if (written) await deps.outbox.emit(tx, event, written);
+      const write = async (): Promise<AccountRow | undefined> => {
+        if (!event) return repo.writeAsLeaseHolder(db, row, owner, set);
+        return db.transaction(async (tx) => {
+          const written = await repo.writeAsLeaseHolder(tx, row, owner, set);
+          if (written) await deps.outbox.emit(tx, event, written);
+          return written;
+        });
+      };
+      return write().then((written) => {
+        if (written) {
+          const { tenantId, id, authConfigId: configId } = written;
+          deps.announce({ kind: 'ca', tenantId, id, configId });
+        }
         return written;
       });
     },

@@ -1,5 +1,5 @@
-import { and, count, eq, gt, inArray, isNull, lt, lte, min, or } from 'drizzle-orm';
-import type { DbOrTx, Tx } from '../../db/client.ts';
+import { and, count, eq, gt, inArray, isNull, lt, lte, min, or, sql } from 'drizzle-orm';
+import type { Db, DbOrTx, Tx } from '../../db/client.ts';
 import {
   authConfigs as ac,
   connectedAccounts as ca,
@@ -90,37 +90,77 @@ export const deleteAccount = (db: DbOrTx, tenantId: string, id: string) =>
 
 // ---- The token path: candidate accounts read with their config's status and provider. ----
 
-const withConfig = { account: ca, configStatus: ac.status, provider: ac.provider };
+/** The columns a token request is answered from: not the refresh token, not the identity. */
+const tokenColumns = {
+  id: ca.id,
+  tenantId: ca.tenantId,
+  authConfigId: ca.authConfigId,
+  userId: ca.userId,
+  status: ca.status,
+  statusReason: ca.statusReason,
+  accessTokenEnc: ca.accessTokenEnc,
+  tokenType: ca.tokenType,
+  expiresAt: ca.expiresAt,
+  tokenLifetimeSeconds: ca.tokenLifetimeSeconds,
+  lastRefreshedAt: ca.lastRefreshedAt,
+  connectedAt: ca.connectedAt,
+  generation: ca.generation,
+  grantedScopes: ca.grantedScopes,
+  sites: ca.sites,
+  selectedCloudId: ca.selectedCloudId,
+  refreshFailures: ca.refreshFailures,
+  nextRefreshAt: ca.nextRefreshAt,
+};
+const withConfig = { account: tokenColumns, configStatus: ac.status, provider: ac.provider };
+const p = (name: string) => sql.placeholder(name);
 
-export const tokenCandidatesOfConfig = (
-  db: DbOrTx,
-  tenantId: string,
-  configId: string,
-  f: { userId?: string; accountId?: string },
-) =>
-  db
-    .select(withConfig)
-    .from(ca)
-    .innerJoin(ac, eq(ac.id, ca.authConfigId))
+/**
+ * The token path's reads, built once per database handle and prepared (named server-side
+ * statements on PostgreSQL): no query building per request.
+ */
+export function preparedTokenReads(db: Db) {
+  const base = () => db.select(withConfig).from(ca).innerJoin(ac, eq(ac.id, ca.authConfigId));
+  const byId = base()
+    .where(and(eq(ca.tenantId, p('tenantId')), eq(ca.id, p('id'))))
+    .prepare('cv_token_by_id');
+  const ofConfig = base()
+    .where(and(eq(ca.tenantId, p('tenantId')), eq(ca.authConfigId, p('configId'))))
+    .limit(20)
+    .prepare('cv_token_of_config');
+  const ofConfigUser = base()
     .where(
       and(
-        eq(ca.tenantId, tenantId),
-        eq(ca.authConfigId, configId),
-        f.userId !== undefined ? eq(ca.userId, f.userId) : undefined,
-        f.accountId ? eq(ca.id, f.accountId) : undefined,
+        eq(ca.tenantId, p('tenantId')),
+        eq(ca.authConfigId, p('configId')),
+        eq(ca.userId, p('userId')),
       ),
     )
-    .limit(20);
+    .limit(20)
+    .prepare('cv_token_of_config_user');
+  const ofConfigAccount = base()
+    .where(
+      and(eq(ca.tenantId, p('tenantId')), eq(ca.authConfigId, p('configId')), eq(ca.id, p('id'))),
+    )
+    .prepare('cv_token_of_config_account');
+  return {
+    byId: (tenantId: string, id: string) => byId.execute({ tenantId, id }).then((r) => r[0]),
+    ofConfig(tenantId: string, configId: string, f: { userId?: string; accountId?: string }) {
+      if (f.accountId) {
+        return ofConfigAccount
+          .execute({ tenantId, configId, id: f.accountId })
+          .then((r) => r.filter((c) => f.userId === undefined || c.account.userId === f.userId));
+      }
+      if (f.userId !== undefined)
+        return ofConfigUser.execute({ tenantId, configId, userId: f.userId });
+      return ofConfig.execute({ tenantId, configId });
+    },
+  };
+}
 
-export const tokenCandidate = (db: DbOrTx, tenantId: string, id: string) =>
-  db
-    .select(withConfig)
-    .from(ca)
-    .innerJoin(ac, eq(ac.id, ca.authConfigId))
-    .where(and(eq(ca.tenantId, tenantId), eq(ca.id, id)))
-    .then((r) => r[0]);
-
-export type TokenCandidate = Awaited<ReturnType<typeof tokenCandidate>> & {};
+export type TokenCandidate = Awaited<
+  ReturnType<ReturnType<typeof preparedTokenReads>['byId']>
+> & {};
+export type TokenRow = TokenCandidate['account'];
 
 // ---- Refresh leases (SPEC §6) ----
 

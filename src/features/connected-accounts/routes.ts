@@ -46,7 +46,8 @@ export const connectedAccountRoutes =
       async (req, reply) => {
         const { account, link } = await svc.create(tenantOf(req), req.body);
         // redirect_url is a bearer link: no cache keeps it.
-        return reply.code(201).header('cache-control', 'no-store').send(withLink(account, link));
+        reply.code(201).header('cache-control', 'no-store');
+        return withLink(account, link);
       },
     );
 
@@ -103,7 +104,8 @@ export const connectedAccountRoutes =
       },
       async (req, reply) => {
         const { account, link } = await svc.reconnect(tenantOf(req), req.params.id, req.body ?? {});
-        return reply.header('cache-control', 'no-store').send(withLink(account, link));
+        reply.header('cache-control', 'no-store');
+        return withLink(account, link);
       },
     );
 
@@ -130,7 +132,8 @@ export const connectedAccountRoutes =
       },
       async (req, reply) => {
         await svc.remove(tenantOf(req), req.params.id);
-        return reply.code(204).send(null);
+        reply.code(204);
+        return null;
       },
     );
   };

@@ -1,7 +1,9 @@
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { AccountInsert, AccountRow, AccountStatus } from '../../db/schema/index.ts';
 import type { PageRequest } from '../../http/pagination.ts';
+import type { Change, ChangeFeed } from '../../db/changes.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { InvalidatingCache } from '../../lib/invalidating-cache.ts';
 import { badRequest, conflict, notFound, unlessFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Identity, Site } from '../../providers/types.ts';
@@ -9,8 +11,9 @@ import type { AuthConfigService } from '../auth-configs/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import type { Outbox } from '../events/outbox.ts';
 import * as repo from './repo.ts';
+import type { TokenCandidate } from './repo.ts';
 
-export type { TokenCandidate } from './repo.ts';
+export type { TokenCandidate, TokenRow } from './repo.ts';
 import { checkReturnUrl, normalizeSiteUrl } from './return-url.ts';
 import { nextRefreshAt } from './schedule.ts';
 
@@ -50,6 +53,11 @@ export type IssueLink = (
 export function createConnectedAccountService(deps: {
   db: Db;
   clock: Clock;
+  /** announced changes: the token reads' cache follows them (off: every read goes to the db) */
+  changes: Pick<ChangeFeed, 'live' | 'subscribe'>;
+  /** tells this process's caches of a change it made, after the commit */
+  announce: (c: Change) => void;
+  cache: { enabled: boolean; maxEntries: number; maxAgeMs: number };
   authConfigs: Pick<AuthConfigService, 'get'>;
   issueLink: IssueLink;
   dataKeys: Pick<DataKeyService, 'encrypt'>;
@@ -57,6 +65,67 @@ export function createConnectedAccountService(deps: {
   outbox: Outbox;
 }) {
   const { db, clock } = deps;
+
+  // The token path's reads: prepared once, and cached while the change feed is live. Cached rows
+  // keep their tokens sealed; an account, config or tenant change drops what it touches.
+  const reads = repo.preparedTokenReads(db);
+  const cache = new InvalidatingCache<TokenCandidate | TokenCandidate[] | null>({
+    max: deps.cache.maxEntries,
+    maxAgeMs: deps.cache.maxAgeMs,
+    isLive: () => deps.cache.enabled && deps.changes.live,
+  });
+  deps.changes.subscribe({
+    change(c) {
+      if (c.kind === 'ca') {
+        cache.invalidate(`ca:${c.id}`);
+        cache.invalidate(`acl:${c.configId}`);
+      } else if (c.kind === 'ac') cache.invalidate(`ac:${c.id}`);
+      else if (c.kind === 'tn') cache.invalidate(`tn:${c.tenantId}`);
+    },
+    reset: () => cache.clear(),
+  });
+  /** A write of ours: this process's caches learn of it once it commits. */
+  function announced<T extends Pick<AccountRow, 'tenantId' | 'id' | 'authConfigId'> | undefined>(
+    row: T,
+  ): T {
+    if (row) {
+      deps.announce({ kind: 'ca', tenantId: row.tenantId, id: row.id, configId: row.authConfigId });
+    }
+    return row;
+  }
+
+  const tagsOf = (tenantId: string, c: TokenCandidate | null) =>
+    c
+      ? [`ca:${c.account.id}`, `ac:${c.account.authConfigId}`, `tn:${tenantId}`]
+      : [`tn:${tenantId}`];
+
+  /** One account with its config's status and provider (undefined: not found). */
+  async function tokenCandidate(tenantId: string, id: string) {
+    const v = (await cache.fill(
+      `id:${tenantId}:${id}`,
+      (c) => [...tagsOf(tenantId, c as TokenCandidate | null), `ca:${id}`],
+      async () => (await reads.byId(tenantId, id)) ?? null,
+    )) as TokenCandidate | null;
+    return v ?? undefined;
+  }
+
+  /** The accounts of a config (for a user, or one account id) with its status and provider. */
+  async function tokenCandidates(
+    tenantId: string,
+    configId: string,
+    sel: { userId?: string; accountId?: string },
+  ) {
+    return (await cache.fill(
+      `of:${tenantId}:${configId}:${sel.userId ?? ''}:${sel.accountId ?? ''}`,
+      (rows) => [
+        `acl:${configId}`,
+        `ac:${configId}`,
+        `tn:${tenantId}`,
+        ...(rows as TokenCandidate[]).map((r) => `ca:${r.account.id}`),
+      ],
+      () => reads.ofConfig(tenantId, configId, sel),
+    )) as TokenCandidate[];
+  }
 
   /**
    * The columns of every write that stores a new token (connect, reconnect, refresh): sealed
@@ -130,6 +199,7 @@ export function createConnectedAccountService(deps: {
         updatedAt: now,
       });
       const link = await deps.issueLink({ tenantId, accountId: account.id, returnUrl }, tx);
+      announced(account);
       return { account, link };
     });
   }
@@ -142,17 +212,20 @@ export function createConnectedAccountService(deps: {
       const row = await repo.getAccount(tx, tenantId, id);
       if (!row || !(await repo.deleteAccount(tx, tenantId, id)))
         throw notFound('connected_account', id);
+      announced(row);
       await deps.outbox.emit(tx, 'connected_account.deleted', row);
     });
   }
 
   async function disable(tenantId: string, id: string) {
     await get(tenantId, id);
-    return (await repo.updateAccount(db, tenantId, id, {
-      status: 'DISABLED',
-      statusReason: 'disabled_by_admin',
-      updatedAt: clock.now(),
-    }))!;
+    return announced(
+      await repo.updateAccount(db, tenantId, id, {
+        status: 'DISABLED',
+        statusReason: 'disabled_by_admin',
+        updatedAt: clock.now(),
+      }),
+    )!;
   }
 
   async function enable(tenantId: string, id: string) {
@@ -161,13 +234,15 @@ export function createConnectedAccountService(deps: {
     // Back to work if it holds a grant; otherwise it needs a (re)connect.
     const status: AccountStatus =
       row.refreshTokenEnc || row.accessTokenEnc ? 'ACTIVE' : 'INITIATED';
-    return (await repo.updateAccount(
-      db,
-      tenantId,
-      id,
-      { status, statusReason: null, updatedAt: clock.now() },
-      ['DISABLED'],
-    ))!;
+    return announced(
+      await repo.updateAccount(
+        db,
+        tenantId,
+        id,
+        { status, statusReason: null, updatedAt: clock.now() },
+        ['DISABLED'],
+      ),
+    )!;
   }
 
   /** A new link for the same account id. A live account keeps working until the new grant arrives. */
@@ -183,11 +258,13 @@ export function createConnectedAccountService(deps: {
       const account =
         row.status === 'ACTIVE'
           ? row
-          : (await repo.updateAccount(tx, tenantId, id, {
-              status: 'INITIATED',
-              statusReason: null,
-              updatedAt: clock.now(),
-            }))!;
+          : announced(
+              await repo.updateAccount(tx, tenantId, id, {
+                status: 'INITIATED',
+                statusReason: null,
+                updatedAt: clock.now(),
+              }),
+            )!;
       const link = await deps.issueLink({ tenantId, accountId: id, returnUrl }, tx);
       return { account, link };
     });
@@ -201,20 +278,24 @@ export function createConnectedAccountService(deps: {
         `body.cloud_id: site ${cloudId} is not among the account's sites`,
       );
     }
-    return (await repo.updateAccount(db, tenantId, id, {
-      selectedCloudId: cloudId,
-      updatedAt: clock.now(),
-    }))!;
+    return announced(
+      await repo.updateAccount(db, tenantId, id, {
+        selectedCloudId: cloudId,
+        updatedAt: clock.now(),
+      }),
+    )!;
   }
 
   /** The flow failed: only an account still INITIATED turns FAILED (a live account never breaks). */
-  const markFailed = (tenantId: string, id: string, reason: string) =>
-    repo.updateAccount(
-      db,
-      tenantId,
-      id,
-      { status: 'FAILED', statusReason: reason, updatedAt: clock.now() },
-      ['INITIATED'],
+  const markFailed = async (tenantId: string, id: string, reason: string) =>
+    announced(
+      await repo.updateAccount(
+        db,
+        tenantId,
+        id,
+        { status: 'FAILED', statusReason: reason, updatedAt: clock.now() },
+        ['INITIATED'],
+      ),
     );
 
   /** Stores a fresh grant from the connect flow and makes the account ACTIVE, in one write. */
@@ -243,6 +324,7 @@ export function createConnectedAccountService(deps: {
         ['INITIATED', 'ACTIVE', 'FAILED', 'EXPIRED'],
         row.generation,
       );
+      announced(written);
       if (written && row.status !== 'ACTIVE') {
         await deps.outbox.emit(tx, 'connected_account.active', written);
       }
@@ -256,13 +338,8 @@ export function createConnectedAccountService(deps: {
     get,
     /** the row, or undefined (no error): for callers that decide themselves what absence means */
     find: (tenantId: string, id: string, tx: DbOrTx = db) => repo.getAccount(tx, tenantId, id),
-    /** the token path's reads: candidate accounts with their config's status and provider */
-    tokenCandidates: (
-      tenantId: string,
-      configId: string,
-      sel: { userId?: string; accountId?: string },
-    ) => repo.tokenCandidatesOfConfig(db, tenantId, configId, sel),
-    tokenCandidate: (tenantId: string, id: string) => repo.tokenCandidate(db, tenantId, id),
+    tokenCandidates,
+    tokenCandidate,
     /** for the metrics gauges, across tenants */
     countByStatus: () => repo.accountsByStatus(db),
     oldestDue: (now: Date) => repo.oldestDue(db, now),

@@ -4,6 +4,8 @@ import { IdParam, problems } from '../../http/schemas.ts';
 import type { KeyRotation } from './rotation.ts';
 
 const operator = { roles: ['operator' as const] };
+// Rotations commit batch by batch (resumable): audited once they finish, not in one transaction.
+const rotating = { ...operator, audit: 'after' as const };
 const tags = ['keys'];
 const Usage = Type.Array(
   Type.Object(
@@ -39,7 +41,7 @@ export const keyRotationRoutes =
     app.post(
       '/v1/master-keys/rewrap',
       {
-        config: operator,
+        config: rotating,
         schema: {
           tags,
           summary: 'Re-wrap every data key with the active master key (idempotent, resumable)',
@@ -57,7 +59,7 @@ export const keyRotationRoutes =
     app.post(
       '/v1/tenants/:id/rotate-data-key',
       {
-        config: operator,
+        config: rotating,
         schema: {
           tags,
           summary: 'New data key for the tenant; re-encrypts its fields in batches',

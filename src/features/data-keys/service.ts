@@ -1,4 +1,6 @@
+import type { ChangeFeed } from '../../db/changes.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { InvalidatingCache } from '../../lib/invalidating-cache.ts';
 import { SEALED_FIELDS, type FieldRef } from '../../db/sealed-fields.ts';
 import {
   DecryptError,
@@ -26,13 +28,27 @@ const aadOf = (ref: FieldRef) => {
  * seals each field with AAD binding tenant/table/row/column. Unwrapped data keys are cached by id so
  * the hot path does no key derivation and no extra query.
  */
-export function createDataKeyService(deps: { db: Db; clock: Clock; keyring: Keyring }) {
+export function createDataKeyService(deps: {
+  db: Db;
+  clock: Clock;
+  keyring: Keyring;
+  /** data keys rotated or destroyed anywhere drop this process's unwrapped copies */
+  changes?: Pick<ChangeFeed, 'live' | 'subscribe'>;
+}) {
   const { db, clock, keyring } = deps;
-  const unwrapped = new Map<string, Buffer>();
-  // The active key id is cached briefly: after a rotation on another replica, this one switches to
-  // the new key within a minute (values it seals meanwhile stay readable: retired keys are kept).
-  const activeByTenant = new Map<string, { id: string; until: number }>();
-  const ACTIVE_TTL_MS = 60_000;
+  // Unwrapped keys and each tenant's active key id, while the change feed is live: a rotation or
+  // a tenant's deletion (announced on data_keys) drops the tenant's entries in every replica.
+  const cache = new InvalidatingCache<{ key: Buffer } | { id: string }>({
+    max: 100_000,
+    maxAgeMs: 10 * 60_000,
+    isLive: () => deps.changes?.live ?? false,
+  });
+  deps.changes?.subscribe({
+    change(c) {
+      if (c.kind === 'dk' || c.kind === 'tn') cache.invalidate(`dk:${c.tenantId}`);
+    },
+    reset: () => cache.clear(),
+  });
 
   async function createDataKey(tenantId: string, tx: DbOrTx = db): Promise<string> {
     const id = newId('dk', clock.now());
@@ -47,23 +63,22 @@ export function createDataKeyService(deps: { db: Db; clock: Clock; keyring: Keyr
   }
 
   async function loadKey(tenantId: string, id: string, tx: DbOrTx = db): Promise<Buffer> {
-    const cached = unwrapped.get(`${tenantId}/${id}`);
-    if (cached) return cached;
-    const row = await repo.getDataKey(tx, tenantId, id);
-    if (!row) throw new DecryptError(`data key ${id} does not exist for this tenant`);
-    const key = keyring.unwrap(row.wrappedKey, dataKeyAad(tenantId, id));
-    unwrapped.set(`${tenantId}/${id}`, key);
-    return key;
+    const v = await cache.fill(`key:${tenantId}/${id}`, [`dk:${tenantId}`], async () => {
+      const row = await repo.getDataKey(tx, tenantId, id);
+      if (!row) throw new DecryptError(`data key ${id} does not exist for this tenant`);
+      return { key: keyring.unwrap(row.wrappedKey, dataKeyAad(tenantId, id)) };
+    });
+    return (v as { key: Buffer }).key;
   }
 
   async function activeKeyId(tenantId: string, tx: DbOrTx = db): Promise<string> {
-    const cached = activeByTenant.get(tenantId);
-    if (cached && cached.until > clock.now().getTime()) return cached.id;
-    const row = await repo.getActiveDataKey(tx, tenantId);
-    if (!row)
-      throw new InternalError('data_key_missing', `tenant ${tenantId} has no active data key`);
-    activeByTenant.set(tenantId, { id: row.id, until: clock.now().getTime() + ACTIVE_TTL_MS });
-    return row.id;
+    const v = await cache.fill(`active:${tenantId}`, [`dk:${tenantId}`], async () => {
+      const row = await repo.getActiveDataKey(tx, tenantId);
+      if (!row)
+        throw new InternalError('data_key_missing', `tenant ${tenantId} has no active data key`);
+      return { id: row.id };
+    });
+    return (v as { id: string }).id;
   }
 
   async function encrypt(ref: FieldRef, plaintext: string, tx: DbOrTx = db): Promise<string> {
@@ -80,8 +95,7 @@ export function createDataKeyService(deps: { db: Db; clock: Clock; keyring: Keyr
 
   /** Forget what this process cached for a tenant (after a rotation or deletion here). */
   function forget(tenantId: string) {
-    activeByTenant.delete(tenantId);
-    for (const k of unwrapped.keys()) if (k.startsWith(`${tenantId}/`)) unwrapped.delete(k);
+    cache.invalidate(`dk:${tenantId}`);
   }
 
   return { createDataKey, encrypt, decrypt, forget };

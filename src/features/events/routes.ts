@@ -33,10 +33,8 @@ export const eventRoutes =
       },
       async (req, reply) => {
         const { row, secret } = await svc.createEndpoint(tenantOf(req), req.body);
-        return reply
-          .code(201)
-          .header('cache-control', 'no-store')
-          .send({ ...endpointView(row), secret });
+        reply.code(201).header('cache-control', 'no-store');
+        return { ...endpointView(row), secret };
       },
     );
     app.get(
@@ -76,7 +74,8 @@ export const eventRoutes =
       },
       async (req, reply) => {
         await svc.deleteEndpoint(tenantOf(req), req.params.id);
-        return reply.code(204).send(null);
+        reply.code(204);
+        return null;
       },
     );
 

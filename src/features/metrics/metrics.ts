@@ -35,6 +35,11 @@ export function createMetrics(deps: {
     labelNames: ['outcome', 'provider'],
     registers: [registry],
   });
+  const apiKeyLookups = new Counter({
+    name: 'cv_api_key_lookups_total',
+    help: 'API key verifications that had to read the database (cache misses and bypasses)',
+    registers: [registry],
+  });
   const leaseTakeovers = new Counter({
     name: 'cv_lease_takeovers_total',
     help: 'Refresh leases taken over after another holder let them run out (crash or stall)',
@@ -85,6 +90,7 @@ export function createMetrics(deps: {
     tokenLatency,
     refreshes,
     leaseTakeovers,
+    apiKeyLookups,
     refreshGauges,
     /** Computes the gauges now and then every `intervalMs`; a failed read keeps the last values. */
     startGauges(intervalMs: number, onError: (err: unknown) => void) {

@@ -34,7 +34,11 @@ export const tenantRoutes =
           response: { 201: Tenant, ...problems(400, 401, 403) },
         },
       },
-      async (req, reply) => reply.code(201).send(tenantView(await svc.createTenant(req.body.name))),
+      async (req, reply) => {
+        const body = tenantView(await svc.createTenant(req.body.name));
+        reply.code(201);
+        return body;
+      },
     );
 
     app.get(
@@ -76,7 +80,8 @@ export const tenantRoutes =
       },
       async (req, reply) => {
         await svc.deleteTenant(req.params.id);
-        return reply.code(204).send(null);
+        reply.code(204);
+        return null;
       },
     );
 
@@ -99,10 +104,8 @@ export const tenantRoutes =
           req.body.name,
           req.body.auth_config_ids,
         );
-        return reply
-          .code(201)
-          .header('cache-control', 'no-store')
-          .send({ ...apiKeyView(row), key: token });
+        reply.code(201).header('cache-control', 'no-store');
+        return { ...apiKeyView(row), key: token };
       },
     );
   };

@@ -1,4 +1,3 @@
-import type { AccountRow } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError, conflict, forbidden, notFound } from '../../lib/errors.ts';
 import type { Principal } from '../../lib/principal.ts';
@@ -10,6 +9,7 @@ import {
   tokenField,
   type ConnectedAccountService,
   type TokenCandidate,
+  type TokenRow,
 } from '../connected-accounts/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import type { RefreshService } from '../refresh/service.ts';
@@ -30,7 +30,7 @@ export function createTokenService(deps: {
   accounts: Pick<ConnectedAccountService, 'tokenCandidates' | 'tokenCandidate'>;
   providers: Providers;
   refresh: Pick<RefreshService, 'refreshNow'>;
-  audit: Pick<AuditWriter, 'record'>;
+  audit: Pick<AuditWriter, 'issued'>;
 }) {
   const { clock } = deps;
 
@@ -80,7 +80,7 @@ export function createTokenService(deps: {
     return issue(p, row, req);
   }
 
-  const notActive = (a: AccountRow) =>
+  const notActive = (a: Pick<TokenRow, 'id' | 'status' | 'statusReason'>) =>
     conflict(
       'connected_account_not_active',
       `connected account ${a.id} is ${a.status}${a.statusReason ? ` (${a.statusReason})` : ''}`,
@@ -90,7 +90,7 @@ export function createTokenService(deps: {
       },
     );
 
-  const retryLater = (a: AccountRow, now: Date, detail: string) => {
+  const retryLater = (a: TokenRow, now: Date, detail: string) => {
     // A refresh that failed backed off until next_refresh_at; say when trying again makes sense.
     const wait =
       a.refreshFailures > 0 && a.nextRefreshAt
@@ -111,7 +111,7 @@ export function createTokenService(deps: {
    * joined a refresh started before it arrived may find the result short of its own deadline; it
    * refreshes once more. A strict need still unmet is a 503, never a 200 with a shorter token.
    */
-  async function refreshFor(a: AccountRow, minTtl: number, now: Date): Promise<AccountRow> {
+  async function refreshFor(a: TokenRow, minTtl: number, now: Date): Promise<TokenRow> {
     let row = a;
     for (let round = 0; round < 2; round++) {
       const need = tokenNeed(minTtl, tokenLifetimeSeconds(row), now);
@@ -153,15 +153,14 @@ export function createTokenService(deps: {
       a.accessTokenEnc!,
     );
     const site = a.sites.find((s) => s.cloud_id === a.selectedCloudId) ?? null;
-    deps.audit.record({
+    deps.audit.issued({
       tenantId: a.tenantId,
       actorKeyId: p.keyId,
       actorRole: p.role,
       action: 'token.issued',
-      resourceType: 'connected_account',
       resourceId: a.id,
       ip: req.ip,
-      details: { auth_config_id: a.authConfigId, refreshed },
+      details: { auth_config_id: a.authConfigId },
     });
     return {
       access_token: accessToken,
