@@ -79,13 +79,13 @@ export async function createDeps(
     maxAgeMs: config.TOKEN_CACHE_MAX_AGE_SECONDS * 1000,
   };
   // Counters the services move; the gauges that need accounts are bound once those exist.
-  let accountsRef: Pick<ConnectedAccountService, 'countByStatus' | 'oldestDue'> | undefined;
+  const late: { accounts?: Pick<ConnectedAccountService, 'countByStatus' | 'oldestDue'> } = {};
   const metrics = createMetrics({
     database,
     clock,
     accounts: {
-      countByStatus: () => accountsRef!.countByStatus(),
-      oldestDue: (now) => accountsRef!.oldestDue(now),
+      countByStatus: () => late.accounts!.countByStatus(),
+      oldestDue: (now) => late.accounts!.oldestDue(now),
     },
   });
 
@@ -158,7 +158,7 @@ export async function createDeps(
     outbox,
   });
   const leases = createAccountLeaseService({ db, clock, outbox, announce });
-  accountsRef = accounts;
+  late.accounts = accounts;
   const providers = createProviders({
     authUrl: config.ATLASSIAN_AUTH_URL,
     apiUrl: config.ATLASSIAN_API_URL,
