@@ -8,18 +8,25 @@ import { killAll, startNode } from './lib/proc.ts';
 import { evaluate, render, writeResults, type BenchReport } from './report.ts';
 import { sweepBench } from './sweep.ts';
 import { tokenBench } from './token.ts';
+import { propagationBench } from './propagation.ts';
+import { readyBench } from './ready.ts';
+import { spawnSync } from 'node:child_process';
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
 
 const { values: a } = parseArgs({
   options: {
     pg: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'token,sweep,idle,client' },
+    only: { type: 'string', default: 'token,ready,propagation,cache-memory,sweep,idle,client' },
     accounts: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '1,2' },
     tenants: { type: 'string', default: '10' },
     'per-tenant': { type: 'string', default: '100' },
-    connections: { type: 'string', default: '32' },
+    connections: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '1000' },
+    'audit-requests': { type: 'string', default: '100000' },
+    trials: { type: 'string', default: '30' },
+    'ready-runs': { type: 'string', default: '3' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     'idle-rows': { type: 'string', default: '1000000' },
@@ -85,11 +92,49 @@ async function main(): Promise<void> {
           durationS: int('duration'),
           warmupS: int('warmup'),
           cpuProf: a['cpu-prof']!,
+          rateRps: int('rate'),
+          auditRequests: int('audit-requests'),
           log,
         });
       } finally {
         await db.drop();
       }
+    }
+    if (only.has('ready')) {
+      log('ready after spawn');
+      report.ready = await readyBench({
+        fresh,
+        postgres: Boolean(base),
+        emulatorUrl: emulator.url,
+        runs: int('ready-runs'),
+        log,
+      });
+    }
+    if (only.has('propagation') && !base)
+      report.skipped.push('propagation: needs DATABASE_URL (--pg): two replicas on one database');
+    if (only.has('propagation') && base) {
+      log('propagation: a change through replica A, seen by replica B');
+      const db = await fresh('prop');
+      try {
+        report.propagation = await propagationBench({
+          db,
+          emulatorUrl: emulator.url,
+          trials: int('trials'),
+          log,
+        });
+      } finally {
+        await db.drop();
+      }
+    }
+    if (only.has('cache-memory')) {
+      log('cache memory: 100,000 cached accounts');
+      const r = spawnSync(
+        process.execPath,
+        ['--expose-gc', '--import', 'tsx', 'bench/cache-memory.ts', '100000'],
+        { encoding: 'utf8' },
+      );
+      if (r.status !== 0) throw new Error(`cache-memory failed: ${r.stderr}`);
+      report.cacheMemory = JSON.parse(r.stdout) as BenchReport['cacheMemory'];
     }
     if (only.has('sweep') && !base) report.skipped.push('refresh sweep: needs DATABASE_URL (--pg)');
     if (only.has('sweep') && base) {

@@ -1,5 +1,9 @@
 // Token endpoint under load (autocannon over loopback), and the floor under the same load.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { summarizeProfile } from './profile-summary.ts';
 import { connect, type BenchDb } from './lib/db.ts';
 import {
   cpuSeconds,
@@ -44,6 +48,12 @@ export interface TokenBenchResult {
   connections: number;
   durationS: number;
   runs: LoadResult[];
+  /** at a fixed offered rate: latency, not throughput */
+  fixedRate: { rps: number; runs: LoadResult[] };
+  /** audit rows added by `requests` token requests for one account with one key */
+  audit?: { requests: number; rows: number; counted: number };
+  /** where a cached token request's CPU goes (a V8 profile of a separate short run) */
+  profile?: { busyS: number; requests: number; top: { name: string; share: number }[] };
   /** vault RSS after start and seeding, before any load (MB) */
   vaultRssIdleMb: number;
   floorSkipped?: string;
@@ -51,6 +61,10 @@ export interface TokenBenchResult {
 
 export interface TokenBenchOptions {
   db: BenchDb;
+  /** the fixed offered load for the latency comparison (autocannon overallRate) */
+  rateRps: number;
+  /** requests for one account with one key, to count the audit rows they add */
+  auditRequests: number;
   emulatorUrl: string;
   tenants: number;
   perTenant: number;
@@ -95,8 +109,14 @@ async function loadOnce(
   server: Child,
   requests: Req[],
   o: TokenBenchOptions,
+  rate?: number,
 ): Promise<LoadResult> {
-  const base = { url: server.url, connections: o.connections, requests };
+  const base = {
+    url: server.url,
+    connections: o.connections,
+    requests,
+    ...(rate ? { overallRate: rate } : {}),
+  };
   await waitQuiet([server.pid]);
   const rss = sampleRss(server.pid); // warm-up included: it is load too
   await autocannon({ ...base, duration: o.warmupS });
@@ -131,12 +151,20 @@ async function loadOnce(
 }
 
 /** Warm-up, then the measured run; redone once if another process took CPU meanwhile. */
-async function load(name: string, server: Child, requests: Req[], o: TokenBenchOptions) {
-  o.log(`  ${name}: warm-up ${o.warmupS} s, then ${o.durationS} s × ${o.connections} connections`);
-  let r = await loadOnce(name, server, requests, o);
+async function load(
+  name: string,
+  server: Child,
+  requests: Req[],
+  o: TokenBenchOptions,
+  rate?: number,
+) {
+  o.log(
+    `  ${name}: warm-up ${o.warmupS} s, then ${o.durationS} s × ${o.connections} connections${rate ? ` at ${rate} req/s` : ''}`,
+  );
+  let r = await loadOnce(name, server, requests, o, rate);
   if (r.otherCores > NOISY_CORES) {
     o.log(`    other processes used ${r.otherCores.toFixed(2)} cores meanwhile: measuring again`);
-    const again = await loadOnce(name, server, requests, o);
+    const again = await loadOnce(name, server, requests, o, rate);
     if (again.otherCores < r.otherCores) r = again;
   }
   return r;
@@ -157,6 +185,7 @@ async function check(url: string, a: SeededAccount, path: string, body: unknown)
 
 export async function tokenBench(o: TokenBenchOptions): Promise<TokenBenchResult> {
   const setup = vaultSetup(o.db, o.emulatorUrl);
+  const profDir = mkdtempSync(join(tmpdir(), 'cv-prof-'));
   const prof = (label: string) => profileArgs(o.cpuProf, label);
   let vault = await startVault('api', setup, {}, prof('token-api'));
   const children: Child[] = [vault];
@@ -201,6 +230,7 @@ export async function tokenBench(o: TokenBenchOptions): Promise<TokenBenchResult
     );
     const vaultRssIdleMb = rssMb(vault.pid);
     const runs: LoadResult[] = [];
+    const fixed: LoadResult[] = [];
     let floorSkipped: string | undefined;
     if (o.db.kind === 'postgres') {
       const floor = await startNode('floor', 'bench/floor.ts', [], {
@@ -216,6 +246,7 @@ export async function tokenBench(o: TokenBenchOptions): Promise<TokenBenchResult
         path: r.path.replace(/^\/v1\/connected-accounts\/(.*)\/token$/, '/floor/$1'),
       }));
       runs.push(await load('floor (pg read + decrypt)', floor, floorReqs, o));
+      fixed.push(await load('floor (pg read + decrypt)', floor, floorReqs, o, o.rateRps));
       await floor.stop();
     } else {
       floorSkipped = 'the floor comparison needs DATABASE_URL (PostgreSQL); PGlite is in-process';
@@ -223,12 +254,72 @@ export async function tokenBench(o: TokenBenchOptions): Promise<TokenBenchResult
     }
     runs.push(await load('vault POST /v1/connected-accounts/{id}/token', vault, byAccount, o));
     runs.push(await load('vault POST /v1/auth-configs/{id}/token {user_id}', vault, byUser, o));
+    fixed.push(
+      await load('vault POST /v1/connected-accounts/{id}/token', vault, byAccount, o, o.rateRps),
+    );
+
+    // The same vault with its account/config cache off (TOKEN_CACHE=off), for comparison.
+    await vault.stop();
+    const off = await startVault('api', setup, { TOKEN_CACHE: 'off' }, prof('token-api-nocache'));
+    children.push(off);
+    runs.push(
+      await load('vault cache off POST /v1/connected-accounts/{id}/token', off, byAccount, o),
+    );
+    fixed.push(
+      await load(
+        'vault cache off POST /v1/connected-accounts/{id}/token',
+        off,
+        byAccount,
+        o,
+        o.rateRps,
+      ),
+    );
+    await off.stop();
+
+    // Where a cached request's CPU goes: a profiled vault of its own (profiling slows it down).
+    const profiled = await startVault('api', setup, {}, ['--cpu-prof', '--cpu-prof-dir', profDir]);
+    children.push(profiled);
+    o.log('  profile: 5 s of cached token requests under --cpu-prof');
+    const pr = await autocannon({
+      url: profiled.url,
+      connections: o.connections,
+      requests: byAccount,
+      duration: 5,
+    });
+    await profiled.stop();
+    const profile = summarizeProfile(profDir, pr.requests.total);
+
+    // Audit: many requests for one account with one key add up in one row per minute.
+    const auditVault = await startVault('api', setup, {});
+    children.push(auditVault);
+    o.log(`  audit: ${o.auditRequests} requests for one account with one key`);
+    await autocannon({
+      url: auditVault.url,
+      connections: o.connections,
+      amount: o.auditRequests,
+      requests: [byAccount[0]!],
+    });
+    await auditVault.stop(); // flushes the counts
+    const counted = await connect(o.db);
+    const rows = await counted.sql<{ n: string; total: string }>(
+      `select count(*) as n, coalesce(sum(count), 0) as total from audit_events
+        where action = 'token.issued' and resource_id = $1`,
+      [byAccount[0]!.path.split('/')[3]],
+    );
+    await counted.close();
     return {
       database: o.db.kind,
       accounts: accounts.length,
       connections: o.connections,
       durationS: o.durationS,
       runs,
+      fixedRate: { rps: o.rateRps, runs: fixed },
+      audit: {
+        requests: o.auditRequests,
+        rows: Number(rows[0]!.n),
+        counted: Number(rows[0]!.total),
+      },
+      profile,
       vaultRssIdleMb,
       floorSkipped,
     };

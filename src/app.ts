@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -26,8 +25,11 @@ import { rejectUnstorableText } from './http/text.ts';
 import { AppError } from './lib/errors.ts';
 import { sendProblem } from './http/problem.ts';
 import { ProblemSchema } from './http/schemas.ts';
+import { lazyChild, type Logger } from './lib/logger.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const REQ_PREFIX = randomBytes(4).toString('hex');
+let reqCounter = 0;
 
 function makeAjv(coerce: boolean) {
   // Bodies are strict: no type coercion, unknown fields rejected (never silently dropped).
@@ -51,11 +53,14 @@ export async function buildApp(
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     requestIdHeader: false,
+    childLoggerFactory: (logger, bindings, opts) =>
+      lazyChild(logger as Logger, bindings, opts as { level?: string }) as FastifyBaseLogger,
     genReqId: (req) => {
+      // A process-unique id without a random draw per request: a random prefix and a counter.
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given)
         ? given
-        : `req_${randomBytes(9).toString('base64url')}`;
+        : `req_${REQ_PREFIX}${(++reqCounter).toString(36).padStart(6, '0')}`;
     },
     bodyLimit: 64 * 1024,
     requestTimeout: deps.config.HTTP_REQUEST_TIMEOUT_MS,
@@ -91,15 +96,22 @@ export async function buildApp(
   );
   // A POST without a body means "no options": validate it as {} (e.g. the token endpoints).
   // Text PostgreSQL cannot store (NUL, unpaired surrogates) is refused here, once, for every route.
-  app.addHook('preValidation', async (req) => {
+  // Hooks on every request are written callback-style: no promise per request.
+  app.addHook('preValidation', (req, _reply, done) => {
     if (req.body === undefined && req.routeOptions.schema?.body) req.body = {};
-    rejectUnstorableText('body', req.body);
-    rejectUnstorableText('query', req.query);
-    rejectUnstorableText('params', req.params);
+    try {
+      rejectUnstorableText('body', req.body);
+      rejectUnstorableText('query', req.query);
+      rejectUnstorableText('params', req.params);
+    } catch (err) {
+      return done(err as Error);
+    }
+    done();
   });
-  app.addHook('onSend', async (req, reply) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);
     reply.header('x-content-type-options', 'nosniff');
+    done(null, payload);
   });
 
   app.addSchema(ProblemSchema);
@@ -140,7 +152,6 @@ export async function buildApp(
     },
   });
 
-  await app.register(cookie);
   registerErrorHandling(app);
   // Authentication first, then the request limits, which count on the verified key.
   const limiter = createLimiter(deps.clock, {
@@ -148,7 +159,7 @@ export async function buildApp(
     perIp: deps.config.RATE_LIMIT_PER_IP,
     failuresPerIp: deps.config.AUTH_FAILURES_PER_IP,
   });
-  registerAuth(app, deps.services.apiKeys.authenticate, limiter);
+  registerAuth(app, deps.services.apiKeys, limiter);
   registerRateLimits(app, limiter);
 
   const { services, config } = deps;

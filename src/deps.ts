@@ -204,7 +204,12 @@ export async function createDeps(
     batchSize: config.REFRESH_BATCH_SIZE,
     onTakeovers: (n) => metrics.leaseTakeovers.inc(n),
   });
-  const audit = createAuditWriter({ db, clock, logger });
+  const audit = createAuditWriter({
+    db,
+    clock,
+    logger,
+    flushMs: config.AUDIT_FLUSH_SECONDS * 1000,
+  });
   const auditTrail = createAuditService({ db });
   const events = createEventService({ db, clock, dataKeys, checkUrl: checkTenantUrl, urlPolicy });
   const webhooks = createWebhookDispatcher({

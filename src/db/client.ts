@@ -1,8 +1,7 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { lockDataDir, makePrivate } from './data-dir.ts';
 import * as schema from './schema/index.ts';
@@ -55,6 +54,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     };
   }
   const dataDir = opts.dataDir ?? './data';
+  // Loaded only for the embedded engine: a PostgreSQL process never pays for it.
+  const { PGlite } = await import('@electric-sql/pglite');
   if (dataDir === 'memory') return pgliteDatabase(new PGlite(), async () => {});
   // Locked and made private before PGlite reads or writes a byte of it (see data-dir.ts).
   const release = lockDataDir(dataDir);
@@ -73,6 +74,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 
 async function pgliteDatabase(client: PGlite, afterClose: () => Promise<void>): Promise<Database> {
   await client.waitReady;
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,

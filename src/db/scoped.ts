@@ -21,14 +21,22 @@ export function createScopedDb(base: Db) {
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(current) : v;
     },
   }) as Db;
+  // While no request transaction is open the storage is disabled: on Node 20 an enabled
+  // AsyncLocalStorage hooks every promise, and the token path has no use for it.
+  let open = 0;
   return {
     db,
     async run<T>(fn: () => Promise<T>): Promise<T> {
       if (als.getStore()) return fn();
       const after: (() => void)[] = [];
-      const result = await base.transaction((tx) => als.run({ tx, afterCommit: after }, fn));
-      for (const f of after) f();
-      return result;
+      open++;
+      try {
+        const result = await base.transaction((tx) => als.run({ tx, afterCommit: after }, fn));
+        for (const f of after) f();
+        return result;
+      } finally {
+        if (--open === 0) als.disable();
+      }
     },
     afterCommit(f: () => void) {
       const scope = als.getStore();

@@ -20,7 +20,11 @@ declare module 'fastify' {
  */
 export function registerAuth(
   app: FastifyInstance,
-  authenticate: (token: string) => Promise<Principal | null>,
+  keys: {
+    /** the principal from the verification cache; undefined when it must be looked up */
+    cached(token: string): Principal | null | undefined;
+    authenticate(token: string): Promise<Principal | null>;
+  },
   failures: Pick<Limiter, 'checkFailures' | 'failed'>,
 ): void {
   app.decorateRequest('principal', null);
@@ -35,24 +39,37 @@ export function registerAuth(
       Object.assign(route.schema, { security: [{ apiKey: [] }], 'x-roles': [...cfg.roles] });
     }
   });
-  app.addHook('onRequest', async (req) => {
+  // Callback-style: a key verified from the cache costs no promise; a lookup completes later.
+  app.addHook('onRequest', (req, _reply, done) => {
     const roles = req.routeOptions.config.roles;
-    if (!roles) return;
+    if (!roles) return done();
+    const finish = (principal: Principal | null) => {
+      if (!principal) {
+        failures.failed(req.ip);
+        return done(m ? unauthorized('The API key is invalid or revoked') : unauthorized());
+      }
+      if (!roles.includes(principal.role)) {
+        return done(
+          forbidden(
+            `this route needs a key with role ${roles.join(' or ')}; this key is ${principal.role}`,
+          ),
+        );
+      }
+      req.principal = principal;
+      done();
+    };
     // A source that keeps failing is refused before its key costs a lookup.
-    failures.checkFailures(req.ip);
+    try {
+      failures.checkFailures(req.ip);
+    } catch (err) {
+      return done(err as Error);
+    }
     const header = req.headers.authorization;
     const m = header ? /^Bearer ([\x21-\x7e]{10,200})$/.exec(header) : null;
-    const principal = m?.[1] ? await authenticate(m[1]) : null;
-    if (!principal) {
-      failures.failed(req.ip);
-      throw m ? unauthorized('The API key is invalid or revoked') : unauthorized();
-    }
-    if (!roles.includes(principal.role)) {
-      throw forbidden(
-        `this route needs a key with role ${roles.join(' or ')}; this key is ${principal.role}`,
-      );
-    }
-    req.principal = principal;
+    if (!m?.[1]) return finish(null);
+    const cached = keys.cached(m[1]);
+    if (cached !== undefined) return finish(cached);
+    keys.authenticate(m[1]).then(finish, done);
   });
 }
 

@@ -65,5 +65,12 @@ export type Limiter = ReturnType<typeof createLimiter>;
 
 /** Counts every request that got past authentication (routes without roles: per IP). */
 export function registerRateLimits(app: FastifyInstance, limiter: Limiter) {
-  app.addHook('onRequest', async (req) => limiter.count(req));
+  app.addHook('onRequest', (req, _reply, done) => {
+    try {
+      limiter.count(req);
+    } catch (err) {
+      return done(err as Error);
+    }
+    done();
+  });
 }

@@ -8,7 +8,8 @@ import { LRUCache } from 'lru-cache';
  */
 export class InvalidatingCache<V extends object | null> {
   private readonly lru: LRUCache<string, { value: V; tags: string[] }>;
-  private readonly byTag = new Map<string, Set<string>>();
+  /** tag → the key (most tags name one entry: no Set for those) or the keys carrying it */
+  private readonly byTag = new Map<string, string | Set<string>>();
   /** the sequence number of each tag's latest invalidation (bounded; `floor` covers the rest) */
   private readonly invalidatedAt = new Map<string, number>();
   private seq = 0;
@@ -21,8 +22,11 @@ export class InvalidatingCache<V extends object | null> {
       dispose: (entry, key) => {
         for (const t of entry.tags) {
           const keys = this.byTag.get(t);
-          keys?.delete(key);
-          if (keys?.size === 0) this.byTag.delete(t);
+          if (keys === key) this.byTag.delete(t);
+          else if (typeof keys === 'object') {
+            keys.delete(key);
+            if (keys.size === 0) this.byTag.delete(t);
+          }
         }
       },
     });
@@ -61,9 +65,11 @@ export class InvalidatingCache<V extends object | null> {
   private set(key: string, tags: string[], value: V) {
     this.lru.set(key, { value, tags });
     for (const t of tags) {
-      let keys = this.byTag.get(t);
-      if (!keys) this.byTag.set(t, (keys = new Set()));
-      keys.add(key);
+      const keys = this.byTag.get(t);
+      if (keys === undefined) this.byTag.set(t, key);
+      else if (typeof keys === 'string') {
+        if (keys !== key) this.byTag.set(t, new Set([keys, key]));
+      } else keys.add(key);
     }
   }
 
@@ -75,7 +81,9 @@ export class InvalidatingCache<V extends object | null> {
       this.floor = this.seq;
     }
     this.invalidatedAt.set(tag, this.seq);
-    for (const key of [...(this.byTag.get(tag) ?? [])]) this.lru.delete(key);
+    const keys = this.byTag.get(tag);
+    if (typeof keys === 'string') this.lru.delete(keys);
+    else if (keys) for (const key of [...keys]) this.lru.delete(key);
   }
 
   /** Drops everything (the feed resubscribed: changes may have been missed). */

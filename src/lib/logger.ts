@@ -49,3 +49,36 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 }
 
 export type { Logger };
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+const noop = () => {};
+
+/**
+ * fastify's per-request child logger, made only when something is logged at an enabled level: on
+ * the token path (warn and above) most requests never log, and a pino child with redaction costs
+ * more than the rest of such a request's logging put together.
+ */
+export function lazyChild(
+  parent: Logger,
+  bindings: Record<string, unknown>,
+  opts: { level?: string },
+): Logger {
+  let real: Logger | undefined;
+  const make = () => (real ??= parent.child(bindings, opts));
+  const threshold = parent.levels.values[opts.level ?? parent.level] ?? 0;
+  return new Proxy({} as Logger, {
+    get(_t, prop) {
+      if (!real && typeof prop === 'string') {
+        if (LEVELS.includes(prop) && (parent.levels.values[prop] ?? 0) < threshold) return noop;
+        if (prop === 'level') return opts.level ?? parent.level;
+      }
+      const target = make() as unknown as Record<PropertyKey, unknown>;
+      const v = target[prop];
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+    set(_t, prop, value) {
+      (make() as unknown as Record<PropertyKey, unknown>)[prop] = value;
+      return true;
+    },
+  });
+}

@@ -10,7 +10,7 @@ export class WindowCounter {
   constructor(
     private readonly windowMs: number,
     private readonly now: () => number,
-    maxKeys = 100_000,
+    maxKeys = 20_000,
   ) {
     this.windows = new LRUCache({ max: maxKeys });
   }

@@ -193,7 +193,7 @@ describe('hardening', () => {
     for (const bad of ['x'.repeat(65), 'short', 'has space 0123', 'semi;colon01', 'ünïcode-0123']) {
       const got = String(await echo(bad));
       assert.notEqual(got, bad);
-      assert.match(got, /^req_[A-Za-z0-9_-]{12}$/);
+      assert.match(got, /^req_[0-9a-f]{8}[0-9a-z]{6,}$/);
     }
   });
 });

@@ -148,7 +148,8 @@ export function createApiKeyService(deps: ApiKeyDeps) {
   // in every replica; the lookup itself is a prepared statement.
   const lookup = repo.preparedKeyLookup(db);
   const cache = new InvalidatingCache<KeyRecord | null>({
-    max: deps.cache?.maxEntries ?? 100_000,
+    // keys are few next to accounts: a tenth of the accounts' budget
+    max: Math.max(1_000, Math.ceil((deps.cache?.maxEntries ?? 100_000) / 10)),
     maxAgeMs: deps.cache?.maxAgeMs ?? 30_000,
     isLive: () => deps.changes?.live ?? false,
   });
@@ -159,6 +160,17 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     },
     reset: () => cache.clear(),
   });
+
+  const verify = (token: string, record: KeyRecord | null) =>
+    !record || record.revoked || !hashMatches(token, record.secretHash) ? null : record.principal;
+
+  /** From the cache alone: the principal, null (refused), or undefined (must be looked up). */
+  function cached(token: string): Principal | null | undefined {
+    const parsed = parseApiKey(token);
+    if (!parsed) return null;
+    const hit = cache.get(`key:${parsed.id}`);
+    return hit ? verify(token, hit.value) : undefined;
+  }
 
   /** The principal of a valid, unrevoked key; null for anything else. `token` is parsed once. */
   async function authenticate(token: string): Promise<Principal | null> {
@@ -173,8 +185,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
       const row = await lookup(parsed.id);
       return row ? toRecord(row) : null;
     });
-    if (!record || record.revoked || !hashMatches(token, record.secretHash)) return null;
-    return record.principal;
+    return verify(token, record);
   }
 
   async function getKey(tenantId: string, id: string) {
@@ -217,6 +228,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
 
   return {
     createKey,
+    cached,
     revokeAnyKey,
     forgetTenant,
     ensureBootstrapKey,

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
+import { Param, and, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { auditEvents } from '../../db/schema/index.ts';
 
@@ -44,21 +44,27 @@ export const listAuditEvents = (
 export const insertAuditEvents = (db: DbOrTx, rows: (typeof auditEvents.$inferInsert)[]) =>
   db.insert(auditEvents).values(rows);
 
-/** Adds issuance counts to their (tenant, key, account, minute) rows, creating them as needed. */
-export const addIssuanceCounts = (db: DbOrTx, rows: (typeof auditEvents.$inferInsert)[]) =>
-  db
-    .insert(auditEvents)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [
-        auditEvents.tenantId,
-        auditEvents.actorKeyId,
-        auditEvents.resourceId,
-        auditEvents.createdAt,
-      ],
-      targetWhere: sql`action = 'token.issued'`,
-      set: { count: sql`${auditEvents.count} + excluded.count` },
-    });
+/**
+ * Adds issuance counts to their (tenant, key, account, minute) rows, creating them as needed: one
+ * statement with one array per column, however many rows (no per-row query building).
+ */
+export const addIssuanceCounts = (db: DbOrTx, rows: (typeof auditEvents.$inferInsert)[]) => {
+  // Param: each array is one parameter (a bare array would be spread into a list).
+  const arr = (values: unknown[]) => new Param(values);
+  const col = <K extends keyof (typeof rows)[number]>(k: K) => arr(rows.map((r) => r[k] ?? null));
+  return db.execute(sql`
+    insert into audit_events
+      (id, tenant_id, actor_key_id, actor_role, action, resource_type, resource_id, ip, details,
+       count, created_at)
+    select * from unnest(
+      ${col('id')}::text[], ${col('tenantId')}::text[], ${col('actorKeyId')}::text[],
+      ${col('actorRole')}::text[], ${col('action')}::text[], ${col('resourceType')}::text[],
+      ${col('resourceId')}::text[], ${col('ip')}::text[],
+      ${arr(rows.map((r) => JSON.stringify(r.details ?? {})))}::jsonb[],
+      ${col('count')}::int[], ${arr(rows.map((r) => (r.createdAt as Date).toISOString()))}::timestamptz[])
+    on conflict (tenant_id, actor_key_id, resource_id, created_at) where action = 'token.issued'
+    do update set count = audit_events.count + excluded.count`);
+};
 
 /** Deletes up to `limit` rows older than `cutoff` (oldest first); returns how many went. */
 export const deleteAuditEventsBefore = (db: DbOrTx, cutoff: Date, limit: number) =>

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -18,6 +19,8 @@ const browser = (req: FastifyRequest): BrowserRequest => ({
 export const connectRoutes =
   (svc: ConnectFlowService, opts: { secureCookies: boolean }): FastifyPluginAsyncTypebox =>
   async (app) => {
+    // Cookies only matter to the browser routes: parsed here, not on every API request.
+    await app.register(cookie);
     function send(reply: FastifyReply, r: FlowResult) {
       for (const c of r.cookies ?? []) {
         reply.setCookie(c.name, c.value, {

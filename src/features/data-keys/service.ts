@@ -39,7 +39,7 @@ export function createDataKeyService(deps: {
   // Unwrapped keys and each tenant's active key id, while the change feed is live: a rotation or
   // a tenant's deletion (announced on data_keys) drops the tenant's entries in every replica.
   const cache = new InvalidatingCache<{ key: Buffer } | { id: string }>({
-    max: 100_000,
+    max: 10_000,
     maxAgeMs: 10 * 60_000,
     isLive: () => deps.changes?.live ?? false,
   });
@@ -89,7 +89,10 @@ export function createDataKeyService(deps: {
 
   async function decrypt(ref: FieldRef, sealedText: string, tx: DbOrTx = db): Promise<string> {
     const sealed = parseSealed(sealedText);
-    const key = await loadKey(ref.tenantId, sealed.keyId, tx);
+    const hit = cache.get(`key:${ref.tenantId}/${sealed.keyId}`);
+    const key = hit
+      ? (hit.value as { key: Buffer }).key
+      : await loadKey(ref.tenantId, sealed.keyId, tx);
     return open(key, sealed, aadOf(ref));
   }
 
