@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { openLoop, type OpenLoopResult } from './lib/open-loop.ts';
 import { summarizeProfile } from './profile-summary.ts';
 import { connect, type BenchDb } from './lib/db.ts';
 import {
@@ -49,7 +50,7 @@ export interface TokenBenchResult {
   durationS: number;
   runs: LoadResult[];
   /** at a fixed offered rate: latency, not throughput */
-  fixedRate: { rps: number; runs: LoadResult[] };
+  fixedRate: { rps: number; runs: FixedRateResult[] };
   /** audit rows added by `requests` token requests for one account with one key */
   audit?: { requests: number; rows: number; counted: number };
   /** where a cached token request's CPU goes (a V8 profile of a separate short run) */
@@ -99,6 +100,53 @@ async function vaultMemory(metricsUrl: string): Promise<LoadResult['memory']> {
     heapUsedMb: mb('nodejs_heap_size_used_bytes'),
     externalMb: mb('nodejs_external_memory_bytes'),
   };
+}
+
+export interface FixedRateResult extends OpenLoopResult {
+  target: string;
+  /** the same rate through autocannon's overallRate (bursts each second's quota) */
+  autocannonP99: number;
+  cores: number;
+  rssMaxMb: number;
+}
+
+/** Latency at an evenly spaced offered rate (open loop), and autocannon's figure beside it. */
+async function fixedRate(
+  name: string,
+  server: Child,
+  requests: Req[],
+  o: TokenBenchOptions,
+): Promise<FixedRateResult> {
+  o.log(
+    `  ${name}: ${o.durationS} s at ${o.rateRps} req/s, evenly spaced (then autocannon's overallRate)`,
+  );
+  await waitQuiet([server.pid]);
+  await openLoop({
+    url: server.url,
+    requests,
+    rate: o.rateRps,
+    durationS: o.warmupS,
+    connections: o.connections,
+  });
+  const rss = sampleRss(server.pid);
+  const cpu0 = cpuSeconds(server.pid);
+  const t0 = performance.now();
+  const r = await openLoop({
+    url: server.url,
+    requests,
+    rate: o.rateRps,
+    durationS: o.durationS,
+    connections: o.connections,
+  });
+  const cores = (cpuSeconds(server.pid) - cpu0) / ((performance.now() - t0) / 1000);
+  const ac = await autocannon({
+    url: server.url,
+    connections: o.connections,
+    requests,
+    overallRate: o.rateRps,
+    duration: Math.min(o.durationS, 5),
+  });
+  return { target: name, ...r, autocannonP99: ac.latency.p99, cores, rssMaxMb: rss.stop() };
 }
 
 /** Busy CPU of other processes (a concurrent test run, …) above this makes a run worth redoing. */
@@ -230,7 +278,7 @@ export async function tokenBench(o: TokenBenchOptions): Promise<TokenBenchResult
     );
     const vaultRssIdleMb = rssMb(vault.pid);
     const runs: LoadResult[] = [];
-    const fixed: LoadResult[] = [];
+    const fixed: FixedRateResult[] = [];
     let floorSkipped: string | undefined;
     if (o.db.kind === 'postgres') {
       const floor = await startNode('floor', 'bench/floor.ts', [], {
@@ -246,7 +294,7 @@ export async function tokenBench(o: TokenBenchOptions): Promise<TokenBenchResult
         path: r.path.replace(/^\/v1\/connected-accounts\/(.*)\/token$/, '/floor/$1'),
       }));
       runs.push(await load('floor (pg read + decrypt)', floor, floorReqs, o));
-      fixed.push(await load('floor (pg read + decrypt)', floor, floorReqs, o, o.rateRps));
+      fixed.push(await fixedRate('floor (pg read + decrypt)', floor, floorReqs, o));
       await floor.stop();
     } else {
       floorSkipped = 'the floor comparison needs DATABASE_URL (PostgreSQL); PGlite is in-process';
@@ -255,7 +303,7 @@ export async function tokenBench(o: TokenBenchOptions): Promise<TokenBenchResult
     runs.push(await load('vault POST /v1/connected-accounts/{id}/token', vault, byAccount, o));
     runs.push(await load('vault POST /v1/auth-configs/{id}/token {user_id}', vault, byUser, o));
     fixed.push(
-      await load('vault POST /v1/connected-accounts/{id}/token', vault, byAccount, o, o.rateRps),
+      await fixedRate('vault POST /v1/connected-accounts/{id}/token', vault, byAccount, o),
     );
 
     // The same vault with its account/config cache off (TOKEN_CACHE=off), for comparison.
@@ -266,13 +314,7 @@ export async function tokenBench(o: TokenBenchOptions): Promise<TokenBenchResult
       await load('vault cache off POST /v1/connected-accounts/{id}/token', off, byAccount, o),
     );
     fixed.push(
-      await load(
-        'vault cache off POST /v1/connected-accounts/{id}/token',
-        off,
-        byAccount,
-        o,
-        o.rateRps,
-      ),
+      await fixedRate('vault cache off POST /v1/connected-accounts/{id}/token', off, byAccount, o),
     );
     await off.stop();
 

@@ -66,7 +66,7 @@ export async function createDeps(
   const changes =
     database.kind === 'pglite'
       ? pgliteChangeFeed(database)
-      : pgChangeFeed(config.DATABASE_LISTEN_URL ?? config.DATABASE_URL!, {
+      : pgChangeFeed(config.DATABASE_LISTEN_URL ?? database.url!, {
           onError: (err) =>
             logger.warn(
               { err: { message: (err as Error).message } },
@@ -87,6 +87,7 @@ export async function createDeps(
       countByStatus: () => late.accounts!.countByStatus(),
       oldestDue: (now) => late.accounts!.oldestDue(now),
     },
+    changesLive: () => changes.live,
   });
 
   const dataKeys = createDataKeyService({ db, clock, keyring, changes });

@@ -63,7 +63,8 @@ export async function startVault(
     process.env.BENCH_VAULT_ENTRY ?? join(DIST, 'main.js'),
     ['--role', role],
     { ...setup.env, METRICS_PORT: String(metricsPort), ...env },
-    nodeArgs,
+    // the flags `npm start` and the image run the vault with
+    ['--max-semi-space-size=4', ...nodeArgs],
   );
   await v.waitReady('/healthz', 120_000);
   return Object.assign(v, { metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` });

@@ -18,11 +18,13 @@ export async function startCluster(emu: Emulator) {
   const db = await openTestDatabase();
   await db.database.close();
   const adminKey = newApiKey().token;
+  const operatorKey = newApiKey().token;
   const publicPort = await freePort();
   const base: Record<string, string> = {
     DATABASE_URL: db.url!,
     VAULT_MASTER_KEYS: testMasterKey(),
     VAULT_BOOTSTRAP_ADMIN_KEY: adminKey,
+    VAULT_BOOTSTRAP_OPERATOR_KEY: operatorKey,
     PUBLIC_URL: `http://127.0.0.1:${publicPort}`,
     ATLASSIAN_AUTH_URL: emu.url,
     ATLASSIAN_API_URL: emu.url,
@@ -49,12 +51,18 @@ export async function startCluster(emu: Emulator) {
     return p;
   }
 
-  const api = async (p: VaultProcess, method: string, path: string, body?: unknown) => {
+  const api = async (
+    p: VaultProcess,
+    method: string,
+    path: string,
+    body?: unknown,
+    key = adminKey,
+  ) => {
     const res = await fetch(`${p.url}${path}`, {
       method,
       redirect: 'manual',
       headers: {
-        authorization: `Bearer ${adminKey}`,
+        authorization: `Bearer ${key}`,
         ...(body ? { 'content-type': 'application/json' } : {}),
       },
       body: body ? JSON.stringify(body) : undefined,
@@ -84,15 +92,9 @@ export async function startCluster(emu: Emulator) {
   }
 
   /** Runs the connect flow over real HTTP (the browser's part played by fetch and the emulator). */
-  async function connect(p: VaultProcess, configId: string, userId: string, emuAccountId: string) {
-    const created = await api(p, 'POST', '/v1/connected-accounts', {
-      auth_config_id: configId,
-      user_id: userId,
-    });
-    if (created.status !== 201) {
-      throw new Error(`create answered ${created.status}: ${JSON.stringify(created.body)}`);
-    }
-    const link = new URL(created.body.redirect_url);
+  /** Opens a connect link and consents at the emulator, as a browser (with its cookies) would. */
+  async function connectLink(p: VaultProcess, redirectUrl: string, emuAccountId: string) {
+    const link = new URL(redirectUrl);
     const jar = cookieJar();
     const opened = await fetch(`${p.url}${link.pathname}`, { redirect: 'manual' });
     jar.absorb(opened);
@@ -107,17 +109,31 @@ export async function startCluster(emu: Emulator) {
       headers: jar.headerFor(cb.pathname),
     });
     if (done.status !== 200) throw new Error(`callback answered ${done.status}`);
+  }
+
+  async function connect(p: VaultProcess, configId: string, userId: string, emuAccountId: string) {
+    const created = await api(p, 'POST', '/v1/connected-accounts', {
+      auth_config_id: configId,
+      user_id: userId,
+    });
+    if (created.status !== 201) {
+      throw new Error(`create answered ${created.status}: ${JSON.stringify(created.body)}`);
+    }
+    await connectLink(p, created.body.redirect_url, emuAccountId);
     return created.body.id as string;
   }
 
   return {
     adminKey,
+    operatorKey,
+    dbUrl: db.url!,
     procs,
     pool,
     spawn,
     api,
     authConfig,
     connect,
+    connectLink,
     async stop() {
       await Promise.all(procs.map((p) => p.stop()));
       await pool.end();

@@ -102,14 +102,10 @@ const tokenColumns = {
   tokenType: ca.tokenType,
   expiresAt: ca.expiresAt,
   tokenLifetimeSeconds: ca.tokenLifetimeSeconds,
-  lastRefreshedAt: ca.lastRefreshedAt,
-  connectedAt: ca.connectedAt,
   generation: ca.generation,
   grantedScopes: ca.grantedScopes,
   sites: ca.sites,
   selectedCloudId: ca.selectedCloudId,
-  refreshFailures: ca.refreshFailures,
-  nextRefreshAt: ca.nextRefreshAt,
 };
 const withConfig = { account: tokenColumns, configStatus: ac.status, provider: ac.provider };
 const p = (name: string) => sql.placeholder(name);

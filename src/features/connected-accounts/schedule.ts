@@ -30,20 +30,11 @@ export function backoffSeconds(
 }
 
 /**
- * The lifetime L the provider gave the stored token: its `expires_in`, recorded when it was issued.
- * Rows written before that was recorded fall back to the difference of our own timestamps.
+ * The lifetime L the provider gave the stored token: its `expires_in`, recorded when it was issued
+ * (rows from before that was recorded were given one by migration 0006). Null: no expiry known.
  */
-export function tokenLifetimeSeconds(a: {
-  tokenLifetimeSeconds: number | null;
-  expiresAt: Date | null;
-  lastRefreshedAt: Date | null;
-  connectedAt: Date | null;
-}): number | null {
-  if (a.tokenLifetimeSeconds !== null) return a.tokenLifetimeSeconds;
-  const issuedAt = a.lastRefreshedAt ?? a.connectedAt;
-  if (!a.expiresAt || !issuedAt) return null;
-  return Math.max(0, (a.expiresAt.getTime() - issuedAt.getTime()) / 1000);
-}
+export const tokenLifetimeSeconds = (a: { tokenLifetimeSeconds: number | null }): number | null =>
+  a.tokenLifetimeSeconds;
 
 export interface TokenNeed {
   /** the stored token must live until then, or it is refreshed first */

@@ -12,6 +12,8 @@ export function createMetrics(deps: {
   database: Database;
   clock: Clock;
   accounts: Pick<ConnectedAccountService, 'countByStatus' | 'oldestDue'>;
+  /** whether this process is subscribed to change announcements (its caches serve only then) */
+  changesLive: () => boolean;
 }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cv_process_' });
@@ -34,6 +36,14 @@ export function createMetrics(deps: {
     help: 'Refresh attempts by outcome (refreshed, failed, expired, lost) and provider',
     labelNames: ['outcome', 'provider'],
     registers: [registry],
+  });
+  new Gauge({
+    name: 'cv_cache_live',
+    help: '1 while this process is subscribed to change announcements and its caches serve; 0 while they are bypassed',
+    registers: [registry],
+    collect() {
+      this.set(deps.changesLive() ? 1 : 0);
+    },
   });
   const apiKeyLookups = new Counter({
     name: 'cv_api_key_lookups_total',

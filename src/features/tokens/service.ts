@@ -1,3 +1,4 @@
+import type { AccountRow } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError, conflict, forbidden, notFound } from '../../lib/errors.ts';
 import type { Principal } from '../../lib/principal.ts';
@@ -90,10 +91,14 @@ export function createTokenService(deps: {
       },
     );
 
-  const retryLater = (a: TokenRow, now: Date, detail: string) => {
+  const retryLater = (
+    a: Partial<Pick<AccountRow, 'refreshFailures' | 'nextRefreshAt'>>,
+    now: Date,
+    detail: string,
+  ) => {
     // A refresh that failed backed off until next_refresh_at; say when trying again makes sense.
     const wait =
-      a.refreshFailures > 0 && a.nextRefreshAt
+      a.refreshFailures && a.nextRefreshAt
         ? Math.ceil((a.nextRefreshAt.getTime() - now.getTime()) / 1000)
         : 1;
     return new AppError(
@@ -112,7 +117,7 @@ export function createTokenService(deps: {
    * refreshes once more. A strict need still unmet is a 503, never a 200 with a shorter token.
    */
   async function refreshFor(a: TokenRow, minTtl: number, now: Date): Promise<TokenRow> {
-    let row = a;
+    let row: TokenRow | AccountRow = a;
     for (let round = 0; round < 2; round++) {
       const need = tokenNeed(minTtl, tokenLifetimeSeconds(row), now);
       const after = await deps.refresh.refreshNow(row.tenantId, row.id, need.needUntil);
@@ -130,7 +135,11 @@ export function createTokenService(deps: {
       }
       row = after;
     }
-    throw retryLater(row, now, 'the token could not be refreshed to meet min_ttl; retry shortly');
+    throw retryLater(
+      'refreshFailures' in row ? row : {},
+      now,
+      'the token could not be refreshed to meet min_ttl; retry shortly',
+    );
   }
 
   async function issue(p: Principal, c: TokenCandidate, req: TokenRequest) {
