@@ -16,6 +16,8 @@ export const SEALED_FIELDS = {
   },
   access_token: { table: 'connected_accounts', column: 'access_token_enc', aad: 'access_token' },
   refresh_token: { table: 'connected_accounts', column: 'refresh_token_enc', aad: 'refresh_token' },
+  /** an API-token account's credential: JSON {email, api_token} */
+  api_token: { table: 'connected_accounts', column: 'api_token_enc', aad: 'api_token' },
   code_verifier: { table: 'connect_sessions', column: 'code_verifier_enc', aad: 'code_verifier' },
   webhook_secret: { table: 'webhook_endpoints', column: 'secret_enc', aad: 'secret' },
 } as const;

@@ -3,6 +3,11 @@ import { timestamps, tstz } from './columns.ts';
 import type { Oauth2Settings } from '../../providers/types.ts';
 import { tenants } from './tenants.ts';
 
+/** oauth2_3lo: user consent (connect flow); client_credentials: a service account's client id and
+ * secret; api_token: an email + API token per connected account (HTTP Basic). */
+export const AUTH_SCHEMES = ['oauth2_3lo', 'client_credentials', 'api_token'] as const;
+export type AuthScheme = (typeof AUTH_SCHEMES)[number];
+
 export const authConfigs = pgTable(
   'auth_configs',
   {
@@ -12,9 +17,12 @@ export const authConfigs = pgTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     provider: text('provider', { enum: ['atlassian', 'oauth2'] }).notNull(),
-    clientId: text('client_id').notNull(),
-    /** envelope-encrypted (AAD: tenant/auth_configs/id/client_secret) */
-    clientSecretEnc: text('client_secret_enc').notNull(),
+    /** how accounts of this config hold credentials (SPEC §3 "Atlassian credentials other than 3LO") */
+    authScheme: text('auth_scheme', { enum: AUTH_SCHEMES }).notNull().default('oauth2_3lo'),
+    /** null only for api_token configs, which hold no client */
+    clientId: text('client_id'),
+    /** envelope-encrypted (AAD: tenant/auth_configs/id/client_secret); null for api_token configs */
+    clientSecretEnc: text('client_secret_enc'),
     /** the secret's last 4 characters, kept only for secrets of 16 or more (else null) */
     clientSecretLast4: text('client_secret_last4'),
     clientSecretUpdatedAt: tstz('client_secret_updated_at').notNull(),

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { authConfigs } from './auth-configs.ts';
+import { AUTH_SCHEMES, authConfigs } from './auth-configs.ts';
 import { timestamps, tstz } from './columns.ts';
 import type { Identity, Site } from '../../providers/types.ts';
 import { tenants } from './tenants.ts';
@@ -19,6 +19,8 @@ export const connectedAccounts = pgTable(
       .notNull()
       .references(() => authConfigs.id, { onDelete: 'cascade' }),
     userId: text('user_id').notNull(),
+    /** the scheme of its auth config when the account was created (a config's scheme never changes) */
+    authScheme: text('auth_scheme', { enum: AUTH_SCHEMES }).notNull().default('oauth2_3lo'),
     status: text('status', { enum: ACCOUNT_STATUSES }).notNull(),
     statusReason: text('status_reason'),
     /** where the initiator asked to pin the site (URL), if anywhere */
@@ -50,6 +52,15 @@ export const connectedAccounts = pgTable(
     leaseExpiresAt: tstz('lease_expires_at'),
     /** when connected_account.consent_expiring was emitted for the current family */
     consentExpiringNotifiedAt: tstz('consent_expiring_notified_at'),
+    // API tokens (auth_scheme api_token): the sealed {email, api_token} pair, where it is used (a
+    // classic token's site URL; a scoped token's cloud id is selected_cloud_id), and the daily check.
+    apiTokenEnc: text('api_token_enc'),
+    apiSiteUrl: text('api_site_url'),
+    /** when connected_account.credential_expiring was emitted for the current API token */
+    credentialExpiringNotifiedAt: tstz('credential_expiring_notified_at'),
+    /** when the worker next verifies the API token (and looks at its expiry); null: never */
+    nextCheckAt: tstz('next_check_at'),
+    lastCheckedAt: tstz('last_checked_at'),
     ...timestamps,
   },
   (t) => [
@@ -59,6 +70,10 @@ export const connectedAccounts = pgTable(
     index('connected_accounts_due_idx')
       .on(t.nextRefreshAt)
       .where(sql`status = 'ACTIVE'`),
+    // The API-token check: only ACTIVE rows with a check scheduled (API-token accounts).
+    index('connected_accounts_check_due_idx')
+      .on(t.nextCheckAt)
+      .where(sql`status = 'ACTIVE' and next_check_at is not null`),
     // The consent-expiring notice: families not yet told, by expiry.
     index('connected_accounts_consent_expiring_idx')
       .on(t.familyExpiresAt)

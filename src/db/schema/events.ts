@@ -9,6 +9,7 @@ export const EVENT_TYPES = [
   'connected_account.refresh_failed',
   'connected_account.recovered',
   'connected_account.consent_expiring',
+  'connected_account.credential_expiring',
   'connected_account.deleted',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
