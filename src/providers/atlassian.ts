@@ -71,10 +71,26 @@ export function createAtlassianProvider(
         },
         { format: 'json' },
       ),
-    async discover(_app, accessToken) {
+    // A service account's credential: the scopes are those chosen for it in admin.atlassian.com.
+    clientCredentials: (app) =>
+      tokenRequest(
+        http,
+        `${urls.authUrl}/oauth/token`,
+        {
+          grant_type: 'client_credentials',
+          client_id: app.clientId,
+          client_secret: app.clientSecret,
+        },
+        { format: 'json' },
+      ),
+    async discover(_app, accessToken, opts = {}) {
       const [resources, me] = await Promise.all([
         getJson(`${urls.apiUrl}/oauth/token/accessible-resources`, accessToken),
-        getJson(`${urls.apiUrl}/me`, accessToken),
+        getJson(`${urls.apiUrl}/me`, accessToken).catch((err: unknown) => {
+          if (opts.identityOptional && err instanceof ProviderError && err.kind === 'rejected')
+            return undefined;
+          throw err;
+        }),
       ]);
       return { sites: toSites(resources), identity: toIdentity(me) };
     },

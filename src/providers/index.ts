@@ -1,12 +1,15 @@
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../lib/clock.ts';
 import { createAtlassianProvider } from './atlassian.ts';
+import { createAtlassianApiTokens, type AtlassianApiTokens } from './atlassian-api-tokens.ts';
 import { createProviderHttp } from './http.ts';
 import { createOauth2Provider } from './oauth2.ts';
 import type { Provider } from './types.ts';
 
 export interface Providers {
   get(kind: 'atlassian' | 'oauth2'): Provider;
+  /** Atlassian API tokens (HTTP Basic), classic and scoped */
+  apiTokens: AtlassianApiTokens;
 }
 
 /**
@@ -22,11 +25,20 @@ export function createProviders(opts: {
   tenantDispatcher?: Dispatcher;
 }): Providers {
   const http = createProviderHttp(opts.timeoutMs, opts.clock, opts.dispatcher);
+  const tenantHttp = createProviderHttp(
+    opts.timeoutMs,
+    opts.clock,
+    opts.tenantDispatcher ?? opts.dispatcher,
+  );
   const byKind = {
     atlassian: createAtlassianProvider({ authUrl: opts.authUrl, apiUrl: opts.apiUrl }, http),
-    oauth2: createOauth2Provider(
-      createProviderHttp(opts.timeoutMs, opts.clock, opts.tenantDispatcher ?? opts.dispatcher),
+    oauth2: createOauth2Provider(tenantHttp),
+  };
+  return {
+    get: (kind) => byKind[kind],
+    apiTokens: createAtlassianApiTokens(
+      { apiUrl: opts.apiUrl },
+      { operator: http, tenant: tenantHttp },
     ),
   };
-  return { get: (kind) => byKind[kind] };
 }

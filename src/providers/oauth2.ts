@@ -37,10 +37,13 @@ export function createOauth2Provider(http: ProviderHttp): Provider {
     // The configured issuer when there is one; else the authorization endpoint's origin.
     issuerMatches: (app, iss) => {
       const s = settings(app);
-      return s.issuer ? iss === s.issuer : sameOrigin(iss, s.authorization_url);
+      return s.issuer ? iss === s.issuer : sameOrigin(iss, s.authorization_url ?? s.token_url);
     },
     authorizationUrl(app, { state, codeChallenge }) {
       const s = settings(app);
+      if (!s.authorization_url) {
+        throw new InternalError('oauth2_settings_missing', 'no authorization_url for this config');
+      }
       const url = new URL(s.authorization_url);
       for (const [k, v] of Object.entries(s.authorization_params)) url.searchParams.set(k, v);
       url.searchParams.set('response_type', 'code');
@@ -63,6 +66,16 @@ export function createOauth2Provider(http: ProviderHttp): Provider {
       }),
     refresh: (app, refreshToken) =>
       token(app, { grant_type: 'refresh_token', refresh_token: refreshToken }),
+    // RFC 6749 §4.4; the scope names what the client asks for (servers may narrow it).
+    clientCredentials: (app) => {
+      const s = settings(app);
+      return token(app, {
+        grant_type: 'client_credentials',
+        ...(app.scopes.length && !s.include_scope_in_token_request
+          ? { scope: app.scopes.join(s.scope_separator) }
+          : {}),
+      });
+    },
     discover: async () => ({ sites: [], identity: null }),
     apiBaseUrl: () => null,
   };

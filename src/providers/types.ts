@@ -17,7 +17,8 @@ export interface Identity {
 
 /** The knobs of a generic OAuth 2.0 auth config (iHub-style). */
 export interface Oauth2Settings {
-  authorization_url: string;
+  /** null for client_credentials configs (no authorization step) */
+  authorization_url: string | null;
   token_url: string;
   authorization_params: Record<string, string>;
   token_request_format: 'json' | 'form';
@@ -32,6 +33,7 @@ export interface Oauth2Settings {
 /** What a provider needs to know of an auth config; providers know HTTP, not our tables. */
 export interface ProviderApp {
   provider: 'atlassian' | 'oauth2';
+  /** empty for api_token configs, which hold no client */
   clientId: string;
   clientSecret: string;
   scopes: string[];
@@ -81,8 +83,17 @@ export interface Provider {
   authorizationUrl(app: ProviderApp, p: { state: string; codeChallenge?: string }): string;
   exchangeCode(app: ProviderApp, p: { code: string; codeVerifier?: string }): Promise<TokenSet>;
   refresh(app: ProviderApp, refreshToken: string): Promise<TokenSet>;
-  /** sites and identity where the provider has them */
-  discover(app: ProviderApp, accessToken: string): Promise<Discovery>;
+  /** grant_type=client_credentials: a token for the client itself (no refresh token) */
+  clientCredentials(app: ProviderApp): Promise<TokenSet>;
+  /**
+   * sites and identity where the provider has them; `identityOptional`: an identity the provider
+   * will not give (a service account without read:me) is null rather than a failure
+   */
+  discover(
+    app: ProviderApp,
+    accessToken: string,
+    opts?: { identityOptional?: boolean },
+  ): Promise<Discovery>;
   /** the base URL for API calls on a site, where the provider has one */
   apiBaseUrl(cloudId: string | null): string | null;
   /** RFC 9207: whether an `iss` the authorization server sent back names this provider */
