@@ -1,4 +1,4 @@
-import type { AuthConfigInsert } from '../../db/schema/index.ts';
+import type { AuthConfigInsert, AuthScheme } from '../../db/schema/index.ts';
 import { and, eq, gt, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { authConfigs } from '../../db/schema/index.ts';
@@ -20,6 +20,7 @@ export const getAuthConfig = (db: DbOrTx, tenantId: string, id: string) =>
 export interface AuthConfigFilter {
   status?: 'enabled' | 'disabled';
   provider?: 'atlassian' | 'oauth2';
+  authScheme?: AuthScheme;
 }
 
 export const listAuthConfigs = (
@@ -37,6 +38,7 @@ export const listAuthConfigs = (
         eq(authConfigs.tenantId, tenantId),
         f.status ? eq(authConfigs.status, f.status) : undefined,
         f.provider ? eq(authConfigs.provider, f.provider) : undefined,
+        f.authScheme ? eq(authConfigs.authScheme, f.authScheme) : undefined,
         after ? gt(authConfigs.id, after) : undefined,
       ),
     )

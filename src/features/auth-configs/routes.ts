@@ -20,9 +20,10 @@ export const authConfigView = (callbackUrl: (id: string) => string) => (r: AuthC
   id: r.id,
   name: r.name,
   provider: r.provider,
+  auth_scheme: r.authScheme,
   client_id: r.clientId,
   client_secret: {
-    set: true,
+    set: r.clientSecretEnc !== null,
     last4: r.clientSecretLast4,
     updated_at: r.clientSecretUpdatedAt.toISOString(),
     previous:
@@ -38,7 +39,13 @@ export const authConfigView = (callbackUrl: (id: string) => string) => (r: AuthC
   status: r.status,
   allowed_return_urls: r.allowedReturnUrls,
   callback_url: callbackUrl(r.id),
-  oauth2: r.oauth2 ? { ...r.oauth2, issuer: r.oauth2.issuer ?? null } : null,
+  oauth2: r.oauth2
+    ? {
+        ...r.oauth2,
+        authorization_url: r.oauth2.authorization_url ?? null,
+        issuer: r.oauth2.issuer ?? null,
+      }
+    : null,
   created_at: r.createdAt.toISOString(),
   updated_at: r.updatedAt.toISOString(),
 });
@@ -78,10 +85,10 @@ export const authConfigRoutes =
         },
       },
       async (req) => {
-        const { status, provider } = req.query;
+        const { status, provider, auth_scheme: authScheme } = req.query;
         return paginate(
           req.query,
-          (page) => svc.list(tenantOf(req), { status, provider }, page),
+          (page) => svc.list(tenantOf(req), { status, provider, authScheme }, page),
           view,
         );
       },

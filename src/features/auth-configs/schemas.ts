@@ -6,9 +6,18 @@ const HttpUrl = Type.String({ maxLength: 2048, pattern: '^https?://[^\\s#]+$' })
 const Token = Type.String({ minLength: 1, maxLength: 512, pattern: '^[\\x21-\\x7e]+$' });
 const Scope = Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' });
 const Status = Type.Union([Type.Literal('enabled'), Type.Literal('disabled')]);
+export const AuthSchemeSchema = Type.Union(
+  [Type.Literal('oauth2_3lo'), Type.Literal('client_credentials'), Type.Literal('api_token')],
+  {
+    description:
+      'oauth2_3lo: user consent through the connect flow (default); client_credentials: a service account’s OAuth 2.0 client credentials (accounts created by the API alone); api_token: Atlassian API tokens over HTTP Basic, one per connected account (atlassian only; no client id/secret)',
+  },
+);
 
 const Oauth2Fields = {
-  authorization_url: HttpUrl,
+  authorization_url: Type.Union([HttpUrl, Type.Null()], {
+    description: 'required for oauth2_3lo; null for client_credentials configs',
+  }),
   token_url: HttpUrl,
   authorization_params: Type.Record(
     Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
@@ -33,7 +42,7 @@ const Oauth2Fields = {
 
 export const Oauth2Input = Type.Object(
   {
-    authorization_url: Oauth2Fields.authorization_url,
+    authorization_url: Type.Optional(HttpUrl),
     token_url: Oauth2Fields.token_url,
     authorization_params: Type.Optional(Oauth2Fields.authorization_params),
     token_request_format: Type.Optional(Oauth2Fields.token_request_format),
@@ -60,8 +69,9 @@ export const CreateAuthConfigBody = Type.Object(
   {
     name: common.name,
     provider: Type.Union([Type.Literal('atlassian'), Type.Literal('oauth2')]),
-    client_id: common.client_id,
-    client_secret: common.client_secret,
+    auth_scheme: Type.Optional(AuthSchemeSchema),
+    client_id: Type.Optional(common.client_id),
+    client_secret: Type.Optional(common.client_secret),
     scopes: common.scopes,
     allowed_return_urls: Type.Optional(common.allowed_return_urls),
     status: Type.Optional(common.status),
@@ -98,10 +108,13 @@ export const AuthConfig = Type.Object(
     id: Type.String(),
     name: Type.String(),
     provider: Type.String(),
-    client_id: Type.String(),
+    auth_scheme: AuthSchemeSchema,
+    client_id: Type.Union([Type.String(), Type.Null()], {
+      description: 'null for api_token configs',
+    }),
     client_secret: Type.Object(
       {
-        set: Type.Boolean(),
+        set: Type.Boolean({ description: 'false for api_token configs, which hold no secret' }),
         last4: Type.Union([Type.String(), Type.Null()], {
           description: 'the last 4 characters, shown only for secrets of 16 or more characters',
         }),
@@ -136,4 +149,5 @@ export const AuthConfig = Type.Object(
 export const AuthConfigListQuery = ListQuery({
   status: Type.Optional(Status),
   provider: Type.Optional(Type.Union([Type.Literal('atlassian'), Type.Literal('oauth2')])),
+  auth_scheme: Type.Optional(AuthSchemeSchema),
 });

@@ -3,14 +3,14 @@ import type { Change } from '../../db/changes.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { badRequest, notFound } from '../../lib/errors.ts';
+import { InternalError, badRequest, notFound } from '../../lib/errors.ts';
 import { ProviderError, type ProviderApp } from '../../providers/types.ts';
 import { newId } from '../../lib/ids.ts';
 import type { TenantUrlPolicy } from '../../lib/tenant-urls.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import * as repo from './repo.ts';
 import type { CreateAuthConfigInput, UpdateAuthConfigInput } from './schemas.ts';
-import { normalizeOauth2, normalizeReturnUrls, normalizeScopes } from './validate.ts';
+import { checkScheme, normalizeOauth2, normalizeReturnUrls, normalizeScopes } from './validate.ts';
 
 const secretField = (
   tenantId: string,
@@ -34,6 +34,11 @@ export function createAuthConfigService(deps: {
   urlPolicy: TenantUrlPolicy;
   /** tells this process's caches of a change it made, after the commit */
   announce: (c: Change) => void;
+  /**
+   * A client_credentials config's secret changed (in the same transaction): its accounts refused
+   * for client_credentials_invalid get another attempt. Bound late (accounts need configs).
+   */
+  onClientSecretChanged?: (tenantId: string, configId: string) => Promise<void>;
 }) {
   /** The OAuth redirect URI of one config: its own, so no other config can receive its codes. */
   const callbackUrl = (id: string) => `${deps.callbackBase}/${id}`;
@@ -41,7 +46,7 @@ export function createAuthConfigService(deps: {
   /** The provider's view of a config; the secret is filled in per call (rotation fallback). */
   const providerApp = (config: AuthConfigRow, clientSecret = ''): ProviderApp => ({
     provider: config.provider,
-    clientId: config.clientId,
+    clientId: config.clientId ?? '',
     clientSecret,
     scopes: config.scopes,
     oauth2: config.oauth2,
@@ -52,8 +57,9 @@ export function createAuthConfigService(deps: {
 
   async function create(tenantId: string, input: CreateAuthConfigInput) {
     // Everything is validated before anything is written.
+    const scheme = checkScheme(input);
     const scopes = normalizeScopes(input.provider, input.scopes);
-    const oauth2 = normalizeOauth2(input.provider, input.oauth2, null, deps.urlPolicy);
+    const oauth2 = normalizeOauth2(input.provider, input.oauth2, null, deps.urlPolicy, scheme);
     if (oauth2) await deps.checkUrl(oauth2.token_url);
     const allowedReturnUrls = normalizeReturnUrls(input.allowed_return_urls, deps.urlPolicy);
     const now = clock.now();
@@ -63,9 +69,13 @@ export function createAuthConfigService(deps: {
       tenantId,
       name: input.name,
       provider: input.provider,
-      clientId: input.client_id,
-      clientSecretEnc: await dataKeys.encrypt(secretField(tenantId, id), input.client_secret),
-      clientSecretLast4: last4(input.client_secret),
+      authScheme: scheme,
+      clientId: input.client_id ?? null,
+      clientSecretEnc:
+        input.client_secret === undefined
+          ? null
+          : await dataKeys.encrypt(secretField(tenantId, id), input.client_secret),
+      clientSecretLast4: input.client_secret === undefined ? null : last4(input.client_secret),
       clientSecretUpdatedAt: now,
       scopes,
       status: input.status ?? 'enabled',
@@ -87,6 +97,15 @@ export function createAuthConfigService(deps: {
 
   async function update(tenantId: string, id: string, input: UpdateAuthConfigInput) {
     const current = await get(tenantId, id);
+    if (current.authScheme === 'api_token') {
+      for (const field of ['client_id', 'client_secret'] as const) {
+        if (input[field] !== undefined) {
+          throw badRequest('invalid_request', `body.${field}: an api_token config holds no client`, {
+            field: `body.${field}`,
+          });
+        }
+      }
+    }
     const now = clock.now();
     const set: Partial<AuthConfigInsert> = { updatedAt: now };
     if (input.name !== undefined) set.name = input.name;
@@ -96,7 +115,13 @@ export function createAuthConfigService(deps: {
     if (input.allowed_return_urls !== undefined)
       set.allowedReturnUrls = normalizeReturnUrls(input.allowed_return_urls, deps.urlPolicy);
     if (input.oauth2 !== undefined) {
-      set.oauth2 = normalizeOauth2(current.provider, input.oauth2, current.oauth2, deps.urlPolicy);
+      set.oauth2 = normalizeOauth2(
+        current.provider,
+        input.oauth2,
+        current.oauth2,
+        deps.urlPolicy,
+        current.authScheme,
+      );
       if (set.oauth2) await deps.checkUrl(set.oauth2.token_url);
     }
     if (input.client_secret !== undefined) {
@@ -122,6 +147,8 @@ export function createAuthConfigService(deps: {
     const row = await repo.updateAuthConfig(db, tenantId, id, set);
     if (row) deps.announce({ kind: 'ac', tenantId, id });
     if (!row) throw notFound('auth_config', id);
+    if (input.client_secret !== undefined && row.authScheme === 'client_credentials')
+      await deps.onClientSecretChanged?.(tenantId, id);
     return row;
   }
 
@@ -135,7 +162,10 @@ export function createAuthConfigService(deps: {
   }
 
   /** The decrypted client secret, for the provider calls (never for a response). */
-  function clientSecret(row: AuthConfigRow) {
+  async function clientSecret(row: AuthConfigRow) {
+    if (row.clientSecretEnc === null) {
+      throw new InternalError('client_secret_missing', `auth config ${row.id} holds no client secret`);
+    }
     return dataKeys.decrypt(secretField(row.tenantId, row.id), row.clientSecretEnc);
   }
 

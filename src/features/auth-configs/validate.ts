@@ -1,3 +1,4 @@
+import type { AuthScheme } from '../../db/schema/index.ts';
 import type { Oauth2Settings } from '../../providers/types.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { tenantUrl, type TenantUrlPolicy } from '../../lib/tenant-urls.ts';
@@ -40,16 +41,20 @@ export function normalizeOauth2(
   input: Oauth2InputT | undefined,
   current: Oauth2Settings | null,
   policy: TenantUrlPolicy,
+  scheme: AuthScheme = 'oauth2_3lo',
 ): Oauth2Settings | null {
   if (provider === 'atlassian') {
     if (input) throw badRequest('invalid_request', 'body.oauth2 applies to provider oauth2 only');
     return null;
   }
   const merged = { ...current, ...input };
-  if (!merged.authorization_url || !merged.token_url) {
+  // Client credentials have no authorization step: the token URL is all they need.
+  if (!merged.token_url || (scheme === 'oauth2_3lo' && !merged.authorization_url)) {
     throw badRequest(
       'invalid_request',
-      'body.oauth2 with authorization_url and token_url is required for provider oauth2',
+      scheme === 'oauth2_3lo'
+        ? 'body.oauth2 with authorization_url and token_url is required for provider oauth2'
+        : 'body.oauth2 with token_url is required for provider oauth2',
     );
   }
   for (const field of ['authorization_url', 'token_url', 'issuer'] as const) {
@@ -57,7 +62,7 @@ export function normalizeOauth2(
     if (value) tenantUrl(`body.oauth2.${field}`, value, policy);
   }
   return {
-    authorization_url: merged.authorization_url,
+    authorization_url: merged.authorization_url ?? null,
     token_url: merged.token_url,
     authorization_params: merged.authorization_params ?? {},
     token_request_format: merged.token_request_format ?? 'form',
@@ -76,4 +81,42 @@ export function normalizeReturnUrls(urls: string[] | undefined, policy: TenantUr
       (urls ?? []).map((u, i) => tenantUrl(`body.allowed_return_urls[${i}]`, u, policy).toString()),
     ),
   ];
+}
+
+/**
+ * Which scheme a new config uses, and that its client fields fit it: api_token configs (Atlassian
+ * only) hold no client; the others need both the id and the secret.
+ */
+export function checkScheme(input: {
+  provider: 'atlassian' | 'oauth2';
+  auth_scheme?: AuthScheme;
+  client_id?: string;
+  client_secret?: string;
+}): AuthScheme {
+  const scheme = input.auth_scheme ?? 'oauth2_3lo';
+  if (scheme === 'api_token') {
+    if (input.provider !== 'atlassian') {
+      throw badRequest('invalid_request', 'body.auth_scheme api_token applies to provider atlassian only', {
+        field: 'body.auth_scheme',
+      });
+    }
+    for (const field of ['client_id', 'client_secret'] as const) {
+      if (input[field] !== undefined) {
+        throw badRequest(
+          'invalid_request',
+          `body.${field}: an api_token config holds no client; each connected account carries its own API token`,
+          { field: `body.${field}` },
+        );
+      }
+    }
+    return scheme;
+  }
+  for (const field of ['client_id', 'client_secret'] as const) {
+    if (input[field] === undefined) {
+      throw badRequest('invalid_request', `body.${field} is required for auth_scheme ${scheme}`, {
+        field: `body.${field}`,
+      });
+    }
+  }
+  return scheme;
 }
