@@ -170,7 +170,7 @@ export async function buildApp(
   await app.register(apiKeyRoutes(services.apiKeys));
   await app.register(operatorKeyRoutes(services.apiKeys));
   await app.register(authConfigRoutes(services.authConfigs));
-  await app.register(connectedAccountRoutes(services.accounts));
+  await app.register(connectedAccountRoutes(services.accounts, services.credentialAccounts));
   await app.register(
     connectRoutes(services.connect, { secureCookies: config.PUBLIC_URL.startsWith('https:') }),
   );

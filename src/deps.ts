@@ -22,10 +22,12 @@ import { badRequest } from './lib/errors.ts';
 import { EgressDeniedError, checkEgress, createEgressAgent } from './lib/egress.ts';
 import { createAccountLeaseService } from './features/connected-accounts/leases.ts';
 import { createConnectedAccountService } from './features/connected-accounts/service.ts';
+import { createCredentialAccountService } from './features/connected-accounts/credentials.ts';
 import { createKeyRotation } from './features/data-keys/rotation.ts';
 import { createDataKeyService } from './features/data-keys/service.ts';
 import { createRefreshService } from './features/refresh/service.ts';
 import { createRefreshWorker } from './features/refresh/worker.ts';
+import { createApiTokenChecks } from './features/refresh/api-token-checks.ts';
 import { createTenantService } from './features/tenants/service.ts';
 import { createTokenService } from './features/tokens/service.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
@@ -79,7 +81,10 @@ export async function createDeps(
     maxAgeMs: config.TOKEN_CACHE_MAX_AGE_SECONDS * 1000,
   };
   // Counters the services move; the gauges that need accounts are bound once those exist.
-  const late: { accounts?: Pick<ConnectedAccountService, 'countByStatus' | 'oldestDue'> } = {};
+  const late: {
+    accounts?: Pick<ConnectedAccountService, 'countByStatus' | 'oldestDue'>;
+    revive?: (tenantId: string, configId: string) => Promise<void>;
+  } = {};
   const metrics = createMetrics({
     database,
     clock,
@@ -119,6 +124,7 @@ export async function createDeps(
     callbackBase: config.callbackBase,
     urlPolicy,
     announce,
+    onClientSecretChanged: (tenantId, configId) => late.revive!(tenantId, configId),
   });
   const apiKeys = createApiKeyService({
     db,
@@ -168,6 +174,19 @@ export async function createDeps(
     dispatcher: overrides.dispatcher,
     tenantDispatcher: egressAgent,
   });
+  const credentialAccounts = createCredentialAccountService({
+    db,
+    clock,
+    accounts,
+    authConfigs,
+    providers,
+    dataKeys,
+    outbox,
+    announce,
+    checkUrl: checkTenantUrl,
+    urlPolicy,
+  });
+  late.revive = credentialAccounts.reviveClientCredentials;
   const connect = createConnectFlowService({
     db,
     clock,
@@ -194,11 +213,23 @@ export async function createDeps(
     onOutcome: (o, provider) => metrics.refreshes.inc({ outcome: o.kind, provider }),
     failureStreak: config.WEBHOOK_REFRESH_FAILED_STREAK,
   });
+  const apiTokenChecks = createApiTokenChecks({
+    clock,
+    logger,
+    dataKeys,
+    leases,
+    providers,
+    owner,
+    leaseSeconds: config.REFRESH_LEASE_SECONDS,
+    batchSize: config.REFRESH_BATCH_SIZE,
+    concurrency: config.REFRESH_CONCURRENCY,
+  });
   const worker = createRefreshWorker({
     leases,
     clock,
     logger,
     refresh,
+    checks: apiTokenChecks,
     owner,
     cronExpression: config.REFRESH_CRON,
     concurrency: config.REFRESH_CONCURRENCY,
@@ -248,9 +279,11 @@ export async function createDeps(
       apiKeys,
       tenants,
       accounts,
+      credentialAccounts,
       leases,
       connect,
       refresh,
+      apiTokenChecks,
       worker,
       audit,
       auditTrail,

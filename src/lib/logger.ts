@@ -19,6 +19,8 @@ export const REDACT_PATHS = [
     'token',
     'secret',
     'code_verifier',
+    'api_token',
+    'credentials',
   ].flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
 ];
 

@@ -23,6 +23,10 @@ export function createAccountLeaseService(deps: {
     claimDue: (owner: string, now: Date, leaseUntil: Date, limit: number) =>
       db.transaction((tx) => repo.claimDueAccounts(tx, owner, now, leaseUntil, limit)),
 
+    /** Claims ACTIVE API-token accounts whose daily check is due (SKIP LOCKED + lease). */
+    claimDueChecks: (owner: string, now: Date, leaseUntil: Date, limit: number) =>
+      db.transaction((tx) => repo.claimDueChecks(tx, owner, now, leaseUntil, limit)),
+
     acquire: (tenantId: string, id: string, owner: string, now: Date, leaseUntil: Date) =>
       repo.acquireLease(db, tenantId, id, owner, now, leaseUntil),
 

@@ -1,4 +1,4 @@
-import { and, count, eq, gt, inArray, isNull, lt, lte, min, or, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNotNull, isNull, lt, lte, min, or, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from '../../db/client.ts';
 import {
   authConfigs as ac,
@@ -96,9 +96,12 @@ const tokenColumns = {
   tenantId: ca.tenantId,
   authConfigId: ca.authConfigId,
   userId: ca.userId,
+  authScheme: ca.authScheme,
   status: ca.status,
   statusReason: ca.statusReason,
   accessTokenEnc: ca.accessTokenEnc,
+  apiTokenEnc: ca.apiTokenEnc,
+  apiSiteUrl: ca.apiSiteUrl,
   tokenType: ca.tokenType,
   expiresAt: ca.expiresAt,
   tokenLifetimeSeconds: ca.tokenLifetimeSeconds,
@@ -244,6 +247,68 @@ export const releaseLease = (db: DbOrTx, tenantId: string, id: string, owner: st
 /** Releases every lease this owner holds (graceful shutdown). */
 export const releaseAllLeases = (db: DbOrTx, owner: string) =>
   db.update(ca).set({ leaseOwner: null, leaseExpiresAt: null }).where(eq(ca.leaseOwner, owner));
+
+/**
+ * Claims up to `limit` ACTIVE API-token accounts whose check is due (next_check_at, its own partial
+ * index), like claimDueAccounts: SKIP LOCKED, then a lease that outlives the transaction.
+ */
+export async function claimDueChecks(
+  tx: Tx,
+  owner: string,
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+) {
+  const due = await tx
+    .select({ id: ca.id })
+    .from(ca)
+    .where(
+      and(
+        eq(ca.status, 'ACTIVE'),
+        isNotNull(ca.nextCheckAt),
+        lte(ca.nextCheckAt, now),
+        leaseFree(now),
+      ),
+    )
+    .orderBy(ca.nextCheckAt)
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  if (due.length === 0) return [] as AccountRow[];
+  return tx
+    .update(ca)
+    .set({ leaseOwner: owner, leaseExpiresAt: leaseUntil })
+    .where(
+      inArray(
+        ca.id,
+        due.map((d) => d.id),
+      ),
+    )
+    .returning();
+}
+
+/**
+ * A client_credentials config's secret changed: its accounts refused for client_credentials_invalid
+ * are ACTIVE again and due at once, so the next attempt (worker or token request) uses the new one.
+ */
+export const reviveClientCredentialAccounts = (
+  db: DbOrTx,
+  tenantId: string,
+  configId: string,
+  now: Date,
+) =>
+  db
+    .update(ca)
+    .set({ status: 'ACTIVE', statusReason: null, nextRefreshAt: now, updatedAt: now })
+    .where(
+      and(
+        eq(ca.tenantId, tenantId),
+        eq(ca.authConfigId, configId),
+        eq(ca.authScheme, 'client_credentials'),
+        eq(ca.status, 'EXPIRED'),
+        eq(ca.statusReason, 'client_credentials_invalid'),
+      ),
+    )
+    .returning();
 
 /** ACTIVE accounts whose family ends before `horizon` and that were not told yet (locked, skipped). */
 export const consentExpiringUnnotified = (tx: Tx, horizon: Date, limit: number) =>

@@ -13,6 +13,7 @@ import {
   accountView,
 } from './schemas.ts';
 import type { ConnectedAccountService } from './service.ts';
+import type { CredentialAccountService } from './credentials.ts';
 
 const tags = ['connected-accounts'];
 const admin = { roles: ['admin' as const] };
@@ -21,15 +22,18 @@ const one = { 200: ConnectedAccount, ...problems(400, 401, 403, 404, 409) };
 
 const withLink = (
   r: Parameters<typeof accountView>[0],
-  link: { url: string; expiresAt: Date },
+  link: { url: string; expiresAt: Date } | null,
 ) => ({
   ...accountView(r),
-  redirect_url: link.url,
-  redirect_url_expires_at: link.expiresAt.toISOString(),
+  redirect_url: link?.url ?? null,
+  redirect_url_expires_at: link?.expiresAt.toISOString() ?? null,
 });
 
 export const connectedAccountRoutes =
-  (svc: ConnectedAccountService): FastifyPluginAsyncTypebox =>
+  (
+    svc: ConnectedAccountService,
+    credentials: CredentialAccountService,
+  ): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.post(
       '/v1/connected-accounts',
@@ -38,13 +42,13 @@ export const connectedAccountRoutes =
         schema: {
           tags,
           summary:
-            'Start connecting an end user: returns the account (INITIATED) and its single-use redirect_url',
+            'Connect an end user: oauth2_3lo returns the account (INITIATED) and its single-use redirect_url; client_credentials and api_token accounts are verified with the provider first and answer ACTIVE (nothing is stored when the provider refuses)',
           body: CreateAccountBody,
-          response: { 201: CreatedAccount, ...problems(400, 401, 403, 409) },
+          response: { 201: CreatedAccount, ...problems(400, 401, 403, 409, 502) },
         },
       },
       async (req, reply) => {
-        const { account, link } = await svc.create(tenantOf(req), req.body);
+        const { account, link } = await credentials.create(tenantOf(req), req.body);
         // redirect_url is a bearer link: no cache keeps it.
         reply.code(201).header('cache-control', 'no-store');
         return withLink(account, link);
@@ -80,14 +84,14 @@ export const connectedAccountRoutes =
         config: admin,
         schema: {
           tags,
-          summary: 'Select the site among the account’s sites',
+          summary:
+            'Select the site among the account’s sites, or (api_token accounts) replace the API token in place',
           params,
           body: UpdateAccountBody,
-          response: one,
+          response: { ...one, ...problems(502) },
         },
       },
-      async (req) =>
-        accountView(await svc.selectSite(tenantOf(req), req.params.id, req.body.selected_cloud_id)),
+      async (req) => accountView(await credentials.update(tenantOf(req), req.params.id, req.body)),
     );
 
     app.post(

@@ -54,3 +54,28 @@ export function tokenNeed(minTtl: number, lifetime: number | null, now: Date): T
   const seconds = strict ? minTtl : lifetime / 2;
   return { needUntil: new Date(now.getTime() + seconds * 1000), strict };
 }
+
+const DAY_MS = 86_400_000;
+/** connected_account.credential_expiring is sent this long before an API token's expiry. */
+export const CREDENTIAL_WARNING_MS = 14 * DAY_MS;
+
+/**
+ * When the worker next looks at an API token: about a day from now (0.8–1.2 days, so that tokens
+ * stored together are not checked together), but no later than the moment its expiry warning is
+ * due (at once if that has passed unsent) or the token expires.
+ */
+export function nextCredentialCheckAt(
+  now: Date,
+  expiresAt: Date | null,
+  warned: boolean,
+  random = Math.random,
+): Date {
+  const t = now.getTime();
+  let next = t + DAY_MS * (0.8 + 0.4 * random());
+  if (expiresAt) {
+    const warnAt = expiresAt.getTime() - CREDENTIAL_WARNING_MS;
+    if (!warned) next = Math.min(next, Math.max(warnAt, t));
+    next = Math.min(next, Math.max(expiresAt.getTime(), t));
+  }
+  return new Date(next);
+}

@@ -1,5 +1,5 @@
 import type { AccountRow } from '../../db/schema/index.ts';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { ListQuery, Nullable, Timestamp } from '../../http/schemas.ts';
 import { ID_PATTERN } from '../../lib/ids.ts';
 
@@ -11,6 +11,33 @@ const Status = Type.Union([
   Type.Literal('DISABLED'),
 ]);
 const UserId = Type.String({ minLength: 1, maxLength: 256 });
+const AuthScheme = Type.Union([
+  Type.Literal('oauth2_3lo'),
+  Type.Literal('client_credentials'),
+  Type.Literal('api_token'),
+]);
+const CloudId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9-]+$' });
+
+/** An Atlassian API token (write-only: stored encrypted, never in any response). */
+export const ApiTokenCredentials = Type.Object(
+  {
+    email: Type.String({ minLength: 3, maxLength: 320, pattern: '^[^\\s:]+@[^\\s:]+$' }),
+    api_token: Type.String({
+      minLength: 1,
+      maxLength: 2048,
+      pattern: '^[\\x21-\\x7e]+$',
+      description: 'write-only',
+    }),
+    expires_at: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description: 'the expiry chosen when the token was created (1–365 days); omit if none',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'write-only' },
+);
+export type ApiTokenCredentialsT = Static<typeof ApiTokenCredentials>;
 const ReturnUrl = Type.String({ maxLength: 2048 });
 
 export const CreateAccountBody = Type.Object(
@@ -22,12 +49,20 @@ export const CreateAccountBody = Type.Object(
       Type.String({
         minLength: 1,
         maxLength: 512,
-        description: 'pin the Atlassian site, e.g. https://acme.atlassian.net',
+        description:
+          'oauth2_3lo and client_credentials: pin the Atlassian site, e.g. https://acme.atlassian.net; api_token: the site a classic API token calls',
       }),
     ),
+    cloud_id: Type.Optional({
+      ...CloudId,
+      description:
+        'api_token: the cloud id of the site a scoped API token calls through the gateway',
+    }),
+    credentials: Type.Optional(ApiTokenCredentials),
   },
   { additionalProperties: false },
 );
+export type CreateAccountInput = Static<typeof CreateAccountBody>;
 
 export const ReconnectBody = Type.Object(
   { return_url: Type.Optional(ReturnUrl) },
@@ -35,9 +70,17 @@ export const ReconnectBody = Type.Object(
 );
 
 export const UpdateAccountBody = Type.Object(
-  { selected_cloud_id: Type.String({ minLength: 1, maxLength: 128 }) },
-  { additionalProperties: false },
+  {
+    selected_cloud_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    credentials: Type.Optional({
+      ...ApiTokenCredentials,
+      description:
+        'api_token accounts: replace the API token in place (verified first; the account becomes ACTIVE)',
+    }),
+  },
+  { additionalProperties: false, minProperties: 1, maxProperties: 1 },
 );
+export type UpdateAccountInput = Static<typeof UpdateAccountBody>;
 
 export const AccountListQuery = ListQuery({
   auth_config_id: Type.Optional(Type.String({ pattern: ID_PATTERN('ac') })),
@@ -60,6 +103,7 @@ export const ConnectedAccount = Type.Object(
     id: Type.String(),
     auth_config_id: Type.String(),
     user_id: Type.String(),
+    auth_scheme: AuthScheme,
     status: Status,
     status_reason: Nullable(Type.String()),
     sites: Type.Array(SiteSchema),
@@ -82,6 +126,24 @@ export const ConnectedAccount = Type.Object(
       ),
     ),
     granted_scopes: Type.Array(Type.String()),
+    api_token: Nullable(
+      Type.Object(
+        {
+          site_url: Nullable(Type.String({ description: 'classic token: the site it calls' })),
+          cloud_id: Nullable(
+            Type.String({ description: 'scoped token: the site it calls through the gateway' }),
+          ),
+          last_checked_at: Nullable(Timestamp),
+          next_check_at: Nullable(Timestamp),
+          expiring_notified_at: Nullable(Timestamp),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at',
+        },
+      ),
+    ),
     connected_at: Nullable(Timestamp),
     expires_at: Nullable(Timestamp),
     family_expires_at: Nullable(Timestamp),
@@ -98,8 +160,13 @@ export const ConnectedAccount = Type.Object(
 export const CreatedAccount = Type.Object(
   {
     ...ConnectedAccount.properties,
-    redirect_url: Type.String({ description: 'single-use link that starts the connect flow' }),
-    redirect_url_expires_at: Timestamp,
+    redirect_url: Nullable(
+      Type.String({
+        description:
+          'single-use link that starts the connect flow; null for client_credentials and api_token accounts (ACTIVE at once)',
+      }),
+    ),
+    redirect_url_expires_at: Nullable(Timestamp),
   },
   { additionalProperties: false },
 );
@@ -112,6 +179,7 @@ export function accountView(r: AccountRow) {
     id: r.id,
     auth_config_id: r.authConfigId,
     user_id: r.userId,
+    auth_scheme: r.authScheme,
     status: r.status,
     status_reason: r.statusReason,
     sites: r.sites,
@@ -126,6 +194,16 @@ export function accountView(r: AccountRow) {
         }
       : null,
     granted_scopes: r.grantedScopes,
+    api_token:
+      r.authScheme === 'api_token'
+        ? {
+            site_url: r.apiSiteUrl,
+            cloud_id: r.apiSiteUrl ? null : r.selectedCloudId,
+            last_checked_at: iso(r.lastCheckedAt),
+            next_check_at: iso(r.nextCheckAt),
+            expiring_notified_at: iso(r.credentialExpiringNotifiedAt),
+          }
+        : null,
     connected_at: iso(r.connectedAt),
     expires_at: iso(r.expiresAt),
     family_expires_at: iso(r.familyExpiresAt),

@@ -233,7 +233,7 @@ export function createConnectedAccountService(deps: {
     if (row.status !== 'DISABLED') return row;
     // Back to work if it holds a grant; otherwise it needs a (re)connect.
     const status: AccountStatus =
-      row.refreshTokenEnc || row.accessTokenEnc ? 'ACTIVE' : 'INITIATED';
+      row.refreshTokenEnc || row.accessTokenEnc || row.apiTokenEnc ? 'ACTIVE' : 'INITIATED';
     return announced(
       await repo.updateAccount(
         db,
@@ -248,6 +248,14 @@ export function createConnectedAccountService(deps: {
   /** A new link for the same account id. A live account keeps working until the new grant arrives. */
   async function reconnect(tenantId: string, id: string, input: { return_url?: string }) {
     const row = await get(tenantId, id);
+    if (row.authScheme !== 'oauth2_3lo') {
+      throw conflict(
+        'reconnect_not_applicable',
+        row.authScheme === 'api_token'
+          ? `connected account ${id} holds an API token: replace it with PATCH {credentials}`
+          : `connected account ${id} uses client credentials: fix the auth config's client_secret instead`,
+      );
+    }
     if (row.status === 'DISABLED')
       throw conflict('account_disabled', `connected account ${id} is disabled; enable it first`);
     const config = await deps.authConfigs.get(tenantId, row.authConfigId);
