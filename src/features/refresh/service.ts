@@ -105,7 +105,9 @@ export function createRefreshService(deps: RefreshDeps) {
   async function refreshOnce(row: AccountRow, ctx: { provider: string }): Promise<RefreshOutcome> {
     const now = clock.now();
     if (row.familyExpiresAt && row.familyExpiresAt <= now) return expire(row, 'consent_expired');
-    if (!row.refreshTokenEnc) return expire(row, 'refresh_token_missing');
+    // Client credentials have no refresh token to lose: the vault asks for a new token instead.
+    const clientCredentials = row.authScheme === 'client_credentials';
+    if (!clientCredentials && !row.refreshTokenEnc) return expire(row, 'refresh_token_missing');
     // A config deleted under the lease (its accounts go with it) is the only "nothing to do" here;
     // a database that does not answer surfaces as it is and the lease runs out.
     const config = await unlessFound(
@@ -122,18 +124,34 @@ export function createRefreshService(deps: RefreshDeps) {
     // Expiry is counted from before the call: the provider's clock started no earlier than that.
     const sentAt = clock.now();
     try {
-      const refreshToken = await deps.dataKeys.decrypt(
-        tokenField(row.tenantId, row.id, 'refresh_token'),
-        row.refreshTokenEnc,
-      );
-      tokens = await deps.authConfigs.withClientSecret(config, (clientSecret) =>
-        provider.refresh(deps.authConfigs.providerApp(config, clientSecret), refreshToken),
-      );
+      if (clientCredentials) {
+        tokens = await deps.authConfigs.withClientSecret(config, (clientSecret) =>
+          provider.clientCredentials(deps.authConfigs.providerApp(config, clientSecret)),
+        );
+      } else {
+        const refreshToken = await deps.dataKeys.decrypt(
+          tokenField(row.tenantId, row.id, 'refresh_token'),
+          row.refreshTokenEnc!,
+        );
+        tokens = await deps.authConfigs.withClientSecret(config, (clientSecret) =>
+          provider.refresh(deps.authConfigs.providerApp(config, clientSecret), refreshToken),
+        );
+      }
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw err;
       if (!(err instanceof ProviderError)) {
         logger.error({ err, account: row.id }, 'refresh failed');
         return fail(row, 'internal_error');
+      }
+      if (
+        clientCredentials &&
+        (err.kind === 'client_credentials' || err.kind === 'invalid_grant')
+      ) {
+        // The secret is refused. If it was rotated while we asked, the new one deserves its try.
+        const now = await deps.authConfigs.get(row.tenantId, row.authConfigId);
+        if (now.clientSecretUpdatedAt.getTime() !== config.clientSecretUpdatedAt.getTime())
+          return fail(row, 'client_credentials_invalid', err);
+        return expire(row, 'client_credentials_invalid');
       }
       if (err.kind === 'invalid_grant') {
         // Another refresher may have spent this token and stored its successor: only a row that is
@@ -168,7 +186,13 @@ export function createRefreshService(deps: RefreshDeps) {
     };
     if (tokens.scopes?.length) set.grantedScopes = tokens.scopes;
     const recovered = row.refreshFailures >= deps.failureStreak;
-    const written = await write(row, set, recovered ? 'connected_account.recovered' : undefined);
+    // A client-credentials account revived by a new secret is ACTIVE again for real only now.
+    const revived = clientCredentials && row.lastErrorCode === 'client_credentials_invalid';
+    const written = await write(
+      row,
+      set,
+      revived ? 'connected_account.active' : recovered ? 'connected_account.recovered' : undefined,
+    );
     if (!written) {
       // Our lease ran out and someone else wrote: they refreshed with the token we spent, inside the
       // provider's reuse leeway. Ours is dropped; theirs is the live one.

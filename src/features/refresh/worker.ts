@@ -4,6 +4,7 @@ import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { AccountLeaseService } from '../connected-accounts/leases.ts';
 import type { RefreshOutcome, RefreshService } from './service.ts';
+import type { ApiTokenChecks } from './api-token-checks.ts';
 
 export interface TickResult {
   claimed: number;
@@ -23,6 +24,8 @@ export function createRefreshWorker(deps: {
   clock: Clock;
   logger: Logger;
   refresh: Pick<RefreshService, 'refreshLeased' | 'leaseUntil'>;
+  /** the daily API-token checks, run after the refreshes of each tick */
+  checks?: Pick<ApiTokenChecks, 'runDue'>;
   owner: string;
   cronExpression: string;
   concurrency: number;
@@ -79,6 +82,11 @@ export function createRefreshWorker(deps: {
     }
     if (!stopping) await leases.notifyConsentExpiring();
     if (result.claimed) logger.info(result, 'refresh tick');
+    if (!stopping && deps.checks) {
+      const left = Math.max(budget - (clock.now().getTime() - started), 1_000);
+      const checked = await deps.checks.runDue(left, () => stopping);
+      if (checked.checked) logger.info(checked, 'API token checks');
+    }
     return result;
   }
 

@@ -14,6 +14,8 @@ import {
 } from '../connected-accounts/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import type { RefreshService } from '../refresh/service.ts';
+import { apiTokenSite, openApiToken } from '../connected-accounts/credentials.ts';
+import { basicCredential } from '../../providers/atlassian-api-tokens.ts';
 
 export interface TokenRequest {
   minTtl: number;
@@ -142,10 +144,50 @@ export function createTokenService(deps: {
     );
   }
 
+  const issued = (p: Principal, a: TokenRow, ip: string) =>
+    deps.audit.issued({
+      tenantId: a.tenantId,
+      actorKeyId: p.keyId,
+      actorRole: p.role,
+      action: 'token.issued',
+      resourceId: a.id,
+      ip,
+      details: { auth_config_id: a.authConfigId },
+    });
+
+  /**
+   * An API token is returned as it is (it cannot be refreshed): HTTP Basic, its own expiry. One that
+   * has expired is refused here; the worker records the EXPIRED status (no write on this path).
+   */
+  async function issueApiToken(p: Principal, a: TokenRow, req: TokenRequest) {
+    if (a.status !== 'ACTIVE' || !a.apiTokenEnc) throw notActive(a);
+    const now = clock.now();
+    if (a.expiresAt && a.expiresAt <= now)
+      throw notActive({ id: a.id, status: 'EXPIRED', statusReason: 'credential_expired' });
+    const credential = await openApiToken(deps.dataKeys, a);
+    const site = apiTokenSite(a);
+    issued(p, a, req.ip);
+    return {
+      access_token: basicCredential(credential),
+      token_type: 'Basic',
+      expires_at: a.expiresAt?.toISOString() ?? null,
+      expires_in: a.expiresAt
+        ? Math.max(0, Math.floor((a.expiresAt.getTime() - now.getTime()) / 1000))
+        : null,
+      scopes: a.grantedScopes,
+      connected_account_id: a.id,
+      refreshed: false,
+      cloud_id: site.cloudId,
+      site_url: site.siteUrl,
+      api_base_url: deps.providers.apiTokens.apiBaseUrl(site),
+    };
+  }
+
   async function issue(p: Principal, c: TokenCandidate, req: TokenRequest) {
     let a = c.account;
     if (c.configStatus !== 'enabled')
       throw conflict('auth_config_disabled', `auth config ${a.authConfigId} is disabled`);
+    if (a.authScheme === 'api_token') return issueApiToken(p, a, req);
     if (a.status !== 'ACTIVE' || !a.accessTokenEnc) throw notActive(a);
     // One instant for the whole request: the min_ttl deadline and expires_in are counted from it.
     const now = clock.now();
@@ -162,15 +204,7 @@ export function createTokenService(deps: {
       a.accessTokenEnc!,
     );
     const site = a.sites.find((s) => s.cloud_id === a.selectedCloudId) ?? null;
-    deps.audit.issued({
-      tenantId: a.tenantId,
-      actorKeyId: p.keyId,
-      actorRole: p.role,
-      action: 'token.issued',
-      resourceId: a.id,
-      ip: req.ip,
-      details: { auth_config_id: a.authConfigId },
-    });
+    issued(p, a, req.ip);
     return {
       access_token: accessToken,
       token_type: a.tokenType ?? 'Bearer',
