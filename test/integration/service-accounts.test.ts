@@ -210,6 +210,8 @@ describe('service accounts (client_credentials)', () => {
       [409, 'client_credentials_invalid'],
     );
 
+    // (Event ids are ordered by the vault's clock: a later event at a later instant.)
+    fx.clock.advance(1);
     const patch = await s.rec.call('PATCH', `/v1/auth-configs/${s.configId}`, s.adminKey, {
       client_secret: rotated,
       previous_secret_overlap_seconds: 0,
