@@ -94,7 +94,7 @@ async function connectOne(vaultUrl: string, adminKey: string, emulatorUrl: strin
     for (const c of res.headers.getSetCookie()) cookies.push(c.split(';')[0]!);
     return res;
   };
-  const opened = await browse(created.redirect_url);
+  const opened = await browse(created.redirect_url!);
   const consent = await emulator(emulatorUrl, 'consent', {
     authorize_url: opened.headers.get('location'),
     account_id: user.accountId,

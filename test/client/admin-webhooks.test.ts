@@ -66,7 +66,7 @@ describe('client admin helpers and webhooks against a real vault', () => {
     for (const user of ['u-1', 'u-2']) {
       const created = await c.create({ auth_config_id: acct.configId, user_id: user });
       assert.equal(created.status, 'INITIATED');
-      assert.match(created.redirect_url, /\/v1\/connect\//);
+      assert.match(created.redirect_url!, /\/v1\/connect\//);
       more.push(created.id);
     }
     const listed: string[] = [];
@@ -84,7 +84,7 @@ describe('client admin helpers and webhooks against a real vault', () => {
 
     const again = await c.reconnect(acct.accountId);
     assert.equal(again.id, acct.accountId);
-    assert.match(again.redirect_url, /\/v1\/connect\//);
+    assert.match(again.redirect_url!, /\/v1\/connect\//);
     assert.equal(again.status, 'ACTIVE', 'a live account keeps working while it reconnects');
 
     const v = fx.client();

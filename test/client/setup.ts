@@ -141,7 +141,7 @@ export async function startClientFixture(opts: { env?: Record<string, string> } 
       }
       return res;
     };
-    const opened = await browse(created.redirect_url);
+    const opened = await browse(created.redirect_url!);
     const authorizeUrl = opened.headers.get('location');
     if (opened.status !== 302 || !authorizeUrl) {
       throw new Error(`connect link answered ${opened.status}: ${await opened.text()}`);

@@ -100,9 +100,13 @@ export function createAuthConfigService(deps: {
     if (current.authScheme === 'api_token') {
       for (const field of ['client_id', 'client_secret'] as const) {
         if (input[field] !== undefined) {
-          throw badRequest('invalid_request', `body.${field}: an api_token config holds no client`, {
-            field: `body.${field}`,
-          });
+          throw badRequest(
+            'invalid_request',
+            `body.${field}: an api_token config holds no client`,
+            {
+              field: `body.${field}`,
+            },
+          );
         }
       }
     }
@@ -164,7 +168,10 @@ export function createAuthConfigService(deps: {
   /** The decrypted client secret, for the provider calls (never for a response). */
   async function clientSecret(row: AuthConfigRow) {
     if (row.clientSecretEnc === null) {
-      throw new InternalError('client_secret_missing', `auth config ${row.id} holds no client secret`);
+      throw new InternalError(
+        'client_secret_missing',
+        `auth config ${row.id} holds no client secret`,
+      );
     }
     return dataKeys.decrypt(secretField(row.tenantId, row.id), row.clientSecretEnc);
   }

@@ -96,9 +96,13 @@ export function checkScheme(input: {
   const scheme = input.auth_scheme ?? 'oauth2_3lo';
   if (scheme === 'api_token') {
     if (input.provider !== 'atlassian') {
-      throw badRequest('invalid_request', 'body.auth_scheme api_token applies to provider atlassian only', {
-        field: 'body.auth_scheme',
-      });
+      throw badRequest(
+        'invalid_request',
+        'body.auth_scheme api_token applies to provider atlassian only',
+        {
+          field: 'body.auth_scheme',
+        },
+      );
     }
     for (const field of ['client_id', 'client_secret'] as const) {
       if (input[field] !== undefined) {

@@ -986,6 +986,8 @@ export interface paths {
                     cursor?: string;
                     status?: "enabled" | "disabled";
                     provider?: "atlassian" | "oauth2";
+                    /** @description oauth2_3lo: user consent through the connect flow (default); client_credentials: a service account’s OAuth 2.0 client credentials (accounts created by the API alone); api_token: Atlassian API tokens over HTTP Basic, one per connected account (atlassian only; no client id/secret) */
+                    auth_scheme?: "oauth2_3lo" | "client_credentials" | "api_token";
                 };
                 header?: never;
                 path?: never;
@@ -1004,9 +1006,13 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 provider: string;
-                                client_id: string;
+                                /** @description oauth2_3lo: user consent through the connect flow (default); client_credentials: a service account’s OAuth 2.0 client credentials (accounts created by the API alone); api_token: Atlassian API tokens over HTTP Basic, one per connected account (atlassian only; no client id/secret) */
+                                auth_scheme: "oauth2_3lo" | "client_credentials" | "api_token";
+                                /** @description null for api_token configs */
+                                client_id: string | null;
                                 /** @description the secret itself is write-only */
                                 client_secret: {
+                                    /** @description false for api_token configs, which hold no secret */
                                     set: boolean;
                                     /** @description the last 4 characters, shown only for secrets of 16 or more characters */
                                     last4: string | null;
@@ -1026,7 +1032,8 @@ export interface paths {
                                 /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                                 callback_url: string;
                                 oauth2: {
-                                    authorization_url: string;
+                                    /** @description required for oauth2_3lo; null for client_credentials configs */
+                                    authorization_url: string | null;
                                     token_url: string;
                                     authorization_params: {
                                         [key: string]: string;
@@ -1091,14 +1098,16 @@ export interface paths {
                     "application/json": {
                         name: string;
                         provider: "atlassian" | "oauth2";
-                        client_id: string;
+                        /** @description oauth2_3lo: user consent through the connect flow (default); client_credentials: a service account’s OAuth 2.0 client credentials (accounts created by the API alone); api_token: Atlassian API tokens over HTTP Basic, one per connected account (atlassian only; no client id/secret) */
+                        auth_scheme?: "oauth2_3lo" | "client_credentials" | "api_token";
+                        client_id?: string;
                         /** @description write-only */
-                        client_secret: string;
+                        client_secret?: string;
                         scopes: string[];
                         allowed_return_urls?: string[];
                         status?: "enabled" | "disabled";
                         oauth2?: {
-                            authorization_url: string;
+                            authorization_url?: string;
                             token_url: string;
                             authorization_params?: {
                                 [key: string]: string;
@@ -1125,9 +1134,13 @@ export interface paths {
                             id: string;
                             name: string;
                             provider: string;
-                            client_id: string;
+                            /** @description oauth2_3lo: user consent through the connect flow (default); client_credentials: a service account’s OAuth 2.0 client credentials (accounts created by the API alone); api_token: Atlassian API tokens over HTTP Basic, one per connected account (atlassian only; no client id/secret) */
+                            auth_scheme: "oauth2_3lo" | "client_credentials" | "api_token";
+                            /** @description null for api_token configs */
+                            client_id: string | null;
                             /** @description the secret itself is write-only */
                             client_secret: {
+                                /** @description false for api_token configs, which hold no secret */
                                 set: boolean;
                                 /** @description the last 4 characters, shown only for secrets of 16 or more characters */
                                 last4: string | null;
@@ -1147,7 +1160,8 @@ export interface paths {
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
-                                authorization_url: string;
+                                /** @description required for oauth2_3lo; null for client_credentials configs */
+                                authorization_url: string | null;
                                 token_url: string;
                                 authorization_params: {
                                     [key: string]: string;
@@ -1230,9 +1244,13 @@ export interface paths {
                             id: string;
                             name: string;
                             provider: string;
-                            client_id: string;
+                            /** @description oauth2_3lo: user consent through the connect flow (default); client_credentials: a service account’s OAuth 2.0 client credentials (accounts created by the API alone); api_token: Atlassian API tokens over HTTP Basic, one per connected account (atlassian only; no client id/secret) */
+                            auth_scheme: "oauth2_3lo" | "client_credentials" | "api_token";
+                            /** @description null for api_token configs */
+                            client_id: string | null;
                             /** @description the secret itself is write-only */
                             client_secret: {
+                                /** @description false for api_token configs, which hold no secret */
                                 set: boolean;
                                 /** @description the last 4 characters, shown only for secrets of 16 or more characters */
                                 last4: string | null;
@@ -1252,7 +1270,8 @@ export interface paths {
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
-                                authorization_url: string;
+                                /** @description required for oauth2_3lo; null for client_credentials configs */
+                                authorization_url: string | null;
                                 token_url: string;
                                 authorization_params: {
                                     [key: string]: string;
@@ -1393,7 +1412,7 @@ export interface paths {
                         allowed_return_urls?: string[];
                         status?: "enabled" | "disabled";
                         oauth2?: {
-                            authorization_url: string;
+                            authorization_url?: string;
                             token_url: string;
                             authorization_params?: {
                                 [key: string]: string;
@@ -1420,9 +1439,13 @@ export interface paths {
                             id: string;
                             name: string;
                             provider: string;
-                            client_id: string;
+                            /** @description oauth2_3lo: user consent through the connect flow (default); client_credentials: a service account’s OAuth 2.0 client credentials (accounts created by the API alone); api_token: Atlassian API tokens over HTTP Basic, one per connected account (atlassian only; no client id/secret) */
+                            auth_scheme: "oauth2_3lo" | "client_credentials" | "api_token";
+                            /** @description null for api_token configs */
+                            client_id: string | null;
                             /** @description the secret itself is write-only */
                             client_secret: {
+                                /** @description false for api_token configs, which hold no secret */
                                 set: boolean;
                                 /** @description the last 4 characters, shown only for secrets of 16 or more characters */
                                 last4: string | null;
@@ -1442,7 +1465,8 @@ export interface paths {
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
-                                authorization_url: string;
+                                /** @description required for oauth2_3lo; null for client_credentials configs */
+                                authorization_url: string | null;
                                 token_url: string;
                                 authorization_params: {
                                     [key: string]: string;
@@ -1533,9 +1557,13 @@ export interface paths {
                             id: string;
                             name: string;
                             provider: string;
-                            client_id: string;
+                            /** @description oauth2_3lo: user consent through the connect flow (default); client_credentials: a service account’s OAuth 2.0 client credentials (accounts created by the API alone); api_token: Atlassian API tokens over HTTP Basic, one per connected account (atlassian only; no client id/secret) */
+                            auth_scheme: "oauth2_3lo" | "client_credentials" | "api_token";
+                            /** @description null for api_token configs */
+                            client_id: string | null;
                             /** @description the secret itself is write-only */
                             client_secret: {
+                                /** @description false for api_token configs, which hold no secret */
                                 set: boolean;
                                 /** @description the last 4 characters, shown only for secrets of 16 or more characters */
                                 last4: string | null;
@@ -1555,7 +1583,8 @@ export interface paths {
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
-                                authorization_url: string;
+                                /** @description required for oauth2_3lo; null for client_credentials configs */
+                                authorization_url: string | null;
                                 token_url: string;
                                 authorization_params: {
                                     [key: string]: string;
@@ -1650,9 +1679,13 @@ export interface paths {
                             id: string;
                             name: string;
                             provider: string;
-                            client_id: string;
+                            /** @description oauth2_3lo: user consent through the connect flow (default); client_credentials: a service account’s OAuth 2.0 client credentials (accounts created by the API alone); api_token: Atlassian API tokens over HTTP Basic, one per connected account (atlassian only; no client id/secret) */
+                            auth_scheme: "oauth2_3lo" | "client_credentials" | "api_token";
+                            /** @description null for api_token configs */
+                            client_id: string | null;
                             /** @description the secret itself is write-only */
                             client_secret: {
+                                /** @description false for api_token configs, which hold no secret */
                                 set: boolean;
                                 /** @description the last 4 characters, shown only for secrets of 16 or more characters */
                                 last4: string | null;
@@ -1672,7 +1705,8 @@ export interface paths {
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
-                                authorization_url: string;
+                                /** @description required for oauth2_3lo; null for client_credentials configs */
+                                authorization_url: string | null;
                                 token_url: string;
                                 authorization_params: {
                                     [key: string]: string;
@@ -1769,6 +1803,7 @@ export interface paths {
                                 id: string;
                                 auth_config_id: string;
                                 user_id: string;
+                                auth_scheme: "oauth2_3lo" | "client_credentials" | "api_token";
                                 status: "INITIATED" | "ACTIVE" | "EXPIRED" | "FAILED" | "DISABLED";
                                 status_reason: string | null;
                                 sites: {
@@ -1790,6 +1825,19 @@ export interface paths {
                                     picture: string | null;
                                 } | null;
                                 granted_scopes: string[];
+                                /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
+                                api_token: {
+                                    /** @description classic token: the site it calls */
+                                    site_url: string | null;
+                                    /** @description scoped token: the site it calls through the gateway */
+                                    cloud_id: string | null;
+                                    /** Format: date-time */
+                                    last_checked_at: string | null;
+                                    /** Format: date-time */
+                                    next_check_at: string | null;
+                                    /** Format: date-time */
+                                    expiring_notified_at: string | null;
+                                } | null;
                                 /** Format: date-time */
                                 connected_at: string | null;
                                 /** Format: date-time */
@@ -1842,7 +1890,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Start connecting an end user: returns the account (INITIATED) and its single-use redirect_url */
+        /** Connect an end user: oauth2_3lo returns the account (INITIATED) and its single-use redirect_url; client_credentials and api_token accounts are verified with the provider first and answer ACTIVE (nothing is stored when the provider refuses) */
         post: {
             parameters: {
                 query?: never;
@@ -1856,8 +1904,21 @@ export interface paths {
                         auth_config_id: string;
                         user_id: string;
                         return_url?: string;
-                        /** @description pin the Atlassian site, e.g. https://acme.atlassian.net */
+                        /** @description oauth2_3lo and client_credentials: pin the Atlassian site, e.g. https://acme.atlassian.net; api_token: the site a classic API token calls */
                         site_url?: string;
+                        /** @description api_token: the cloud id of the site a scoped API token calls through the gateway */
+                        cloud_id?: string;
+                        /** @description write-only */
+                        credentials?: {
+                            email: string;
+                            /** @description write-only */
+                            api_token: string;
+                            /**
+                             * Format: date-time
+                             * @description the expiry chosen when the token was created (1–365 days); omit if none
+                             */
+                            expires_at?: string;
+                        };
                     };
                 };
             };
@@ -1872,6 +1933,7 @@ export interface paths {
                             id: string;
                             auth_config_id: string;
                             user_id: string;
+                            auth_scheme: "oauth2_3lo" | "client_credentials" | "api_token";
                             status: "INITIATED" | "ACTIVE" | "EXPIRED" | "FAILED" | "DISABLED";
                             status_reason: string | null;
                             sites: {
@@ -1893,6 +1955,19 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
+                            api_token: {
+                                /** @description classic token: the site it calls */
+                                site_url: string | null;
+                                /** @description scoped token: the site it calls through the gateway */
+                                cloud_id: string | null;
+                                /** Format: date-time */
+                                last_checked_at: string | null;
+                                /** Format: date-time */
+                                next_check_at: string | null;
+                                /** Format: date-time */
+                                expiring_notified_at: string | null;
+                            } | null;
                             /** Format: date-time */
                             connected_at: string | null;
                             /** Format: date-time */
@@ -1910,10 +1985,10 @@ export interface paths {
                             created_at: string;
                             /** Format: date-time */
                             updated_at: string;
-                            /** @description single-use link that starts the connect flow */
-                            redirect_url: string;
+                            /** @description single-use link that starts the connect flow; null for client_credentials and api_token accounts (ACTIVE at once) */
+                            redirect_url: string | null;
                             /** Format: date-time */
-                            redirect_url_expires_at: string;
+                            redirect_url_expires_at: string | null;
                         };
                     };
                 };
@@ -1946,6 +2021,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1989,6 +2073,7 @@ export interface paths {
                             id: string;
                             auth_config_id: string;
                             user_id: string;
+                            auth_scheme: "oauth2_3lo" | "client_credentials" | "api_token";
                             status: "INITIATED" | "ACTIVE" | "EXPIRED" | "FAILED" | "DISABLED";
                             status_reason: string | null;
                             sites: {
@@ -2010,6 +2095,19 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
+                            api_token: {
+                                /** @description classic token: the site it calls */
+                                site_url: string | null;
+                                /** @description scoped token: the site it calls through the gateway */
+                                cloud_id: string | null;
+                                /** Format: date-time */
+                                last_checked_at: string | null;
+                                /** Format: date-time */
+                                next_check_at: string | null;
+                                /** Format: date-time */
+                                expiring_notified_at: string | null;
+                            } | null;
                             /** Format: date-time */
                             connected_at: string | null;
                             /** Format: date-time */
@@ -2137,7 +2235,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Select the site among the account’s sites */
+        /** Select the site among the account’s sites, or (api_token accounts) replace the API token in place */
         patch: {
             parameters: {
                 query?: never;
@@ -2150,7 +2248,18 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        selected_cloud_id: string;
+                        selected_cloud_id?: string;
+                        /** @description api_token accounts: replace the API token in place (verified first; the account becomes ACTIVE) */
+                        credentials?: {
+                            email: string;
+                            /** @description write-only */
+                            api_token: string;
+                            /**
+                             * Format: date-time
+                             * @description the expiry chosen when the token was created (1–365 days); omit if none
+                             */
+                            expires_at?: string;
+                        };
                     };
                 };
             };
@@ -2165,6 +2274,7 @@ export interface paths {
                             id: string;
                             auth_config_id: string;
                             user_id: string;
+                            auth_scheme: "oauth2_3lo" | "client_credentials" | "api_token";
                             status: "INITIATED" | "ACTIVE" | "EXPIRED" | "FAILED" | "DISABLED";
                             status_reason: string | null;
                             sites: {
@@ -2186,6 +2296,19 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
+                            api_token: {
+                                /** @description classic token: the site it calls */
+                                site_url: string | null;
+                                /** @description scoped token: the site it calls through the gateway */
+                                cloud_id: string | null;
+                                /** Format: date-time */
+                                last_checked_at: string | null;
+                                /** Format: date-time */
+                                next_check_at: string | null;
+                                /** Format: date-time */
+                                expiring_notified_at: string | null;
+                            } | null;
                             /** Format: date-time */
                             connected_at: string | null;
                             /** Format: date-time */
@@ -2251,6 +2374,15 @@ export interface paths {
                         "application/json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -2292,6 +2424,7 @@ export interface paths {
                             id: string;
                             auth_config_id: string;
                             user_id: string;
+                            auth_scheme: "oauth2_3lo" | "client_credentials" | "api_token";
                             status: "INITIATED" | "ACTIVE" | "EXPIRED" | "FAILED" | "DISABLED";
                             status_reason: string | null;
                             sites: {
@@ -2313,6 +2446,19 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
+                            api_token: {
+                                /** @description classic token: the site it calls */
+                                site_url: string | null;
+                                /** @description scoped token: the site it calls through the gateway */
+                                cloud_id: string | null;
+                                /** Format: date-time */
+                                last_checked_at: string | null;
+                                /** Format: date-time */
+                                next_check_at: string | null;
+                                /** Format: date-time */
+                                expiring_notified_at: string | null;
+                            } | null;
                             /** Format: date-time */
                             connected_at: string | null;
                             /** Format: date-time */
@@ -2330,10 +2476,10 @@ export interface paths {
                             created_at: string;
                             /** Format: date-time */
                             updated_at: string;
-                            /** @description single-use link that starts the connect flow */
-                            redirect_url: string;
+                            /** @description single-use link that starts the connect flow; null for client_credentials and api_token accounts (ACTIVE at once) */
+                            redirect_url: string | null;
                             /** Format: date-time */
-                            redirect_url_expires_at: string;
+                            redirect_url_expires_at: string | null;
                         };
                     };
                 };
@@ -2420,6 +2566,7 @@ export interface paths {
                             id: string;
                             auth_config_id: string;
                             user_id: string;
+                            auth_scheme: "oauth2_3lo" | "client_credentials" | "api_token";
                             status: "INITIATED" | "ACTIVE" | "EXPIRED" | "FAILED" | "DISABLED";
                             status_reason: string | null;
                             sites: {
@@ -2441,6 +2588,19 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
+                            api_token: {
+                                /** @description classic token: the site it calls */
+                                site_url: string | null;
+                                /** @description scoped token: the site it calls through the gateway */
+                                cloud_id: string | null;
+                                /** Format: date-time */
+                                last_checked_at: string | null;
+                                /** Format: date-time */
+                                next_check_at: string | null;
+                                /** Format: date-time */
+                                expiring_notified_at: string | null;
+                            } | null;
                             /** Format: date-time */
                             connected_at: string | null;
                             /** Format: date-time */
@@ -2544,6 +2704,7 @@ export interface paths {
                             id: string;
                             auth_config_id: string;
                             user_id: string;
+                            auth_scheme: "oauth2_3lo" | "client_credentials" | "api_token";
                             status: "INITIATED" | "ACTIVE" | "EXPIRED" | "FAILED" | "DISABLED";
                             status_reason: string | null;
                             sites: {
@@ -2565,6 +2726,19 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
+                            api_token: {
+                                /** @description classic token: the site it calls */
+                                site_url: string | null;
+                                /** @description scoped token: the site it calls through the gateway */
+                                cloud_id: string | null;
+                                /** Format: date-time */
+                                last_checked_at: string | null;
+                                /** Format: date-time */
+                                next_check_at: string | null;
+                                /** Format: date-time */
+                                expiring_notified_at: string | null;
+                            } | null;
                             /** Format: date-time */
                             connected_at: string | null;
                             /** Format: date-time */
@@ -3062,7 +3236,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         url: string;
-                        event_types?: ("connected_account.active" | "connected_account.expired" | "connected_account.refresh_failed" | "connected_account.recovered" | "connected_account.consent_expiring" | "connected_account.deleted")[];
+                        event_types?: ("connected_account.active" | "connected_account.expired" | "connected_account.refresh_failed" | "connected_account.recovered" | "connected_account.consent_expiring" | "connected_account.credential_expiring" | "connected_account.deleted")[];
                     };
                 };
             };
@@ -3268,7 +3442,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    type?: "connected_account.active" | "connected_account.expired" | "connected_account.refresh_failed" | "connected_account.recovered" | "connected_account.consent_expiring" | "connected_account.deleted";
+                    type?: "connected_account.active" | "connected_account.expired" | "connected_account.refresh_failed" | "connected_account.recovered" | "connected_account.consent_expiring" | "connected_account.credential_expiring" | "connected_account.deleted";
                     connected_account_id?: string;
                 };
                 header?: never;
