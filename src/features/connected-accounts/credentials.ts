@@ -386,7 +386,8 @@ function providerRefusal(err: unknown, code: string, detail: string): unknown {
   if (!(err instanceof ProviderError)) return err;
   if (err.oauthError === 'egress_denied') return badRequest('egress_denied', err.message);
   if (err.kind === 'transient') return badGateway(`the provider did not answer: ${err.message}`);
-  return badRequest(code, `${detail} (${err.message})`);
+  const why = err.oauthError ?? (err.status ? `HTTP ${err.status}` : undefined);
+  return badRequest(code, why ? `${detail} (${why})` : detail);
 }
 
 /** The pinned site if granted; the only site when there is one; none guessed among several. */
