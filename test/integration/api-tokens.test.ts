@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test, type TestContext } from 'node:test';
-import { apiTokenField } from '../../src/features/connected-accounts/credentials.ts';
+import { apiTokenField } from '../../src/features/connected-accounts/api-token-accounts.ts';
 import {
   assertNowhere,
   eventTypes,

@@ -5,7 +5,7 @@ import type { Logger } from '../../lib/logger.ts';
 import type { Providers } from '../../providers/index.ts';
 import { ProviderError } from '../../providers/types.ts';
 import type { AccountLeaseService } from '../connected-accounts/leases.ts';
-import { apiTokenSite, openApiToken } from '../connected-accounts/credentials.ts';
+import { apiTokenSite, openApiToken } from '../connected-accounts/api-token-accounts.ts';
 import {
   CREDENTIAL_WARNING_MS,
   backoffSeconds,

@@ -14,7 +14,7 @@ import {
 } from '../connected-accounts/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import type { RefreshService } from '../refresh/service.ts';
-import { apiTokenSite, openApiToken } from '../connected-accounts/credentials.ts';
+import { apiTokenSite, openApiToken } from '../connected-accounts/api-token-accounts.ts';
 import { basicCredential } from '../../providers/atlassian-api-tokens.ts';
 
 export interface TokenRequest {
