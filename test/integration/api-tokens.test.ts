@@ -326,6 +326,33 @@ describe('API tokens (api_token)', () => {
     ]);
   });
 
+  test('data-key rotation re-seals the API token; the token endpoint still answers it', async (t) => {
+    const fx = await fixture(t);
+    const s = await setup(fx);
+    const token = classicToken(fx, s);
+    const a = (await createClassic(fx, s, token)).body;
+    const before = String(await rawColumn(fx.vault, a.id, 'api_token_enc'));
+    const res = await fx.vault.call(
+      'POST',
+      `/v1/tenants/${s.tenantId}/rotate-data-key`,
+      fx.vault.operatorKey,
+    );
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.reencrypted, 1, 'the API token is the tenant’s only sealed value');
+    const after = String(await rawColumn(fx.vault, a.id, 'api_token_enc'));
+    assert.notEqual(after, before);
+    assert.equal(after.split('.')[1], res.body.data_key_id);
+    const tok = await tokenOf(fx, s, a.id);
+    assert.equal(tok.status, 200, tok.text);
+    assert.equal(tok.body.access_token, Buffer.from(`${s.user.email}:${token}`).toString('base64'));
+    // The new event type is one a webhook endpoint can subscribe to.
+    const ep = await fx.vault.call('POST', '/v1/webhook-endpoints', s.adminKey, {
+      url: 'http://127.0.0.1:9/hooks',
+      event_types: ['connected_account.credential_expiring'],
+    });
+    assert.equal(ep.status, 201, ep.text);
+  });
+
   test('another tenant sees none of it (404)', async (t) => {
     const fx = await fixture(t);
     const s = await setup(fx);

@@ -12,6 +12,7 @@ import {
 } from '../helpers/credentials.ts';
 import { uniqueSecret } from '../helpers/fixtures.ts';
 import { ownFlowFixture } from '../helpers/own-fixture.ts';
+import { startTestVault, testMasterKey, type TestVault } from '../helpers/vault.ts';
 
 type Fx = Awaited<ReturnType<typeof ownFlowFixture>>;
 const SCOPES = ['read:jira-work', 'read:jira-user'];
@@ -186,6 +187,39 @@ describe('service accounts (client_credentials)', () => {
     assert.equal(x!.body.access_token, y!.body.access_token);
     assert.ok(x!.body.expires_in >= 600);
     assert.equal(issued(), n0 + 2, 'one new token for both callers');
+  });
+
+  test('two replicas needing a new token at once obtain one between them (the lease)', async (t) => {
+    // After-hooks run in the order they were added: the peer closes before the fixture (and the
+    // database they share) does.
+    const peers: TestVault[] = [];
+    t.after(async () => {
+      for (const v of peers) await v.close();
+    });
+    const key = testMasterKey();
+    const fx = await ownFlowFixture(t, { env: { VAULT_MASTER_KEYS: key } });
+    const s = await serviceAccountSetup(fx);
+    const a = await createAccount(fx, s);
+    const peer = await startTestVault({
+      shareDatabaseOf: fx.vault,
+      clock: fx.clock,
+      env: {
+        VAULT_MASTER_KEYS: key,
+        ATLASSIAN_AUTH_URL: fx.emu.url,
+        ATLASSIAN_API_URL: fx.emu.url,
+      },
+    });
+    peers.push(peer);
+    const n0 = fx.emu.counters().clientCredentialsIssued;
+    fx.clock.set(new Date(new Date(a.expires_at).getTime() - 120_000));
+    const answers = await Promise.all(
+      [fx.vault, peer, fx.vault, peer].map((v) =>
+        v.call('POST', `/v1/connected-accounts/${a.id}/token`, s.adminKey, { min_ttl: 600 }),
+      ),
+    );
+    for (const r of answers) assert.equal(r.status, 200, r.text);
+    assert.equal(new Set(answers.map((r) => r.body.access_token)).size, 1);
+    assert.equal(fx.emu.counters().clientCredentialsIssued, n0 + 1);
   });
 
   test('a refused secret turns the account EXPIRED/client_credentials_invalid; a new secret on the config revives it', async (t) => {
