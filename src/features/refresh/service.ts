@@ -104,6 +104,12 @@ export function createRefreshService(deps: RefreshDeps) {
   /** Refreshes an account whose lease this process holds (the outcome, unreported). */
   async function refreshOnce(row: AccountRow, ctx: { provider: string }): Promise<RefreshOutcome> {
     const now = clock.now();
+    // An API token is not refreshed (its checks are api-token-checks.ts): never expire one here
+    // for want of a refresh token.
+    if (row.authScheme === 'api_token') {
+      await leases.release(row.tenantId, row.id, owner);
+      return { kind: 'lost' };
+    }
     if (row.familyExpiresAt && row.familyExpiresAt <= now) return expire(row, 'consent_expired');
     // Client credentials have no refresh token to lose: the vault asks for a new token instead.
     const clientCredentials = row.authScheme === 'client_credentials';
