@@ -38,7 +38,9 @@ export const authConfigView = (callbackUrl: (id: string) => string) => (r: AuthC
   status: r.status,
   allowed_return_urls: r.allowedReturnUrls,
   callback_url: callbackUrl(r.id),
-  oauth2: r.oauth2 ? { ...r.oauth2, issuer: r.oauth2.issuer ?? null } : null,
+  oauth2: r.oauth2
+    ? { ...r.oauth2, issuer: r.oauth2.issuer ?? null, api_base_url: r.oauth2.api_base_url ?? null }
+    : null,
   created_at: r.createdAt.toISOString(),
   updated_at: r.updatedAt.toISOString(),
 });

@@ -1,6 +1,6 @@
 import type { AccountRow } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { AppError, conflict, forbidden, notFound } from '../../lib/errors.ts';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../lib/errors.ts';
 import type { Principal } from '../../lib/principal.ts';
 import type { Providers } from '../../providers/index.ts';
 import type { AuditWriter } from '../audit/writer.ts';
@@ -54,12 +54,12 @@ export function createTokenService(deps: {
     );
   }
 
-  async function forConfig(
+  /** The account a config-level call means: the one of `sel`, or the config's only one. */
+  async function candidateOfConfig(
     p: Principal,
     configId: string,
     sel: { userId?: string; accountId?: string },
-    req: TokenRequest,
-  ) {
+  ): Promise<TokenCandidate> {
     const tenantId = p.tenantId!;
     allowed(p, configId);
     const rows = await deps.accounts.tokenCandidates(tenantId, configId, sel);
@@ -71,15 +71,25 @@ export function createTokenService(deps: {
         sel.userId !== undefined ? `for user ${sel.userId}` : `for auth config ${configId}`,
       );
     }
-    return issue(p, pick(rows, configId, sel.userId), req);
+    return pick(rows, configId, sel.userId);
   }
 
-  async function forAccount(p: Principal, accountId: string, req: TokenRequest) {
+  async function candidateOfAccount(p: Principal, accountId: string): Promise<TokenCandidate> {
     const row = await deps.accounts.tokenCandidate(p.tenantId!, accountId);
     if (!row) throw notFound('connected_account', accountId);
     allowed(p, row.account.authConfigId);
-    return issue(p, row, req);
+    return row;
   }
+
+  const forConfig = async (
+    p: Principal,
+    configId: string,
+    sel: { userId?: string; accountId?: string },
+    req: TokenRequest,
+  ) => issue(p, await candidateOfConfig(p, configId, sel), req);
+
+  const forAccount = async (p: Principal, accountId: string, req: TokenRequest) =>
+    issue(p, await candidateOfAccount(p, accountId), req);
 
   const notActive = (a: Pick<TokenRow, 'id' | 'status' | 'statusReason'>) =>
     conflict(
@@ -142,35 +152,44 @@ export function createTokenService(deps: {
     );
   }
 
-  async function issue(p: Principal, c: TokenCandidate, req: TokenRequest) {
+  /** The account's token, refreshed first when it does not meet min_ttl, and decrypted. */
+  async function fresh(c: TokenCandidate, minTtl: number, now: Date) {
     let a = c.account;
     if (c.configStatus !== 'enabled')
       throw conflict('auth_config_disabled', `auth config ${a.authConfigId} is disabled`);
     if (a.status !== 'ACTIVE' || !a.accessTokenEnc) throw notActive(a);
-    // One instant for the whole request: the min_ttl deadline and expires_in are counted from it.
-    const now = clock.now();
-    const generation = a.generation;
-    if (
-      a.expiresAt &&
-      a.expiresAt < tokenNeed(req.minTtl, tokenLifetimeSeconds(a), now).needUntil
-    ) {
-      a = await refreshFor(a, req.minTtl, now);
+    if (a.expiresAt && a.expiresAt < tokenNeed(minTtl, tokenLifetimeSeconds(a), now).needUntil) {
+      a = await refreshFor(a, minTtl, now);
     }
-    const refreshed = a.generation !== generation;
     const accessToken = await deps.dataKeys.decrypt(
       tokenField(a.tenantId, a.id, 'access_token'),
       a.accessTokenEnc!,
     );
-    const site = a.sites.find((s) => s.cloud_id === a.selectedCloudId) ?? null;
+    return { a, accessToken, refreshed: a.generation !== c.account.generation };
+  }
+
+  /** Counted like every other use of an account's token (aggregated per minute). */
+  const audited = (p: Principal, a: TokenRow, ip: string, action: string) =>
     deps.audit.issued({
       tenantId: a.tenantId,
       actorKeyId: p.keyId,
       actorRole: p.role,
-      action: 'token.issued',
+      action,
       resourceId: a.id,
-      ip: req.ip,
+      ip,
       details: { auth_config_id: a.authConfigId },
     });
+
+  /** Where API calls with this account's token go, as the token endpoint reports it. */
+  const apiBaseUrl = (c: TokenCandidate, cloudId: string | null) =>
+    c.provider === 'oauth2' ? c.apiBaseUrl : deps.providers.get(c.provider).apiBaseUrl(cloudId);
+
+  async function issue(p: Principal, c: TokenCandidate, req: TokenRequest) {
+    // One instant for the whole request: the min_ttl deadline and expires_in are counted from it.
+    const now = clock.now();
+    const { a, accessToken, refreshed } = await fresh(c, req.minTtl, now);
+    const site = a.sites.find((s) => s.cloud_id === a.selectedCloudId) ?? null;
+    audited(p, a, req.ip, 'token.issued');
     return {
       access_token: accessToken,
       token_type: a.tokenType ?? 'Bearer',
@@ -183,11 +202,70 @@ export function createTokenService(deps: {
       refreshed,
       cloud_id: site?.cloud_id ?? null,
       site_url: site?.url ?? null,
-      api_base_url: deps.providers.get(c.provider).apiBaseUrl(site?.cloud_id ?? null),
+      api_base_url: apiBaseUrl(c, site?.cloud_id ?? null),
     };
   }
 
-  return { forConfig, forAccount };
+  /**
+   * What the proxy sends a call with (SPEC §4a): a token valid for at least 60 s, on the account's
+   * selected site or another granted one the caller names. Audited as `proxy.request`.
+   */
+  async function forProxy(p: Principal, c: TokenCandidate, req: { ip: string; cloudId?: string }) {
+    const now = clock.now();
+    const { a, accessToken } = await fresh(c, 60, now);
+    const site = proxySite(a, req.cloudId);
+    audited(p, a, req.ip, 'proxy.request');
+    return { account: a, accessToken, tokenType: a.tokenType ?? 'Bearer', site };
+  }
+
+  /**
+   * After the provider refused a token it had issued (a 401): one refresh through the same
+   * single-flight and lease as the token endpoint. A token someone else refreshed meanwhile is
+   * taken as it is; null when no newer token came of it (the 401 then goes back to the caller).
+   */
+  async function afterRejection(rejected: TokenRow) {
+    const past = new Date((rejected.expiresAt ?? clock.now()).getTime() + 1);
+    const after = await deps.refresh.refreshNow(rejected.tenantId, rejected.id, past);
+    if (!after || after.status !== 'ACTIVE' || after.generation === rejected.generation)
+      return null;
+    if (!after.accessTokenEnc) return null;
+    const accessToken = await deps.dataKeys.decrypt(
+      tokenField(after.tenantId, after.id, 'access_token'),
+      after.accessTokenEnc,
+    );
+    return { accessToken, tokenType: after.tokenType ?? 'Bearer', row: after };
+  }
+
+  /** The site a proxied call goes to: the named one (it must be granted), the selected one, or the only one. */
+  function proxySite(a: TokenRow, cloudId?: string) {
+    if (cloudId !== undefined) {
+      const named = a.sites.find((s) => s.cloud_id === cloudId);
+      if (!named)
+        throw badRequest(
+          'site_not_granted',
+          `X-Vault-Cloud-Id ${cloudId} is not one of connected account ${a.id}'s sites`,
+        );
+      return named;
+    }
+    const selected = a.sites.find((s) => s.cloud_id === a.selectedCloudId);
+    if (selected) return selected;
+    if (a.sites.length <= 1) return a.sites[0] ?? null;
+    throw conflict(
+      'site_ambiguous',
+      `connected account ${a.id} has ${a.sites.length} sites and none selected; name one with X-Vault-Cloud-Id or select one on the account`,
+      { cloud_ids: a.sites.map((s) => s.cloud_id) },
+    );
+  }
+
+  return {
+    forConfig,
+    forAccount,
+    candidateOfConfig,
+    candidateOfAccount,
+    forProxy,
+    afterRejection,
+    apiBaseUrl,
+  };
 }
 
 export type TokenService = ReturnType<typeof createTokenService>;
