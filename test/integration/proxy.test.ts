@@ -450,6 +450,26 @@ test('limits: a body over PROXY_MAX_BODY_BYTES is 413; a provider slower than PR
   );
   assert.equal(streamed.status, 413);
 
+  // An answer declared larger than the limit is not relayed.
+  const big = await fetch(
+    `${w.emu.url}/ex/jira/${w.cloudId}/rest/api/3/issue/${issue.key}/attachments`,
+    {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await w.token()}`, 'x-atlassian-token': 'no-check' },
+      body: randomBytes(150_000),
+    },
+  );
+  assert.equal(big.status, 200);
+  const [file] = (await big.json()) as { id: string }[];
+  const relayed = await call(
+    w.base,
+    'GET',
+    `${w.prefix}/jira/rest/api/3/attachment/content/${file!.id}`,
+    w.auth,
+  );
+  assert.equal(relayed.status, 502);
+  assert.equal(relayed.json().code, 'provider_response_too_large');
+
   w.emu.setFaults({ target: 'api', latencyMs: 2000, count: 1 });
   const slow = await call(w.base, 'GET', `${w.prefix}/jira/rest/api/3/myself`, w.auth);
   assert.equal(slow.status, 504);
@@ -503,4 +523,28 @@ test('a generic oauth2 config’s api_base_url is held to the egress policy', as
   });
   assert.equal(res.status, 400, res.text);
   assert.equal(res.body.code, 'egress_denied');
+});
+
+test('PROXY_RETRY_MAX_WAIT_SECONDS: an idempotent call waits out a short Retry-After once; a POST never does', async (t) => {
+  const w = await world(t, { PROXY_RETRY_MAX_WAIT_SECONDS: '2' });
+  w.emu.clearRequests();
+  w.emu.setFaults({ target: 'api', status: 429, count: 1, retryAfterSeconds: 1 });
+  const got = await call(w.base, 'GET', `${w.prefix}/jira/rest/api/3/myself`, w.auth);
+  assert.equal(got.status, 200);
+  assert.equal(w.emu.requests().length, 2, 'the 429, then the retry');
+
+  w.emu.setFaults({ target: 'api', status: 429, count: 1, retryAfterSeconds: 1 });
+  const post = await call(
+    w.base,
+    'POST',
+    `${w.prefix}/jira/rest/api/3/search/jql`,
+    { ...w.auth, 'content-type': 'application/json' },
+    JSON.stringify({ jql: 'project = KAN' }),
+  );
+  assert.equal(post.status, 429, 'not idempotent: passed back as it is');
+
+  w.emu.setFaults({ target: 'api', status: 429, count: 1, retryAfterSeconds: 30 });
+  const long = await call(w.base, 'GET', `${w.prefix}/jira/rest/api/3/myself`, w.auth);
+  assert.equal(long.status, 429, 'a wait beyond the budget is the caller’s to make');
+  assert.equal(long.headers['retry-after'], '30');
 });

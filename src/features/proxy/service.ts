@@ -308,7 +308,14 @@ export function createProxyService(deps: {
           `the provider's answer (${length} bytes) is larger than PROXY_MAX_BODY_BYTES (${deps.maxBodyBytes})`,
         );
       }
-      return answer(res.statusCode, res.headers, call.method === 'HEAD' ? null : limited(res.body));
+      // A declared length within the limit is held to by the HTTP client itself; only an
+      // undeclared one is counted on its way back.
+      const declared = res.headers['content-length'] !== undefined;
+      return answer(
+        res.statusCode,
+        res.headers,
+        call.method === 'HEAD' ? null : declared ? res.body : limited(res.body),
+      );
     }
   }
 
