@@ -52,7 +52,7 @@ export function createMetrics(deps: {
   });
   const proxyRequests = new Counter({
     name: 'cv_proxy_requests_total',
-    help: 'Proxied provider calls by the status class answered (2xx … 5xx; error: no provider answer)',
+    help: 'Proxy requests by the status class answered (2xx … 5xx): the provider’s status, or the vault’s own refusal (400, 404, 409, 413, 502, 504)',
     labelNames: ['status_class'],
     registers: [registry],
   });
