@@ -206,8 +206,13 @@ test('GET, POST, PUT and DELETE reach Jira and Confluence with the token and not
   assert.equal(pages.status, 200);
   assert.ok(pages.json().results.some((p: { title: string }) => p.title === 'Proxied page'));
 
+  const head = await call(w.base, 'HEAD', `${w.prefix}/jira/rest/api/3/myself`, w.auth);
+  assert.equal(head.status, 200);
+  assert.equal(head.body.length, 0);
+  assert.equal(lastRequest(w.emu).method, 'HEAD');
+
   const m = await readMetrics(w.vault, { gauges: false });
-  assert.ok(m.value('cv_proxy_requests_total', { status_class: '2xx' }) >= 8);
+  assert.equal(m.value('cv_proxy_requests_total', { status_class: '2xx' }), 9);
   assert.equal(m.value('cv_proxy_requests_total', { status_class: '4xx' }), 1);
   // Audited like token reads: one aggregated row per key, account and minute.
   await w.vault.deps.services.audit.flush();
@@ -217,7 +222,7 @@ test('GET, POST, PUT and DELETE reach Jira and Confluence with the token and not
   assert.equal(audited.rows.length, 1);
   assert.equal(
     Number(audited.rows[0]!.count),
-    9,
+    10,
     'every proxied call of this test, the refused 404 too',
   );
   // Neither the token nor a body is ever logged.
@@ -325,6 +330,22 @@ test('a 5 MB upload and a 5 MB download stream through intact', async (t) => {
   const [stored] = up.json() as { id: string; size: number; sha256: string }[];
   assert.equal(stored!.size, bytes.length);
   assert.equal(stored!.sha256, sha, 'the upload arrived byte for byte');
+  assert.equal(lastRequest(w.emu).bodySha256, sha);
+  // The same with a declared length: it travels on, and the body streams as before.
+  const declared = await call(
+    w.base,
+    'POST',
+    `${w.prefix}/jira/rest/api/3/issue/${issue.key}/attachments`,
+    {
+      ...w.auth,
+      'x-atlassian-token': 'no-check',
+      'content-type': 'application/octet-stream',
+      'content-length': String(bytes.length),
+    },
+    bytes,
+  );
+  assert.equal(declared.status, 200, declared.body.toString());
+  assert.equal(lastRequest(w.emu).headers['content-length'], String(bytes.length));
   assert.equal(lastRequest(w.emu).bodySha256, sha);
 
   const down = await call(

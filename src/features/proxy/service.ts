@@ -35,7 +35,10 @@ export interface ProxyAnswer {
 }
 
 type Body =
-  { kind: 'none' } | { kind: 'buffer'; bytes: Buffer } | { kind: 'stream'; stream: Readable };
+  | { kind: 'none' }
+  | { kind: 'buffer'; bytes: Buffer }
+  /** `length`: the caller's Content-Length, passed on (the HTTP client holds the body to it) */
+  | { kind: 'stream'; stream: Readable; length?: string };
 
 const tooLarge = (limit: number) =>
   new AppError(
@@ -135,7 +138,7 @@ export function createProxyService(deps: {
       })(),
       { objectMode: false },
     );
-    return { kind: 'stream', stream };
+    return { kind: 'stream', stream, length };
   }
 
   async function send(
@@ -150,6 +153,8 @@ export function createProxyService(deps: {
     try {
       const h = { ...headers };
       if (body.kind === 'buffer') h['content-length'] = String(body.bytes.length);
+      else if (body.kind === 'stream' && body.length !== undefined)
+        h['content-length'] = body.length;
       return await request(url, {
         method: method as Dispatcher.HttpMethod,
         headers: h,
@@ -310,12 +315,12 @@ export function createProxyService(deps: {
       }
       // A declared length within the limit is held to by the HTTP client itself; only an
       // undeclared one is counted on its way back.
+      if (call.method === 'HEAD') {
+        await res.body.dump();
+        return answer(res.statusCode, res.headers, null);
+      }
       const declared = res.headers['content-length'] !== undefined;
-      return answer(
-        res.statusCode,
-        res.headers,
-        call.method === 'HEAD' ? null : declared ? res.body : limited(res.body),
-      );
+      return answer(res.statusCode, res.headers, declared ? res.body : limited(res.body));
     }
   }
 
