@@ -59,7 +59,7 @@ async function emulator(base: string, path: string, body: unknown) {
 }
 
 /** One ACTIVE account through the real connect flow (emulator consent over its admin API). */
-async function connectOne(vaultUrl: string, adminKey: string, emulatorUrl: string) {
+export async function connectOne(vaultUrl: string, adminKey: string, emulatorUrl: string) {
   const admin = createVaultClient({ url: vaultUrl, apiKey: adminKey });
   const tag = Math.random().toString(36).slice(2, 8);
   const scopes = ['read:jira-work', 'read:jira-user'];

@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClientBenchResult } from './client.ts';
+import type { ProxyBenchResult } from './proxy.ts';
 import type { IdleTickResult } from './idle-tick.ts';
 import type { SweepRun } from './sweep.ts';
 import type { TokenBenchResult } from './token.ts';
@@ -18,6 +19,7 @@ export interface BenchReport {
   sweep?: SweepRun[];
   idleTick?: IdleTickResult;
   client?: ClientBenchResult;
+  proxy?: ProxyBenchResult;
   ready?: ReadyResult;
   propagation?: PropagationResult;
   cacheMemory?: { entries: number; mb: number; mbPer100k: number };
@@ -138,6 +140,30 @@ export function evaluate(r: BenchReport): Target[] {
       measured: `${f(i.dbMsPerTick, 2)} ms`,
       met: i.dbMsPerTick <= 10,
     });
+  }
+  if (r.proxy) {
+    const d = r.proxy.saturated.find((x) => x.target === 'direct');
+    const p = r.proxy.saturated.find((x) => x.target === 'proxy');
+    const dr = r.proxy.fixedRate.runs.find((x) => x.target === 'direct');
+    const pr = r.proxy.fixedRate.runs.find((x) => x.target === 'proxy');
+    if (d && p) {
+      const ratio = p.reqPerSec / d.reqPerSec;
+      t.push({
+        name: 'proxy throughput vs the same GET straight to the provider',
+        target: '≥ 0.7× direct',
+        measured: `${f(ratio, 2)}× (${f(p.reqPerSec, 0)} vs ${f(d.reqPerSec, 0)} req/s)`,
+        met: ratio >= 0.7 && p.non2xx === 0 && p.errors === 0,
+      });
+    }
+    if (dr && pr) {
+      const added = pr.p50 - dr.p50;
+      t.push({
+        name: `proxy added p50 at ${r.proxy.fixedRate.rps} req/s offered`,
+        target: '≤ 1 ms',
+        measured: `${f(added, 2)} ms (${f(pr.p50, 2)} vs ${f(dr.p50, 2)} ms)`,
+        met: added <= 1 && pr.non2xx === 0 && pr.errors === 0,
+      });
+    }
   }
   // The targets are stated for PostgreSQL; on PGlite the numbers are informational.
   if (r.token?.database === 'pglite') for (const x of t) x.met = null;
@@ -365,6 +391,39 @@ export function render(r: BenchReport): string {
     out.push(
       `wall time worker.tick(): p50 ${f(i.tickWallMs.median, 2)} ms, p99 ${f(i.tickWallMs.p99, 2)} ms; claimDueAccounts(): p50 ${f(i.claimWallMs.median, 2)} ms, p99 ${f(i.claimWallMs.p99, 2)} ms`,
     );
+  }
+  if (r.proxy) {
+    const p = r.proxy;
+    out.push(
+      '',
+      'PROXY (a Jira GET /rest/api/3/myself at the emulator: straight with the token vs through the vault)',
+    );
+    out.push(
+      table(
+        [
+          'target',
+          'req/s saturated',
+          'p50 ms',
+          'p99 ms',
+          `p50 at ${p.fixedRate.rps}/s`,
+          `p99 at ${p.fixedRate.rps}/s`,
+          'non2xx/errors',
+        ],
+        p.saturated.map((s) => {
+          const fr = p.fixedRate.runs.find((x) => x.target === s.target)!;
+          return [
+            s.target,
+            f(s.reqPerSec, 0),
+            f(s.p50, 2),
+            f(s.p99, 2),
+            f(fr.p50, 2),
+            f(fr.p99, 2),
+            `${s.non2xx + fr.non2xx}/${s.errors + fr.errors}`,
+          ];
+        }),
+      ),
+    );
+    out.push(`vault RSS peak over the proxy runs: ${f(p.vaultRssMaxMb, 0)} MB`);
   }
   if (r.client) {
     const c = r.client;

@@ -8,6 +8,7 @@ import { killAll, startNode } from './lib/proc.ts';
 import { evaluate, render, writeResults, type BenchReport } from './report.ts';
 import { sweepBench } from './sweep.ts';
 import { tokenBench } from './token.ts';
+import { proxyBench } from './proxy.ts';
 import { propagationBench } from './propagation.ts';
 import { readyBench } from './ready.ts';
 import { spawnSync } from 'node:child_process';
@@ -17,7 +18,11 @@ const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
 const { values: a } = parseArgs({
   options: {
     pg: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'token,ready,propagation,cache-memory,sweep,idle,client' },
+    only: {
+      type: 'string',
+      default: 'token,ready,propagation,cache-memory,sweep,idle,client,proxy',
+    },
+    'proxy-rate': { type: 'string', default: '500' },
     accounts: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '1,2' },
     tenants: { type: 'string', default: '10' },
@@ -174,6 +179,23 @@ async function main(): Promise<void> {
       const db = await fresh('client');
       try {
         report.client = await clientBench({ db, emulatorUrl: emulator.url, log });
+      } finally {
+        await db.drop();
+      }
+    }
+    if (only.has('proxy')) {
+      log('proxy: a Jira GET straight to the emulator vs through the vault');
+      const db = await fresh('proxy');
+      try {
+        report.proxy = await proxyBench({
+          db,
+          emulatorUrl: emulator.url,
+          connections: int('connections'),
+          durationS: int('duration'),
+          warmupS: int('warmup'),
+          rateRps: int('proxy-rate'),
+          log,
+        });
       } finally {
         await db.drop();
       }

@@ -18,6 +18,7 @@ import { eventRoutes } from './features/events/routes.ts';
 import { healthRoutes } from './features/health/routes.ts';
 import { tenantRoutes } from './features/tenants/routes.ts';
 import { tokenRoutes } from './features/tokens/routes.ts';
+import { proxyRoutes } from './features/proxy/routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerErrorHandling } from './http/problem.ts';
 import { createLimiter, registerRateLimits } from './http/rate-limit.ts';
@@ -175,6 +176,7 @@ export async function buildApp(
     connectRoutes(services.connect, { secureCookies: config.PUBLIC_URL.startsWith('https:') }),
   );
   await app.register(tokenRoutes(services.tokens, deps.metrics));
+  await app.register(proxyRoutes(services.proxy, deps.metrics));
   await app.register(eventRoutes(services.events));
   await app.register(auditRoutes(services.auditTrail));
   await app.register(keyRotationRoutes(services.rotation, services.tenants.getTenant));

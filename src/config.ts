@@ -90,6 +90,12 @@ export const EnvSchema = Type.Object({
     86_400,
   ),
   PROVIDER_TIMEOUT_MS: Int(10_000, 100, '100-600000 ms', 600_000),
+  /** The proxy: request and response bodies beyond this are refused (413 / 502). */
+  PROXY_MAX_BODY_BYTES: Int(10 * 1024 * 1024, 1, '1 byte to 1 GiB', 1024 * 1024 * 1024),
+  /** The proxy: how long the provider may take to answer (headers, then between body chunks). */
+  PROXY_TIMEOUT_MS: Int(30_000, 100, '100-600000 ms', 600_000),
+  /** The proxy: total time it may wait on a 429/503's Retry-After for an idempotent call (0: never). */
+  PROXY_RETRY_MAX_WAIT_SECONDS: Int(0, 0, '0-60 seconds', 60),
   // A client must send a whole request within these, or the connection is closed (slow clients
   // holding connections open cannot exhaust the server).
   HTTP_REQUEST_TIMEOUT_MS: Int(30_000, 1_000, 'at least 1000 ms for a whole request'),

@@ -30,6 +30,7 @@ import { createRefreshWorker } from './features/refresh/worker.ts';
 import { createApiTokenChecks } from './features/refresh/api-token-checks.ts';
 import { createTenantService } from './features/tenants/service.ts';
 import { createTokenService } from './features/tokens/service.ts';
+import { createProxyService } from './features/proxy/service.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createProviders } from './providers/index.ts';
@@ -262,6 +263,16 @@ export async function createDeps(
     refresh,
     audit,
   });
+  const proxy = createProxyService({
+    tokens,
+    metrics,
+    atlassianApiUrl: config.ATLASSIAN_API_URL,
+    dispatcher: overrides.dispatcher,
+    tenantDispatcher: egressAgent,
+    maxBodyBytes: config.PROXY_MAX_BODY_BYTES,
+    timeoutMs: config.PROXY_TIMEOUT_MS,
+    retryMaxWaitSeconds: config.PROXY_RETRY_MAX_WAIT_SECONDS,
+  });
 
   return {
     config,
@@ -288,6 +299,7 @@ export async function createDeps(
       audit,
       auditTrail,
       tokens,
+      proxy,
       events,
       webhooks,
       rotation,

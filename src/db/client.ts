@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../lib/package-root.ts';
 import { lockDataDir, makePrivate } from './data-dir.ts';
+import { isDatabaseUnavailable } from './errors.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -47,9 +48,29 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       query_timeout: 30_000,
       idleTimeoutMillis: 30_000,
     });
-    // An idle client losing its server must not crash the process; the pool replaces it.
+    // An idle client losing its server must not crash the process; the pool replaces it. A
+    // checked-out one (a request's transaction) gets the same: its query fails with the error,
+    // which the request answers as 503, but pg also emits it on the client, where nothing listens.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
+    // drizzle's pool transaction sends BEGIN before its try/finally, so a BEGIN on a connection
+    // that died while idle never gives the client back: the pool leaks it and `end()` waits for
+    // it forever. Here the client is checked out, used and released (destroyed when it broke) by
+    // the one function that owns it.
+    const transaction: Db['transaction'] = async (fn, config) => {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        return await (drizzlePg(client, { schema }) as unknown as Db).transaction(fn, config);
+      } catch (err) {
+        if (isDatabaseUnavailable(err)) broken = err as Error;
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    };
+    Object.assign(db, { transaction });
     return {
       db,
       kind: 'postgres',

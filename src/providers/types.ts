@@ -28,6 +28,8 @@ export interface Oauth2Settings {
   scope_separator: ' ' | ',' | '+';
   /** RFC 9207 issuer identifier, checked against the callback's `iss` when the server sends one */
   issuer?: string | null;
+  /** where the proxy sends API calls (configs stored before it existed have none) */
+  api_base_url?: string | null;
 }
 
 /** What a provider needs to know of an auth config; providers know HTTP, not our tables. */

@@ -30,7 +30,7 @@ export async function startFlowFixture(
 export async function atlassianSetup(
   vault: TestVault,
   emu: Emulator,
-  over: { sites?: number; scopes?: string[] } = {},
+  over: { sites?: number; scopes?: string[]; products?: ('jira' | 'confluence')[] } = {},
 ) {
   const { adminKey, tenantId } = await vault.newTenant();
   const body = atlassianConfig({ scopes: over.scopes ?? ['read:jira-work', 'read:jira-user'] });
@@ -52,7 +52,7 @@ export async function atlassianSetup(
     sites: Array.from({ length: over.sites ?? 1 }, (_, i) => ({
       name: `Site ${i}`,
       url: `https://site${i}-${tag}.atlassian.net`,
-      products: ['jira' as const],
+      products: over.products ?? ['jira' as const],
     })),
   });
   return {

@@ -210,7 +210,19 @@ describe('auth configs', () => {
       pkce: true,
       scope_separator: ' ',
       issuer: null,
+      api_base_url: null,
     });
+    // The proxy's base for this config, kept without its trailing slash.
+    const patched = await vault.call('PATCH', `/v1/auth-configs/${res.body.id}`, adminKey, {
+      oauth2: {
+        authorization_url: 'https://idp.example.com/authorize',
+        token_url: 'https://idp.example.com/token',
+        api_base_url: 'https://api.example.com/v2/',
+      },
+    });
+    assert.equal(patched.status, 200, patched.text);
+    assert.equal(patched.body.oauth2.api_base_url, 'https://api.example.com/v2');
+    assert.equal(patched.body.oauth2.token_url, 'https://idp.example.com/token');
   });
 
   test('URLs the vault would call must not point at private addresses (egress policy)', async () => {

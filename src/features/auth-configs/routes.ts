@@ -44,6 +44,7 @@ export const authConfigView = (callbackUrl: (id: string) => string) => (r: AuthC
         ...r.oauth2,
         authorization_url: r.oauth2.authorization_url ?? null,
         issuer: r.oauth2.issuer ?? null,
+        api_base_url: r.oauth2.api_base_url ?? null,
       }
     : null,
   created_at: r.createdAt.toISOString(),

@@ -38,6 +38,10 @@ const Oauth2Fields = {
     description:
       'RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin)',
   }),
+  api_base_url: Type.Union([HttpUrl, Type.Null()], {
+    description:
+      'where the proxy sends this config’s API calls (`…/proxy/{path}` → `{api_base_url}/{path}`); held to the same egress policy as token_url',
+  }),
 };
 
 export const Oauth2Input = Type.Object(
@@ -51,6 +55,7 @@ export const Oauth2Input = Type.Object(
     pkce: Type.Optional(Oauth2Fields.pkce),
     scope_separator: Type.Optional(Oauth2Fields.scope_separator),
     issuer: Type.Optional(Oauth2Fields.issuer),
+    api_base_url: Type.Optional(Oauth2Fields.api_base_url),
   },
   { additionalProperties: false },
 );

@@ -4,7 +4,7 @@ import type { Db, DbOrTx } from '../../db/client.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { InternalError, badRequest, notFound } from '../../lib/errors.ts';
-import { ProviderError, type ProviderApp } from '../../providers/types.ts';
+import { ProviderError, type Oauth2Settings, type ProviderApp } from '../../providers/types.ts';
 import { newId } from '../../lib/ids.ts';
 import type { TenantUrlPolicy } from '../../lib/tenant-urls.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
@@ -54,13 +54,18 @@ export function createAuthConfigService(deps: {
   });
 
   const { db, clock, dataKeys } = deps;
+  /** Every URL of a generic config the vault will call, against the egress policy. */
+  async function checkOauth2Urls(s: Oauth2Settings) {
+    await deps.checkUrl(s.token_url);
+    if (s.api_base_url) await deps.checkUrl(s.api_base_url);
+  }
 
   async function create(tenantId: string, input: CreateAuthConfigInput) {
     // Everything is validated before anything is written.
     const scheme = checkScheme(input);
     const scopes = normalizeScopes(input.provider, input.scopes);
     const oauth2 = normalizeOauth2(input.provider, input.oauth2, null, deps.urlPolicy, scheme);
-    if (oauth2) await deps.checkUrl(oauth2.token_url);
+    if (oauth2) await checkOauth2Urls(oauth2);
     const allowedReturnUrls = normalizeReturnUrls(input.allowed_return_urls, deps.urlPolicy);
     const now = clock.now();
     const id = newId('ac', now);
@@ -126,7 +131,7 @@ export function createAuthConfigService(deps: {
         deps.urlPolicy,
         current.authScheme,
       );
-      if (set.oauth2) await deps.checkUrl(set.oauth2.token_url);
+      if (set.oauth2) await checkOauth2Urls(set.oauth2);
     }
     if (input.client_secret !== undefined) {
       set.clientSecretEnc = await dataKeys.encrypt(secretField(tenantId, id), input.client_secret);

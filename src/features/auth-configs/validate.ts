@@ -57,7 +57,7 @@ export function normalizeOauth2(
         : 'body.oauth2 with token_url is required for provider oauth2',
     );
   }
-  for (const field of ['authorization_url', 'token_url', 'issuer'] as const) {
+  for (const field of ['authorization_url', 'token_url', 'issuer', 'api_base_url'] as const) {
     const value = merged[field];
     if (value) tenantUrl(`body.oauth2.${field}`, value, policy);
   }
@@ -71,6 +71,8 @@ export function normalizeOauth2(
     pkce: merged.pkce ?? true,
     scope_separator: merged.scope_separator ?? ' ',
     issuer: merged.issuer ?? null,
+    // without a trailing slash: proxied paths are appended after one
+    api_base_url: merged.api_base_url ? merged.api_base_url.replace(/\/+$/, '') : null,
   };
 }
 

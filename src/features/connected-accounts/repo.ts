@@ -110,7 +110,13 @@ const tokenColumns = {
   sites: ca.sites,
   selectedCloudId: ca.selectedCloudId,
 };
-const withConfig = { account: tokenColumns, configStatus: ac.status, provider: ac.provider };
+const withConfig = {
+  account: tokenColumns,
+  configStatus: ac.status,
+  provider: ac.provider,
+  /** a generic config's API base, where the proxy sends its calls */
+  apiBaseUrl: sql<string | null>`${ac.oauth2} ->> 'api_base_url'`,
+};
 const p = (name: string) => sql.placeholder(name);
 
 /**

@@ -50,6 +50,18 @@ export function createMetrics(deps: {
     help: 'API key verifications that had to read the database (cache misses and bypasses)',
     registers: [registry],
   });
+  const proxyRequests = new Counter({
+    name: 'cv_proxy_requests_total',
+    help: 'Proxy requests by the status class answered (2xx … 5xx): the provider’s status, or the vault’s own refusal (400, 404, 409, 413, 502, 504)',
+    labelNames: ['status_class'],
+    registers: [registry],
+  });
+  const proxyUpstreamLatency = new Histogram({
+    name: 'cv_proxy_upstream_duration_seconds',
+    help: 'Time from sending a proxied call to the provider until its response headers arrived',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
   const leaseTakeovers = new Counter({
     name: 'cv_lease_takeovers_total',
     help: 'Refresh leases taken over after another holder let them run out (crash or stall)',
@@ -101,6 +113,8 @@ export function createMetrics(deps: {
     refreshes,
     leaseTakeovers,
     apiKeyLookups,
+    proxyRequests,
+    proxyUpstreamLatency,
     refreshGauges,
     /** Computes the gauges now and then every `intervalMs`; a failed read keeps the last values. */
     startGauges(intervalMs: number, onError: (err: unknown) => void) {

@@ -1,8 +1,9 @@
 import type { AccountRow } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { AppError, conflict, forbidden, notFound } from '../../lib/errors.ts';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../lib/errors.ts';
 import type { Principal } from '../../lib/principal.ts';
 import type { Providers } from '../../providers/index.ts';
+import type { Site } from '../../providers/types.ts';
 import type { AuditWriter } from '../audit/writer.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
 import { tokenLifetimeSeconds, tokenNeed } from '../connected-accounts/schedule.ts';
@@ -56,12 +57,12 @@ export function createTokenService(deps: {
     );
   }
 
-  async function forConfig(
+  /** The account a config-level call means: the one of `sel`, or the config's only one. */
+  async function candidateOfConfig(
     p: Principal,
     configId: string,
     sel: { userId?: string; accountId?: string },
-    req: TokenRequest,
-  ) {
+  ): Promise<TokenCandidate> {
     const tenantId = p.tenantId!;
     allowed(p, configId);
     const rows = await deps.accounts.tokenCandidates(tenantId, configId, sel);
@@ -73,15 +74,25 @@ export function createTokenService(deps: {
         sel.userId !== undefined ? `for user ${sel.userId}` : `for auth config ${configId}`,
       );
     }
-    return issue(p, pick(rows, configId, sel.userId), req);
+    return pick(rows, configId, sel.userId);
   }
 
-  async function forAccount(p: Principal, accountId: string, req: TokenRequest) {
+  async function candidateOfAccount(p: Principal, accountId: string): Promise<TokenCandidate> {
     const row = await deps.accounts.tokenCandidate(p.tenantId!, accountId);
     if (!row) throw notFound('connected_account', accountId);
     allowed(p, row.account.authConfigId);
-    return issue(p, row, req);
+    return row;
   }
+
+  const forConfig = async (
+    p: Principal,
+    configId: string,
+    sel: { userId?: string; accountId?: string },
+    req: TokenRequest,
+  ) => issue(p, await candidateOfConfig(p, configId, sel), req);
+
+  const forAccount = async (p: Principal, accountId: string, req: TokenRequest) =>
+    issue(p, await candidateOfAccount(p, accountId), req);
 
   const notActive = (a: Pick<TokenRow, 'id' | 'status' | 'statusReason'>) =>
     conflict(
@@ -144,67 +155,72 @@ export function createTokenService(deps: {
     );
   }
 
-  const issued = (p: Principal, a: TokenRow, ip: string) =>
+  /**
+   * An API token as the caller sends it (HTTP Basic `email:token`). It cannot be refreshed; one past
+   * its expiry is refused here, and the worker's check records the EXPIRED status (the token path
+   * makes no write).
+   */
+  async function apiTokenCredential(a: TokenRow, now: Date) {
+    if (a.status !== 'ACTIVE' || !a.apiTokenEnc) throw notActive(a);
+    if (a.expiresAt && a.expiresAt <= now)
+      throw notActive({ id: a.id, status: 'EXPIRED', statusReason: 'credential_expired' });
+    return basicCredential(await openApiToken(deps.dataKeys, a));
+  }
+
+  /** The account's token, refreshed first when it does not meet min_ttl, and decrypted. */
+  async function fresh(c: TokenCandidate, minTtl: number, now: Date) {
+    let a = c.account;
+    if (c.configStatus !== 'enabled')
+      throw conflict('auth_config_disabled', `auth config ${a.authConfigId} is disabled`);
+    if (a.authScheme === 'api_token')
+      return { a, accessToken: await apiTokenCredential(a, now), refreshed: false };
+    if (a.status !== 'ACTIVE' || !a.accessTokenEnc) throw notActive(a);
+    if (a.expiresAt && a.expiresAt < tokenNeed(minTtl, tokenLifetimeSeconds(a), now).needUntil) {
+      a = await refreshFor(a, minTtl, now);
+    }
+    const accessToken = await deps.dataKeys.decrypt(
+      tokenField(a.tenantId, a.id, 'access_token'),
+      a.accessTokenEnc!,
+    );
+    return { a, accessToken, refreshed: a.generation !== c.account.generation };
+  }
+
+  /** Counted like every other use of an account's token (aggregated per minute). */
+  const audited = (p: Principal, a: TokenRow, ip: string, action: string) =>
     deps.audit.issued({
       tenantId: a.tenantId,
       actorKeyId: p.keyId,
       actorRole: p.role,
-      action: 'token.issued',
+      action,
       resourceId: a.id,
       ip,
       details: { auth_config_id: a.authConfigId },
     });
 
   /**
-   * An API token is returned as it is (it cannot be refreshed): HTTP Basic, its own expiry. One that
-   * has expired is refused here; the worker records the EXPIRED status (no write on this path).
+   * Where API calls with this account's token go, as the token endpoint reports it: an API token's
+   * own site (classic) or gateway (scoped), a generic config's api_base_url, Atlassian's gateway.
    */
-  async function issueApiToken(p: Principal, a: TokenRow, req: TokenRequest) {
-    if (a.status !== 'ACTIVE' || !a.apiTokenEnc) throw notActive(a);
-    const now = clock.now();
-    if (a.expiresAt && a.expiresAt <= now)
-      throw notActive({ id: a.id, status: 'EXPIRED', statusReason: 'credential_expired' });
-    const credential = await openApiToken(deps.dataKeys, a);
-    const site = apiTokenSite(a);
-    issued(p, a, req.ip);
-    return {
-      access_token: basicCredential(credential),
-      token_type: 'Basic',
-      expires_at: a.expiresAt?.toISOString() ?? null,
-      expires_in: a.expiresAt
-        ? Math.max(0, Math.floor((a.expiresAt.getTime() - now.getTime()) / 1000))
-        : null,
-      scopes: a.grantedScopes,
-      connected_account_id: a.id,
-      refreshed: false,
-      cloud_id: site.cloudId,
-      site_url: site.siteUrl,
-      api_base_url: deps.providers.apiTokens.apiBaseUrl(site),
-    };
+  const apiBaseUrl = (c: TokenCandidate, cloudId: string | null) =>
+    c.account.authScheme === 'api_token'
+      ? deps.providers.apiTokens.apiBaseUrl(apiTokenSite(c.account))
+      : c.provider === 'oauth2'
+        ? c.apiBaseUrl
+        : deps.providers.get(c.provider).apiBaseUrl(cloudId);
+
+  /** The site the token endpoint reports: an API token's own; otherwise the selected granted one. */
+  function reportedSite(a: TokenRow): { cloudId: string | null; siteUrl: string | null } {
+    if (a.authScheme === 'api_token') return apiTokenSite(a);
+    const site = a.sites.find((s) => s.cloud_id === a.selectedCloudId);
+    return { cloudId: site?.cloud_id ?? null, siteUrl: site?.url ?? null };
   }
 
   async function issue(p: Principal, c: TokenCandidate, req: TokenRequest) {
-    let a = c.account;
-    if (c.configStatus !== 'enabled')
-      throw conflict('auth_config_disabled', `auth config ${a.authConfigId} is disabled`);
-    if (a.authScheme === 'api_token') return issueApiToken(p, a, req);
-    if (a.status !== 'ACTIVE' || !a.accessTokenEnc) throw notActive(a);
     // One instant for the whole request: the min_ttl deadline and expires_in are counted from it.
     const now = clock.now();
-    const generation = a.generation;
-    if (
-      a.expiresAt &&
-      a.expiresAt < tokenNeed(req.minTtl, tokenLifetimeSeconds(a), now).needUntil
-    ) {
-      a = await refreshFor(a, req.minTtl, now);
-    }
-    const refreshed = a.generation !== generation;
-    const accessToken = await deps.dataKeys.decrypt(
-      tokenField(a.tenantId, a.id, 'access_token'),
-      a.accessTokenEnc!,
-    );
-    const site = a.sites.find((s) => s.cloud_id === a.selectedCloudId) ?? null;
-    issued(p, a, req.ip);
+    const { a, accessToken, refreshed } = await fresh(c, req.minTtl, now);
+    const site = reportedSite(a);
+    audited(p, a, req.ip, 'token.issued');
     return {
       access_token: accessToken,
       token_type: a.tokenType ?? 'Bearer',
@@ -215,13 +231,85 @@ export function createTokenService(deps: {
       scopes: a.grantedScopes,
       connected_account_id: a.id,
       refreshed,
-      cloud_id: site?.cloud_id ?? null,
-      site_url: site?.url ?? null,
-      api_base_url: deps.providers.get(c.provider).apiBaseUrl(site?.cloud_id ?? null),
+      cloud_id: site.cloudId,
+      site_url: site.siteUrl,
+      api_base_url: apiBaseUrl(c, site.cloudId),
     };
   }
 
-  return { forConfig, forAccount };
+  /**
+   * What the proxy sends a call with (SPEC §4a): a token valid for at least 60 s, on the account's
+   * selected site or another granted one the caller names. Audited as `proxy.request`.
+   */
+  async function forProxy(p: Principal, c: TokenCandidate, req: { ip: string; cloudId?: string }) {
+    const now = clock.now();
+    const { a, accessToken } = await fresh(c, 60, now);
+    const site = proxySite(a, req.cloudId);
+    audited(p, a, req.ip, 'proxy.request');
+    return { account: a, accessToken, tokenType: a.tokenType ?? 'Bearer', site };
+  }
+
+  /**
+   * After the provider refused a token it had issued (a 401): one refresh through the same
+   * single-flight and lease as the token endpoint. A token someone else refreshed meanwhile is
+   * taken as it is; null when no newer token came of it (the 401 then goes back to the caller).
+   */
+  async function afterRejection(rejected: TokenRow) {
+    const past = new Date((rejected.expiresAt ?? clock.now()).getTime() + 1);
+    const after = await deps.refresh.refreshNow(rejected.tenantId, rejected.id, past);
+    if (!after || after.status !== 'ACTIVE' || after.generation === rejected.generation)
+      return null;
+    if (!after.accessTokenEnc) return null;
+    const accessToken = await deps.dataKeys.decrypt(
+      tokenField(after.tenantId, after.id, 'access_token'),
+      after.accessTokenEnc,
+    );
+    return { accessToken, tokenType: after.tokenType ?? 'Bearer', row: after };
+  }
+
+  /** The site a proxied call goes to: the named one (it must be granted), the selected one, or the only one. */
+  function proxySite(a: TokenRow, cloudId?: string): Site | null {
+    // An API token is bound to one site: a scoped token's cloud id (the gateway form needs it), a
+    // classic token's site URL (reached through apiBaseUrl; no cloud id known).
+    if (a.authScheme === 'api_token') {
+      const own = apiTokenSite(a);
+      if (cloudId !== undefined && cloudId !== own.cloudId)
+        throw badRequest(
+          'site_not_granted',
+          `X-Vault-Cloud-Id ${cloudId} is not the site of connected account ${a.id}'s API token`,
+        );
+      return own.cloudId
+        ? { cloud_id: own.cloudId, name: own.cloudId, url: '', scopes: a.grantedScopes }
+        : null;
+    }
+    if (cloudId !== undefined) {
+      const named = a.sites.find((s) => s.cloud_id === cloudId);
+      if (!named)
+        throw badRequest(
+          'site_not_granted',
+          `X-Vault-Cloud-Id ${cloudId} is not one of connected account ${a.id}'s sites`,
+        );
+      return named;
+    }
+    const selected = a.sites.find((s) => s.cloud_id === a.selectedCloudId);
+    if (selected) return selected;
+    if (a.sites.length <= 1) return a.sites[0] ?? null;
+    throw conflict(
+      'site_ambiguous',
+      `connected account ${a.id} has ${a.sites.length} sites and none selected; name one with X-Vault-Cloud-Id or select one on the account`,
+      { cloud_ids: a.sites.map((s) => s.cloud_id) },
+    );
+  }
+
+  return {
+    forConfig,
+    forAccount,
+    candidateOfConfig,
+    candidateOfAccount,
+    forProxy,
+    afterRejection,
+    apiBaseUrl,
+  };
 }
 
 export type TokenService = ReturnType<typeof createTokenService>;

@@ -1045,6 +1045,8 @@ export interface paths {
                                     scope_separator: " " | "," | "+";
                                     /** @description RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin) */
                                     issuer: string | null;
+                                    /** @description where the proxy sends this config’s API calls (`…/proxy/{path}` → `{api_base_url}/{path}`); held to the same egress policy as token_url */
+                                    api_base_url: string | null;
                                 } | null;
                                 /** Format: date-time */
                                 created_at: string;
@@ -1119,6 +1121,8 @@ export interface paths {
                             scope_separator?: " " | "," | "+";
                             /** @description RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin) */
                             issuer?: string | null;
+                            /** @description where the proxy sends this config’s API calls (`…/proxy/{path}` → `{api_base_url}/{path}`); held to the same egress policy as token_url */
+                            api_base_url?: string | null;
                         };
                     };
                 };
@@ -1173,6 +1177,8 @@ export interface paths {
                                 scope_separator: " " | "," | "+";
                                 /** @description RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin) */
                                 issuer: string | null;
+                                /** @description where the proxy sends this config’s API calls (`…/proxy/{path}` → `{api_base_url}/{path}`); held to the same egress policy as token_url */
+                                api_base_url: string | null;
                             } | null;
                             /** Format: date-time */
                             created_at: string;
@@ -1283,6 +1289,8 @@ export interface paths {
                                 scope_separator: " " | "," | "+";
                                 /** @description RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin) */
                                 issuer: string | null;
+                                /** @description where the proxy sends this config’s API calls (`…/proxy/{path}` → `{api_base_url}/{path}`); held to the same egress policy as token_url */
+                                api_base_url: string | null;
                             } | null;
                             /** Format: date-time */
                             created_at: string;
@@ -1424,6 +1432,8 @@ export interface paths {
                             scope_separator?: " " | "," | "+";
                             /** @description RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin) */
                             issuer?: string | null;
+                            /** @description where the proxy sends this config’s API calls (`…/proxy/{path}` → `{api_base_url}/{path}`); held to the same egress policy as token_url */
+                            api_base_url?: string | null;
                         };
                     };
                 };
@@ -1478,6 +1488,8 @@ export interface paths {
                                 scope_separator: " " | "," | "+";
                                 /** @description RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin) */
                                 issuer: string | null;
+                                /** @description where the proxy sends this config’s API calls (`…/proxy/{path}` → `{api_base_url}/{path}`); held to the same egress policy as token_url */
+                                api_base_url: string | null;
                             } | null;
                             /** Format: date-time */
                             created_at: string;
@@ -1596,6 +1608,8 @@ export interface paths {
                                 scope_separator: " " | "," | "+";
                                 /** @description RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin) */
                                 issuer: string | null;
+                                /** @description where the proxy sends this config’s API calls (`…/proxy/{path}` → `{api_base_url}/{path}`); held to the same egress policy as token_url */
+                                api_base_url: string | null;
                             } | null;
                             /** Format: date-time */
                             created_at: string;
@@ -1718,6 +1732,8 @@ export interface paths {
                                 scope_separator: " " | "," | "+";
                                 /** @description RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin) */
                                 issuer: string | null;
+                                /** @description where the proxy sends this config’s API calls (`…/proxy/{path}` → `{api_base_url}/{path}`); held to the same egress policy as token_url */
+                                api_base_url: string | null;
                             } | null;
                             /** Format: date-time */
                             created_at: string;
@@ -3154,6 +3170,1424 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/connected-accounts/{id}/proxy/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Call the provider’s API with this connected account’s token
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description the provider path: Atlassian `jira/…` → {ATLASSIAN_API_URL}/ex/jira/{cloudId}/…, `confluence/…` → …/ex/confluence/{cloudId}/…; generic oauth2 → {oauth2.api_base_url}/… */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Call the provider’s API with this connected account’s token
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description the provider path: Atlassian `jira/…` → {ATLASSIAN_API_URL}/ex/jira/{cloudId}/…, `confluence/…` → …/ex/confluence/{cloudId}/…; generic oauth2 → {oauth2.api_base_url}/… */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Call the provider’s API with this connected account’s token
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description the provider path: Atlassian `jira/…` → {ATLASSIAN_API_URL}/ex/jira/{cloudId}/…, `confluence/…` → …/ex/confluence/{cloudId}/…; generic oauth2 → {oauth2.api_base_url}/… */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Call the provider’s API with this connected account’s token
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description the provider path: Atlassian `jira/…` → {ATLASSIAN_API_URL}/ex/jira/{cloudId}/…, `confluence/…` → …/ex/confluence/{cloudId}/…; generic oauth2 → {oauth2.api_base_url}/… */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Call the provider’s API with this connected account’s token
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         */
+        options: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description the provider path: Atlassian `jira/…` → {ATLASSIAN_API_URL}/ex/jira/{cloudId}/…, `confluence/…` → …/ex/confluence/{cloudId}/…; generic oauth2 → {oauth2.api_base_url}/… */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Call the provider’s API with this connected account’s token
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         */
+        head: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description the provider path: Atlassian `jira/…` → {ATLASSIAN_API_URL}/ex/jira/{cloudId}/…, `confluence/…` → …/ex/confluence/{cloudId}/…; generic oauth2 → {oauth2.api_base_url}/… */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Call the provider’s API with this connected account’s token
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description the provider path: Atlassian `jira/…` → {ATLASSIAN_API_URL}/ex/jira/{cloudId}/…, `confluence/…` → …/ex/confluence/{cloudId}/…; generic oauth2 → {oauth2.api_base_url}/… */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/auth-configs/{id}/proxy/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Call the provider’s API with a connected account of this auth config (X-Vault-User-Id or X-Vault-Connected-Account-Id)
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description the provider path: Atlassian `jira/…` → {ATLASSIAN_API_URL}/ex/jira/{cloudId}/…, `confluence/…` → …/ex/confluence/{cloudId}/…; generic oauth2 → {oauth2.api_base_url}/… */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Call the provider’s API with a connected account of this auth config (X-Vault-User-Id or X-Vault-Connected-Account-Id)
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description the provider path: Atlassian `jira/…` → {ATLASSIAN_API_URL}/ex/jira/{cloudId}/…, `confluence/…` → …/ex/confluence/{cloudId}/…; generic oauth2 → {oauth2.api_base_url}/… */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Call the provider’s API with a connected account of this auth config (X-Vault-User-Id or X-Vault-Connected-Account-Id)
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description the provider path: Atlassian `jira/…` → {ATLASSIAN_API_URL}/ex/jira/{cloudId}/…, `confluence/…` → …/ex/confluence/{cloudId}/…; generic oauth2 → {oauth2.api_base_url}/… */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Call the provider’s API with a connected account of this auth config (X-Vault-User-Id or X-Vault-Connected-Account-Id)
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description the provider path: Atlassian `jira/…` → {ATLASSIAN_API_URL}/ex/jira/{cloudId}/…, `confluence/…` → …/ex/confluence/{cloudId}/…; generic oauth2 → {oauth2.api_base_url}/… */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Call the provider’s API with a connected account of this auth config (X-Vault-User-Id or X-Vault-Connected-Account-Id)
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         */
+        options: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description the provider path: Atlassian `jira/…` → {ATLASSIAN_API_URL}/ex/jira/{cloudId}/…, `confluence/…` → …/ex/confluence/{cloudId}/…; generic oauth2 → {oauth2.api_base_url}/… */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Call the provider’s API with a connected account of this auth config (X-Vault-User-Id or X-Vault-Connected-Account-Id)
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         */
+        head: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description the provider path: Atlassian `jira/…` → {ATLASSIAN_API_URL}/ex/jira/{cloudId}/…, `confluence/…` → …/ex/confluence/{cloudId}/…; generic oauth2 → {oauth2.api_base_url}/… */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Call the provider’s API with a connected account of this auth config (X-Vault-User-Id or X-Vault-Connected-Account-Id)
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description the provider path: Atlassian `jira/…` → {ATLASSIAN_API_URL}/ex/jira/{cloudId}/…, `confluence/…` → …/ex/confluence/{cloudId}/…; generic oauth2 → {oauth2.api_base_url}/… */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/v1/webhook-endpoints": {
