@@ -4918,6 +4918,8 @@ export interface paths {
                                 details: {
                                     [key: string]: unknown;
                                 };
+                                /** @description how many times it happened: 1 for an admin change; token reads and proxied calls are counted per key, account and minute (created_at is that minute) */
+                                count: number;
                                 /** Format: date-time */
                                 created_at: string;
                             }[];
