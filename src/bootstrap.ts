@@ -33,7 +33,7 @@ export async function bootstrap(deps: Deps, tx: Tx): Promise<BootstrapResult> {
     input: { tenantId: string | null; role: 'operator' | 'admin'; name: string },
   ) => {
     const r = await apiKeys.ensureBootstrapKey(token, input, tx);
-    if (r.outcome === 'created') logger.info({ key: r.row.id }, `${what}: provisioned`);
+    if (r.outcome === 'created') logger.info({ key_id: r.row.id }, `${what}: provisioned`);
     else if (r.outcome !== 'exists')
       logger.error({ key: r.row?.id }, `${what} ${REFUSED[r.outcome]}`);
     return r;

@@ -46,7 +46,8 @@ export const EnvSchema = Type.Object({
   /** the LISTEN connection (cache invalidation); must reach PostgreSQL itself, not a
    * transaction-mode pooler. Default: DATABASE_URL */
   DATABASE_LISTEN_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
-  /** the token path's in-process cache of keys, accounts and configs, invalidated by NOTIFY */
+  /** the token path's in-process cache of accounts and their configs, invalidated by NOTIFY (off:
+   * read per request; API-key verifications and unwrapped data keys stay cached either way) */
   TOKEN_CACHE: oneOf(['on', 'off'] as const, 'on'),
   // about 3 KB per cached account with Atlassian-sized tokens: 20,000 ≈ 60 MB (npm run bench)
   TOKEN_CACHE_MAX_ENTRIES: Int(20_000, 1, 'at least 1 entry'),

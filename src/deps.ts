@@ -99,8 +99,11 @@ export async function createDeps(
   const dataKeys = createDataKeyService({ db, clock, keyring, changes });
   // URLs that tenants supply and the vault calls are held to the egress policy (SPEC §7).
   const egressPolicy = { allowPrivate: config.ALLOW_PRIVATE_EGRESS };
-  // Development (private egress allowed) is also where tenant URLs may be plain http.
-  const urlPolicy = { allowHttp: config.ALLOW_PRIVATE_EGRESS };
+  // Tenant URLs may be plain http in development (NODE_ENV=development, the default) and wherever
+  // private egress is allowed (tests against local servers, the emulator); https everywhere else.
+  const urlPolicy = {
+    allowHttp: config.ALLOW_PRIVATE_EGRESS || config.NODE_ENV === 'development',
+  };
   const egressAgent = overrides.dispatcher ?? createEgressAgent(egressPolicy);
   const checkTenantUrl = async (url: string) => {
     try {

@@ -60,7 +60,11 @@ export async function runKeysCommand(argv: string[]): Promise<void> {
         resourceId: row.id,
         ip: null,
       });
-    if (cmd === 'rewrap') return print(await rotation.rewrapAll());
+    if (cmd === 'rewrap') {
+      // The same shape as POST /v1/master-keys/rewrap answers.
+      const r = await rotation.rewrapAll();
+      return print({ rewrapped: r.rewrapped, data: r.usage });
+    }
     if (cmd === 'revoke') {
       const row = await apiKeys.revokeAnyKey(arg!);
       await audited('keys revoke', row);

@@ -44,13 +44,22 @@ async function main(): Promise<void> {
   // Caches serve only once subscribed to the database's change announcements.
   await deps.changes.start();
   const app = await buildApp(deps, { routes: role === 'worker' ? 'health' : 'all' });
-  await app.listen({ port: config.PORT, host: config.HOST });
+  await app
+    .listen({ port: config.PORT, host: config.HOST })
+    .catch(portTaken('PORT', config.HOST, config.PORT));
   const metricsListener =
     config.METRICS_PORT >= 0
       ? await startMetricsListener(deps.metrics, {
           host: config.METRICS_HOST,
           port: config.METRICS_PORT,
-        })
+        }).catch(
+          portTaken(
+            'METRICS_PORT',
+            config.METRICS_HOST,
+            config.METRICS_PORT,
+            ' (-1 turns /metrics off)',
+          ),
+        )
       : undefined;
   deps.metrics.startGauges(config.METRICS_GAUGE_INTERVAL_SECONDS * 1000, (err) =>
     deps.logger.warn({ err: { message: (err as Error).message } }, 'metrics gauges not read'),
@@ -124,6 +133,18 @@ function printFirstKey(key: string, tenantId: string, publicUrl: string): void {
       '',
     ].join('\n'),
   );
+}
+
+/** A port someone else holds (often a second vault on one machine) is said plainly. */
+function portTaken(name: string, host: string, port: number, hint = '') {
+  return (err: unknown): never => {
+    if ((err as { code?: string }).code === 'EADDRINUSE') {
+      throw new StartupError(
+        `${host}:${port} is already in use (another vault or program listens there); set ${name} to a free port${hint}`,
+      );
+    }
+    throw err;
+  };
 }
 
 main().catch((err: unknown) => {

@@ -165,12 +165,3 @@ export function pgliteChangeFeed(database: Database): ChangeFeed {
     },
   };
 }
-
-/** A feed that is never live: every cache reads through (TOKEN_CACHE=off, the CLI, migrate). */
-export const noChangeFeed = (): ChangeFeed => ({
-  live: false,
-  subscribe: () => {},
-  publish: () => {},
-  start: async () => {},
-  stop: async () => {},
-});

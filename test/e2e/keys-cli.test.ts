@@ -88,11 +88,11 @@ describe('the key commands, as the README spells them', () => {
       assert.equal(rewrap.code, 0, rewrap.stderr);
       const r = JSON.parse(rewrap.stdout) as {
         rewrapped: number;
-        usage: { kid: string; data_keys: number }[];
+        data: { kid: string; data_keys: number }[];
       };
       assert.equal(r.rewrapped, 2, 'the default tenant and acme each had a data key');
-      assert.equal(r.usage.find((u) => u.kid === 'dev')?.data_keys, 0);
-      assert.equal(r.usage.find((u) => u.kid === 'fresh')?.data_keys, 2);
+      assert.equal(r.data.find((u) => u.kid === 'dev')?.data_keys, 0);
+      assert.equal(r.data.find((u) => u.kid === 'fresh')?.data_keys, 2);
     } finally {
       await s.drop();
     }

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { openTestDatabase } from '../helpers/database.ts';
 import { atlassianConfig } from '../helpers/fixtures.ts';
@@ -78,4 +80,18 @@ test('a refresh window shorter than the cron period starts, with a warning sayin
     /REFRESH_AHEAD_SECONDS=0 is shorter than twice the REFRESH_CRON period/,
   );
   assert.equal(await vault.stop(), 0);
+});
+
+test('a metrics port another process holds is a one-line startup error naming the setting', async (t) => {
+  const holder = createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+  t.after(() => holder.close());
+  const taken = (holder.address() as AddressInfo).port;
+  const v = await spawnVault({
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'cv-port-')),
+    METRICS_PORT: String(taken),
+  });
+  assert.equal(await v.exited, 1);
+  assert.match(v.stderr(), new RegExp(`127\\.0\\.0\\.1:${taken} is already in use.*METRICS_PORT`));
+  assert.ok(!/\n\s+at /.test(v.stderr()), 'no stack trace');
 });

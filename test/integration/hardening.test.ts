@@ -125,7 +125,16 @@ describe('hardening', () => {
       ...atlassianConfig(),
       allowed_return_urls: ['http://localhost:8080/back'],
     });
-    assert.equal(ok.status, 201, 'development allows plain http');
+    assert.equal(ok.status, 201, 'private egress allowed: plain http too');
+    // NODE_ENV=development (what `npm start` runs by default) allows http; private egress stays off.
+    const devEnv = await startTestVault({ env: { NODE_ENV: 'development' } });
+    t.after(() => devEnv.close());
+    const e = await devEnv.newTenant();
+    const httpOk = await devEnv.call('POST', '/v1/auth-configs', e.adminKey, {
+      ...atlassianConfig(),
+      allowed_return_urls: ['http://app.example.com/back'],
+    });
+    assert.equal(httpOk.status, 201, httpOk.text);
   });
 
   test('operators read their own trail; a tenant sees what operators did to it', async (t) => {

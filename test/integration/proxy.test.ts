@@ -8,7 +8,6 @@ import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { test, type TestContext } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { sql } from 'drizzle-orm';
 import type { Emulator } from '../../src/emulator/index.ts';
 import { atlassianSetup, runFlow } from '../helpers/flow.ts';
 import { readMetrics } from '../helpers/metrics.ts';
@@ -216,14 +215,16 @@ test('GET, POST, PUT and DELETE reach Jira and Confluence with the token and not
   assert.equal(m.value('cv_proxy_requests_total', { status_class: '4xx' }), 1);
   // Audited like token reads: one aggregated row per key, account and minute.
   await w.vault.deps.services.audit.flush();
-  const audited = (await w.vault.deps.database.db.execute(
-    sql`select count from audit_events where action = 'proxy.request' and resource_id = ${w.accountId}`,
-  )) as unknown as { rows: { count: number }[] };
-  assert.equal(audited.rows.length, 1);
-  assert.equal(
-    Number(audited.rows[0]!.count),
-    10,
-    'every proxied call of this test, the refused 404 too',
+  const audited = await w.vault.call(
+    'GET',
+    `/v1/audit-events?action=proxy.request&resource_id=${w.accountId}`,
+    w.adminKey,
+  );
+  assert.equal(audited.status, 200, audited.text);
+  assert.deepEqual(
+    audited.body.data.map((e: { count: number; actor_role: string }) => [e.count, e.actor_role]),
+    [[10, 'admin']],
+    'every proxied call of this test, the refused 404 too, in one row',
   );
   // Neither the token nor a body is ever logged.
   const token = await w.token();

@@ -216,14 +216,17 @@ describe('security', () => {
         refused++;
       }
     }
-    // Every role is refused somewhere, and the routes a service key may use are the token routes.
+    // Every role is refused somewhere, and the routes a service key may use are the token and
+    // proxy routes.
     assert.ok(refused >= routes.length);
     assert.deepEqual(
-      routes
-        .filter((r) => r.roles.includes('service'))
-        .map((r) => r.path)
-        .sort(),
-      ['/v1/auth-configs/{id}/token', '/v1/connected-accounts/{id}/token'],
+      [...new Set(routes.filter((r) => r.roles.includes('service')).map((r) => r.path))].sort(),
+      [
+        '/v1/auth-configs/{id}/proxy/{*}',
+        '/v1/auth-configs/{id}/token',
+        '/v1/connected-accounts/{id}/proxy/{*}',
+        '/v1/connected-accounts/{id}/token',
+      ],
     );
     assert.equal((await vault.call('GET', `/v1/auth-configs/${cfg.id}`, adminKey)).status, 200);
   });

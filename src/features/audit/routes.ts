@@ -18,6 +18,11 @@ const AuditEvent = Type.Object(
     resource_id: Type.Union([Type.String(), Type.Null()]),
     ip: Type.Union([Type.String(), Type.Null()]),
     details: Type.Record(Type.String(), Type.Unknown()),
+    count: Type.Integer({
+      minimum: 1,
+      description:
+        'how many times it happened: 1 for an admin change; token reads and proxied calls are counted per key, account and minute (created_at is that minute)',
+    }),
     created_at: Timestamp,
   },
   { additionalProperties: false },
@@ -51,6 +56,7 @@ const view = (r: Row) => ({
   resource_id: r.resourceId,
   ip: r.ip,
   details: r.details,
+  count: r.count,
   created_at: r.createdAt.toISOString(),
 });
 

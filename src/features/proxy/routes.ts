@@ -8,7 +8,9 @@ import { ID_PATTERN } from '../../lib/ids.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { ProxyAnswer, ProxyService } from './service.ts';
 
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+// HEAD too: fastify answers it through the GET route (and keeps it out of the OpenAPI document,
+// as for every other GET: a HEAD answer has no body to describe).
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const tags = ['proxy'];
 // Proxied calls are counted like token reads (audited as proxy.request by the token service).
 const config = { roles: ['admin' as const, 'service' as const], audit: false as const };
@@ -76,7 +78,6 @@ export const proxyRoutes =
     app.route({
       method: METHODS,
       url: '/v1/connected-accounts/:id/proxy/*',
-      exposeHeadRoute: false,
       config,
       logLevel,
       schema: {
@@ -99,7 +100,6 @@ export const proxyRoutes =
     app.route({
       method: METHODS,
       url: '/v1/auth-configs/:id/proxy/*',
-      exposeHeadRoute: false,
       config,
       logLevel,
       schema: {

@@ -3679,106 +3679,7 @@ export interface paths {
                 };
             };
         };
-        /**
-         * Call the provider’s API with this connected account’s token
-         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
-         */
-        head: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    /** @description the provider path: Atlassian `jira/…` → {ATLASSIAN_API_URL}/ex/jira/{cloudId}/…, `confluence/…` → …/ex/confluence/{cloudId}/…; generic oauth2 → {oauth2.api_base_url}/… */
-                    "*": string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                502: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                504: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        head?: never;
         /**
          * Call the provider’s API with this connected account’s token
          * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
@@ -4388,106 +4289,7 @@ export interface paths {
                 };
             };
         };
-        /**
-         * Call the provider’s API with a connected account of this auth config (X-Vault-User-Id or X-Vault-Connected-Account-Id)
-         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
-         */
-        head: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    /** @description the provider path: Atlassian `jira/…` → {ATLASSIAN_API_URL}/ex/jira/{cloudId}/…, `confluence/…` → …/ex/confluence/{cloudId}/…; generic oauth2 → {oauth2.api_base_url}/… */
-                    "*": string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                502: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                504: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        head?: never;
         /**
          * Call the provider’s API with a connected account of this auth config (X-Vault-User-Id or X-Vault-Connected-Account-Id)
          * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
@@ -5092,6 +4894,8 @@ export interface paths {
                                 details: {
                                     [key: string]: unknown;
                                 };
+                                /** @description how many times it happened: 1 for an admin change; token reads and proxied calls are counted per key, account and minute (created_at is that minute) */
+                                count: number;
                                 /** Format: date-time */
                                 created_at: string;
                             }[];
