@@ -269,6 +269,7 @@ export async function createDeps(
   const proxy = createProxyService({
     tokens,
     metrics,
+    clock,
     atlassianApiUrl: config.ATLASSIAN_API_URL,
     dispatcher: overrides.dispatcher,
     tenantDispatcher: egressAgent,

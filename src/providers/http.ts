@@ -1,6 +1,7 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import type { Clock } from '../lib/clock.ts';
 import { EgressDeniedError } from '../lib/egress.ts';
+import { retryAfterSeconds } from '../lib/retry-after.ts';
 import { ProviderError, type TokenSet } from './types.ts';
 
 /**
@@ -34,15 +35,6 @@ export function sameOrigin(a: string, b: string): boolean {
 }
 
 const CLIENT_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'access_denied']);
-
-function retryAfter(h: string | string[] | undefined, now: Date): number | undefined {
-  const v = Array.isArray(h) ? h[0] : h;
-  if (!v) return undefined;
-  const n = Number(v);
-  if (Number.isFinite(n)) return Math.max(0, n);
-  const d = Date.parse(v);
-  return Number.isNaN(d) ? undefined : Math.max(0, Math.ceil((d - now.getTime()) / 1000));
-}
 
 export async function sendJson(
   http: ProviderHttp,
@@ -115,7 +107,7 @@ export async function tokenRequest(
       scopes: typeof j.scope === 'string' ? j.scope.split(/[\s,]+/).filter(Boolean) : undefined,
     };
   }
-  const ra = retryAfter(res.headers['retry-after'], http.clock.now());
+  const ra = retryAfterSeconds(res.headers['retry-after'], http.clock.now());
   if (res.status === 429 || res.status >= 500) {
     throw new ProviderError(
       'transient',

@@ -1,4 +1,18 @@
-import { and, count, eq, gt, inArray, isNotNull, isNull, lt, lte, min, or, sql } from 'drizzle-orm';
+import {
+  and,
+  count,
+  eq,
+  gt,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  min,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from '../../db/client.ts';
 import {
   authConfigs as ac,
@@ -172,37 +186,56 @@ export type TokenRow = TokenCandidate['account'];
 const leaseFree = (now: Date) => or(isNull(ca.leaseExpiresAt), lt(ca.leaseExpiresAt, now));
 
 /**
- * Claims up to `limit` due ACTIVE accounts for `owner` inside the caller's transaction: rows locked
- * by another claimer are skipped (FOR UPDATE SKIP LOCKED) and the lease written here keeps them
- * claimed after the commit. `takeovers` counts rows whose previous holder let its lease run out.
+ * Claims up to `limit` rows matching `due` (in `order`) for `owner` inside the caller's
+ * transaction: rows locked by another claimer are skipped (FOR UPDATE SKIP LOCKED) and the lease
+ * written here keeps them claimed after the commit. `takeovers` counts rows whose previous holder
+ * let its lease run out.
  */
-export async function claimDueAccounts(
+async function claim(
   tx: Tx,
+  due: SQL,
+  order: typeof ca.nextRefreshAt | typeof ca.nextCheckAt,
   owner: string,
-  now: Date,
   leaseUntil: Date,
   limit: number,
 ) {
-  const due = await tx
+  const found = await tx
     .select({ id: ca.id, leaseOwner: ca.leaseOwner })
     .from(ca)
-    .where(and(eq(ca.status, 'ACTIVE'), lte(ca.nextRefreshAt, now), leaseFree(now)))
-    .orderBy(ca.nextRefreshAt)
+    .where(due)
+    .orderBy(order)
     .limit(limit)
     .for('update', { skipLocked: true });
-  if (due.length === 0) return { rows: [] as AccountRow[], takeovers: 0 };
+  if (found.length === 0) return { rows: [] as AccountRow[], takeovers: 0 };
   const rows = await tx
     .update(ca)
     .set({ leaseOwner: owner, leaseExpiresAt: leaseUntil })
     .where(
       inArray(
         ca.id,
-        due.map((d) => d.id),
+        found.map((d) => d.id),
       ),
     )
     .returning();
-  return { rows, takeovers: due.filter((d) => d.leaseOwner !== null).length };
+  return { rows, takeovers: found.filter((d) => d.leaseOwner !== null).length };
 }
+
+/** Due ACTIVE accounts (next_refresh_at reached), claimed for a refresh. */
+export const claimDueAccounts = (
+  tx: Tx,
+  owner: string,
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+) =>
+  claim(
+    tx,
+    and(eq(ca.status, 'ACTIVE'), lte(ca.nextRefreshAt, now), leaseFree(now))!,
+    ca.nextRefreshAt,
+    owner,
+    leaseUntil,
+    limit,
+  );
 
 /** Takes the lease on one account if nobody holds it: the on-demand path's cross-process lock. */
 export const acquireLease = (
@@ -255,42 +288,31 @@ export const releaseAllLeases = (db: DbOrTx, owner: string) =>
   db.update(ca).set({ leaseOwner: null, leaseExpiresAt: null }).where(eq(ca.leaseOwner, owner));
 
 /**
- * Claims up to `limit` ACTIVE API-token accounts whose check is due (next_check_at, its own partial
- * index), like claimDueAccounts: SKIP LOCKED, then a lease that outlives the transaction.
+ * ACTIVE API-token accounts whose check is due (next_check_at, its own partial index, whose
+ * predicate the `is not null` matches), claimed like refreshes.
  */
-export async function claimDueChecks(
+export const claimDueChecks = async (
   tx: Tx,
   owner: string,
   now: Date,
   leaseUntil: Date,
   limit: number,
-) {
-  const due = await tx
-    .select({ id: ca.id })
-    .from(ca)
-    .where(
+) =>
+  (
+    await claim(
+      tx,
       and(
         eq(ca.status, 'ACTIVE'),
         isNotNull(ca.nextCheckAt),
         lte(ca.nextCheckAt, now),
         leaseFree(now),
-      ),
+      )!,
+      ca.nextCheckAt,
+      owner,
+      leaseUntil,
+      limit,
     )
-    .orderBy(ca.nextCheckAt)
-    .limit(limit)
-    .for('update', { skipLocked: true });
-  if (due.length === 0) return [] as AccountRow[];
-  return tx
-    .update(ca)
-    .set({ leaseOwner: owner, leaseExpiresAt: leaseUntil })
-    .where(
-      inArray(
-        ca.id,
-        due.map((d) => d.id),
-      ),
-    )
-    .returning();
-}
+  ).rows;
 
 /**
  * A client_credentials config's secret changed: its accounts refused for client_credentials_invalid

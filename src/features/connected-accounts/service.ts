@@ -3,7 +3,6 @@ import type { AccountInsert, AccountRow, AccountStatus } from '../../db/schema/i
 import type { PageRequest } from '../../http/pagination.ts';
 import type { Change, ChangeFeed } from '../../db/changes.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { InvalidatingCache } from '../../lib/invalidating-cache.ts';
 import { badRequest, conflict, notFound, unlessFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Identity, Site } from '../../providers/types.ts';
@@ -11,11 +10,11 @@ import type { AuthConfigService } from '../auth-configs/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import type { Outbox } from '../events/outbox.ts';
 import * as repo from './repo.ts';
-import type { TokenCandidate } from './repo.ts';
 
 export type { TokenCandidate, TokenRow } from './repo.ts';
 import { checkReturnUrl, normalizeSiteUrl } from './return-url.ts';
 import { nextRefreshAt } from './schedule.ts';
+import { createTokenReads } from './token-reads.ts';
 
 /** The sealed token fields of an account. */
 export const tokenField = (
@@ -66,24 +65,8 @@ export function createConnectedAccountService(deps: {
 }) {
   const { db, clock } = deps;
 
-  // The token path's reads: prepared once, and cached while the change feed is live. Cached rows
-  // keep their tokens sealed; an account, config or tenant change drops what it touches.
-  const reads = repo.preparedTokenReads(db);
-  const cache = new InvalidatingCache<TokenCandidate | TokenCandidate[] | null>({
-    max: deps.cache.maxEntries,
-    maxAgeMs: deps.cache.maxAgeMs,
-    isLive: () => deps.cache.enabled && deps.changes.live,
-  });
-  deps.changes.subscribe({
-    change(c) {
-      if (c.kind === 'ca') {
-        cache.invalidate(`ca:${c.id}`);
-        cache.invalidate(`acl:${c.configId}`);
-      } else if (c.kind === 'ac') cache.invalidate(`ac:${c.id}`);
-      else if (c.kind === 'tn') cache.invalidate(`tn:${c.tenantId}`);
-    },
-    reset: () => cache.clear(),
-  });
+  const { tokenCandidate, tokenCandidates } = createTokenReads(db, deps.changes, deps.cache);
+
   /** A write of ours: this process's caches learn of it once it commits. */
   function announced<T extends Pick<AccountRow, 'tenantId' | 'id' | 'authConfigId'> | undefined>(
     row: T,
@@ -92,39 +75,6 @@ export function createConnectedAccountService(deps: {
       deps.announce({ kind: 'ca', tenantId: row.tenantId, id: row.id, configId: row.authConfigId });
     }
     return row;
-  }
-
-  const tagsOf = (tenantId: string, c: TokenCandidate | null) =>
-    c
-      ? [`ca:${c.account.id}`, `ac:${c.account.authConfigId}`, `tn:${tenantId}`]
-      : [`tn:${tenantId}`];
-
-  /** One account with its config's status and provider (undefined: not found). */
-  async function tokenCandidate(tenantId: string, id: string) {
-    const v = (await cache.fill(
-      `id:${tenantId}:${id}`,
-      (c) => [...tagsOf(tenantId, c as TokenCandidate | null), `ca:${id}`],
-      async () => (await reads.byId(tenantId, id)) ?? null,
-    )) as TokenCandidate | null;
-    return v ?? undefined;
-  }
-
-  /** The accounts of a config (for a user, or one account id) with its status and provider. */
-  async function tokenCandidates(
-    tenantId: string,
-    configId: string,
-    sel: { userId?: string; accountId?: string },
-  ) {
-    return (await cache.fill(
-      `of:${tenantId}:${configId}:${sel.userId ?? ''}:${sel.accountId ?? ''}`,
-      (rows) => [
-        `acl:${configId}`,
-        `ac:${configId}`,
-        `tn:${tenantId}`,
-        ...(rows as TokenCandidate[]).map((r) => `ca:${r.account.id}`),
-      ],
-      () => reads.ofConfig(tenantId, configId, sel),
-    )) as TokenCandidate[];
   }
 
   /**

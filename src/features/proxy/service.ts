@@ -1,20 +1,20 @@
 import type { IncomingMessage } from 'node:http';
-import { Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errors as undiciErrors, request, type Dispatcher } from 'undici';
 import type { TokenCandidate } from '../connected-accounts/service.ts';
 import { EgressDeniedError } from '../../lib/egress.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { AppError, badRequest, conflict } from '../../lib/errors.ts';
+import { retryAfterSeconds } from '../../lib/retry-after.ts';
 import type { Principal } from '../../lib/principal.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { TokenService } from '../tokens/service.ts';
+import { keepAnswer, limited, readBody, type Body } from './bodies.ts';
 import { forwardedRequestHeaders, returnedResponseHeaders } from './headers.ts';
 import { proxySegments, splitProxyUrl, upstreamUrl } from './paths.ts';
+import { proxyCloudId } from './site.ts';
 
-/** Bodies up to this size are held so a call can be sent again after a refresh or a 429. */
-export const REPLAY_BUFFER_BYTES = 64 * 1024;
-/** The most of a refused (401) answer kept to hand back when the retry does not happen. */
-const KEPT_ANSWER_BYTES = 256 * 1024;
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const ATLASSIAN_PRODUCTS = new Set(['jira', 'confluence']);
 
@@ -34,20 +34,6 @@ export interface ProxyAnswer {
   body: Readable | Buffer | null;
 }
 
-type Body =
-  | { kind: 'none' }
-  | { kind: 'buffer'; bytes: Buffer }
-  /** `length`: the caller's Content-Length, passed on (the HTTP client holds the body to it) */
-  | { kind: 'stream'; stream: Readable; length?: string };
-
-const tooLarge = (limit: number) =>
-  new AppError(
-    'payload_too_large',
-    413,
-    'Payload too large',
-    `the request body is larger than PROXY_MAX_BODY_BYTES (${limit} bytes)`,
-  );
-
 /**
  * The proxy (SPEC §4a): a provider call made with the account's token, streamed both ways. The
  * vault's own errors are problem+json; everything the provider answers goes back as it is.
@@ -58,6 +44,7 @@ export function createProxyService(deps: {
     'candidateOfAccount' | 'candidateOfConfig' | 'forProxy' | 'afterRejection' | 'apiBaseUrl'
   >;
   metrics: Pick<Metrics, 'proxyUpstreamLatency'>;
+  clock: Clock;
   atlassianApiUrl: string;
   /** for the operator-configured Atlassian API URL */
   dispatcher?: Dispatcher;
@@ -103,42 +90,6 @@ export function createProxyService(deps: {
       );
     }
     return { base: c.apiBaseUrl, rest: segments, dispatcher: deps.tenantDispatcher };
-  }
-
-  /** Reads up to the replay buffer; a longer body is streamed on, counted against the limit. */
-  async function readBody(raw: IncomingMessage): Promise<Body> {
-    const length = raw.headers['content-length'];
-    const chunked = raw.headers['transfer-encoding'] !== undefined;
-    if (!chunked && (length === undefined || length === '0')) return { kind: 'none' };
-    if (length !== undefined && Number(length) > deps.maxBodyBytes)
-      throw tooLarge(deps.maxBodyBytes);
-    const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    const held: Buffer[] = [];
-    let size = 0;
-    for (;;) {
-      const next = await it.next();
-      if (next.done) return { kind: 'buffer', bytes: Buffer.concat(held, size) };
-      size += next.value.length;
-      if (size > deps.maxBodyBytes) throw tooLarge(deps.maxBodyBytes);
-      held.push(next.value);
-      if (size > REPLAY_BUFFER_BYTES) break;
-    }
-    const limit = deps.maxBodyBytes;
-    const stream = Readable.from(
-      (async function* () {
-        yield* held;
-        held.length = 0;
-        for (;;) {
-          const next = await it.next();
-          if (next.done) return;
-          size += next.value.length;
-          if (size > limit) throw tooLarge(limit);
-          yield next.value;
-        }
-      })(),
-      { objectMode: false },
-    );
-    return { kind: 'stream', stream, length };
   }
 
   async function send(
@@ -207,48 +158,6 @@ export function createProxyService(deps: {
     );
   }
 
-  /** Seconds a Retry-After asks for (delta-seconds or an HTTP date); undefined when absent. */
-  function retryAfter(v: string | string[] | undefined): number | undefined {
-    const s = Array.isArray(v) ? v[0] : v;
-    if (!s) return undefined;
-    if (/^\d+$/.test(s.trim())) return Number(s.trim());
-    const at = Date.parse(s);
-    return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
-  }
-
-  /** Reads a (small) refused answer so it can still be handed back; larger ones are cut. */
-  async function keep(body: Dispatcher.ResponseData['body']): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      if (size + chunk.length > KEPT_ANSWER_BYTES) {
-        body.destroy();
-        break;
-      }
-      parts.push(chunk);
-      size += chunk.length;
-    }
-    return Buffer.concat(parts, size);
-  }
-
-  /** A response body counted against the limit on its way back; beyond it the stream is cut. */
-  function limited(body: Readable): Readable {
-    let size = 0;
-    const limit = deps.maxBodyBytes;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        size += chunk.length;
-        if (size > limit) return done(new Error('provider response exceeds PROXY_MAX_BODY_BYTES'));
-        done(null, chunk);
-      },
-    });
-    body.on('error', (err) => counter.destroy(err));
-    counter.on('close', () => {
-      if (!body.destroyed) body.destroy();
-    });
-    return body.pipe(counter);
-  }
-
   async function forward(
     c: TokenCandidate,
     call: ProxyCall,
@@ -256,13 +165,11 @@ export function createProxyService(deps: {
   ): Promise<ProxyAnswer> {
     const { path, query } = splitProxyUrl(call.raw.url ?? '');
     const segments = proxySegments(path);
-    const cred = await deps.tokens.forProxy(call.principal, c, {
-      ip: call.ip,
-      cloudId: cloudIdHeader,
-    });
-    const t = target(c, cred.site?.cloud_id ?? null, segments);
+    const cloudId = proxyCloudId(c.account, cloudIdHeader);
+    const cred = await deps.tokens.forProxy(call.principal, c, { ip: call.ip });
+    const t = target(c, cloudId, segments);
     const url = upstreamUrl(t.base, t.rest, query);
-    const body = await readBody(call.raw);
+    const body = await readBody(call.raw, deps.maxBodyBytes);
     const replayable = body.kind !== 'stream';
     const base = forwardedRequestHeaders(call.raw.headers);
     let auth = `${cred.tokenType} ${cred.accessToken}`;
@@ -279,7 +186,7 @@ export function createProxyService(deps: {
       );
       // A refused token: one refresh (the token endpoint's single-flight path), one retry.
       if (res.statusCode === 401 && replayable && !refreshed && cred.tokenType === 'Bearer') {
-        const kept = await keep(res.body);
+        const kept = await keepAnswer(res.body);
         refreshed = true;
         const again = await deps.tokens.afterRejection(cred.account);
         if (again) {
@@ -295,7 +202,7 @@ export function createProxyService(deps: {
         IDEMPOTENT.has(call.method) &&
         attempt < 3
       ) {
-        const wait = retryAfter(res.headers['retry-after']);
+        const wait = retryAfterSeconds(res.headers['retry-after'], deps.clock.now());
         if (wait !== undefined && waited + wait <= deps.retryMaxWaitSeconds) {
           await res.body.dump();
           waited += wait;
@@ -320,7 +227,11 @@ export function createProxyService(deps: {
         return answer(res.statusCode, res.headers, null);
       }
       const declared = res.headers['content-length'] !== undefined;
-      return answer(res.statusCode, res.headers, declared ? res.body : limited(res.body));
+      return answer(
+        res.statusCode,
+        res.headers,
+        declared ? res.body : limited(res.body, deps.maxBodyBytes),
+      );
     }
   }
 

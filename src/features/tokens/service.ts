@@ -1,9 +1,8 @@
 import type { AccountRow } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../lib/errors.ts';
+import { AppError, conflict, forbidden, notFound } from '../../lib/errors.ts';
 import type { Principal } from '../../lib/principal.ts';
 import type { Providers } from '../../providers/index.ts';
-import type { Site } from '../../providers/types.ts';
 import type { AuditWriter } from '../audit/writer.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
 import { tokenLifetimeSeconds, tokenNeed } from '../connected-accounts/schedule.ts';
@@ -238,15 +237,13 @@ export function createTokenService(deps: {
   }
 
   /**
-   * What the proxy sends a call with (SPEC §4a): a token valid for at least 60 s, on the account's
-   * selected site or another granted one the caller names. Audited as `proxy.request`.
+   * What the proxy sends a call with (SPEC §4a): a token valid for at least 60 s. Audited as
+   * `proxy.request`.
    */
-  async function forProxy(p: Principal, c: TokenCandidate, req: { ip: string; cloudId?: string }) {
-    const now = clock.now();
-    const { a, accessToken } = await fresh(c, 60, now);
-    const site = proxySite(a, req.cloudId);
+  async function forProxy(p: Principal, c: TokenCandidate, req: { ip: string }) {
+    const { a, accessToken } = await fresh(c, 60, clock.now());
     audited(p, a, req.ip, 'proxy.request');
-    return { account: a, accessToken, tokenType: a.tokenType ?? 'Bearer', site };
+    return { account: a, accessToken, tokenType: a.tokenType ?? 'Bearer' };
   }
 
   /**
@@ -265,40 +262,6 @@ export function createTokenService(deps: {
       after.accessTokenEnc,
     );
     return { accessToken, tokenType: after.tokenType ?? 'Bearer', row: after };
-  }
-
-  /** The site a proxied call goes to: the named one (it must be granted), the selected one, or the only one. */
-  function proxySite(a: TokenRow, cloudId?: string): Site | null {
-    // An API token is bound to one site: a scoped token's cloud id (the gateway form needs it), a
-    // classic token's site URL (reached through apiBaseUrl; no cloud id known).
-    if (a.authScheme === 'api_token') {
-      const own = apiTokenSite(a);
-      if (cloudId !== undefined && cloudId !== own.cloudId)
-        throw badRequest(
-          'site_not_granted',
-          `X-Vault-Cloud-Id ${cloudId} is not the site of connected account ${a.id}'s API token`,
-        );
-      return own.cloudId
-        ? { cloud_id: own.cloudId, name: own.cloudId, url: '', scopes: a.grantedScopes }
-        : null;
-    }
-    if (cloudId !== undefined) {
-      const named = a.sites.find((s) => s.cloud_id === cloudId);
-      if (!named)
-        throw badRequest(
-          'site_not_granted',
-          `X-Vault-Cloud-Id ${cloudId} is not one of connected account ${a.id}'s sites`,
-        );
-      return named;
-    }
-    const selected = a.sites.find((s) => s.cloud_id === a.selectedCloudId);
-    if (selected) return selected;
-    if (a.sites.length <= 1) return a.sites[0] ?? null;
-    throw conflict(
-      'site_ambiguous',
-      `connected account ${a.id} has ${a.sites.length} sites and none selected; name one with X-Vault-Cloud-Id or select one on the account`,
-      { cloud_ids: a.sites.map((s) => s.cloud_id) },
-    );
   }
 
   return {
