@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { body, pick } from './admin-input.ts';
 import type { EmulatorCore } from './core.ts';
 import { EmuInputError } from './errors.ts';
+import { GITHUB_ADMIN_ROUTES } from './github/admin.ts';
 import { addConfluencePage, addJiraIssue } from './seed.ts';
 import type { ConfluencePageInput, JiraIssueInput } from './types.ts';
 
@@ -26,9 +27,9 @@ export const ADMIN_ROUTES: Record<string, string> = {
     "{accountId, clientId}: the grant's access tokens die, its refresh token keeps working",
   'GET /_emulator/faults': 'the current faults',
   'PUT /_emulator/faults':
-    '{target?: token|api|all, status?: 500|502|503|429, rate?, count?, latencyMs?, retryAfterSeconds?, holdAfterIssueMs?, rateLimitReason?}',
+    '{target?: token|api|all, provider?: atlassian|github (default both), status?: 500|502|503|429|403 (403: provider github, target api), rate?, count?, latencyMs?, retryAfterSeconds?, holdAfterIssueMs?, rateLimitReason?}',
   'DELETE /_emulator/faults': 'clear the faults',
-  'GET /_emulator/counters': 'token endpoint counters',
+  'GET /_emulator/counters': 'token endpoint counters (GitHub ones under github)',
   'POST /_emulator/counters/reset': 'zero the counters',
   'POST /_emulator/service-accounts':
     '{clientId, clientSecret, scopes, name, email?, accountId?, siteIds?, sites?, accessTokenTtlSeconds?}: a service account with an OAuth 2.0 client-credentials credential',
@@ -53,6 +54,9 @@ export const API_NOTES: string[] = [
   'Confluence  /ex/confluence/:cloudId/wiki/api/v2/... and /site/:siteKey/wiki/api/v2/...: pages (GET with limit, cursor, space-id; POST), pages/:id (GET with body-format, PUT with version.number + 1, DELETE); spaces are not checked',
   "Scopes: reads need a read:*<product>* scope; Jira writes write:jira-work; Confluence writes write:confluence-content or write:page:confluence. Classic API tokens carry no scopes (the account's own rights)",
   'JSON answers above 1 KB are gzipped when Accept-Encoding allows gzip; API faults (target api|all) hit every route above before authentication',
+  'GitHub (GITHUB_URL and GITHUB_API_URL = this origin): GET|POST /login/oauth/authorize (consent page; client_id, redirect_uri, state, code_challenge + S256, login), POST /login/oauth/access_token (code and refresh_token grants, form or JSON or query; errors are HTTP 200 with error; JSON only with Accept: application/json)',
+  'GitHub user tokens: ghu_ access tokens (8 h) and ghr_ refresh tokens (about 6 months) rotate on every refresh: the spent refresh token and the previous access token die at once, no leeway; a reuse answers bad_refresh_token (and revokes the grant if the app says so)',
+  'GitHub API (Bearer or token): GET /user, GET /rate_limit, GET /user/repos, GET /repos/:owner/:repo, GET|POST /repos/:owner/:repo/issues, GET /repos/:owner/:repo/issues/:number; DELETE /applications/:client_id/grant (Basic client_id:client_secret, {access_token}); x-ratelimit-* on every answer, a per-user hourly quota (403 once spent), API faults with provider github (403/429 = secondary rate limit with retry-after)',
 ];
 
 /** `registered` fills up as routes are added (fastify's onRoute); the index lists what is there. */
@@ -62,11 +66,16 @@ export function registerIndexAdminRoutes(
   registered: readonly string[],
 ): void {
   app.get('/_emulator', async () => ({
-    emulator: 'Atlassian (auth.atlassian.com + api.atlassian.com) emulator',
+    emulator:
+      'Atlassian (auth.atlassian.com + api.atlassian.com) and GitHub (github.com + api.github.com) emulator',
     api: API_NOTES,
     routes: registered.map((route) => {
       const [method, path] = route.split(' ');
-      return { method, path, description: ADMIN_ROUTES[route] ?? null };
+      return {
+        method,
+        path,
+        description: ADMIN_ROUTES[route] ?? GITHUB_ADMIN_ROUTES[route] ?? null,
+      };
     }),
   }));
 

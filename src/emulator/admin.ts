@@ -121,11 +121,11 @@ export function registerAdminRoutes(app: FastifyInstance, core: EmulatorCore): v
     return { faults: null };
   });
 
-  app.get('/_emulator/counters', async () => core.counters.snapshot());
+  app.get('/_emulator/counters', async () => core.countersSnapshot());
 
   app.post('/_emulator/counters/reset', async () => {
-    core.counters.reset();
-    return core.counters.snapshot();
+    core.resetCounters();
+    return core.countersSnapshot();
   });
 
   app.post('/_emulator/consent', async (req) => {

@@ -135,7 +135,7 @@ export function consent(core: EmulatorCore, input: ConsentInput): ConsentResult 
   });
 }
 
-function sendHtml(reply: FastifyReply, status: number, html: string, redirectUri?: string) {
+export function sendHtml(reply: FastifyReply, status: number, html: string, redirectUri?: string) {
   return reply
     .code(status)
     .header('content-type', 'text/html; charset=utf-8')

@@ -4,15 +4,18 @@ import { createClock } from './clock.ts';
 import { ContentStore } from './content.ts';
 import { CounterSet } from './counters.ts';
 import { FaultController } from './faults.ts';
+import { GithubState } from './github/state.ts';
 import { RequestLog } from './requests.ts';
 import { Directory } from './state.ts';
 import { TokenStore } from './tokens.ts';
-import type { EmulatorClock } from './types.ts';
+import type { Counters, EmulatorClock } from './types.ts';
 
 export interface CoreOptions {
   leewaySeconds: number;
   accessTokenTtlSeconds: number;
   authCodeTtlSeconds: number;
+  /** GitHub's primary rate limit per user per hour. */
+  githubRateLimit: number;
 }
 
 /** How many API requests the request log keeps. */
@@ -39,6 +42,19 @@ export class EmulatorCore {
   readonly faults = new FaultController(() => this.counters.inc('faultsInjected'));
   /** request_id -> authorization waiting for the consent decision. */
   readonly pending = new Map<string, PendingAuthorization>();
+  /** The GitHub endpoints' apps, users, tokens and counters. */
+  readonly github: GithubState;
 
-  constructor(readonly opts: CoreOptions) {}
+  constructor(readonly opts: CoreOptions) {
+    this.github = new GithubState(opts.githubRateLimit);
+  }
+
+  countersSnapshot(): Counters {
+    return { ...this.counters.snapshot(), github: this.github.counters.snapshot() };
+  }
+
+  resetCounters(): void {
+    this.counters.reset();
+    this.github.counters.reset();
+  }
 }

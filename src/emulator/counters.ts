@@ -1,6 +1,6 @@
 import type { Counters } from './types.ts';
 
-type Scalar = Exclude<keyof Counters, 'refreshesByFamily'>;
+type Scalar = Exclude<keyof Counters, 'refreshesByFamily' | 'github'>;
 
 export class CounterSet {
   private values: Record<Scalar, number> = CounterSet.zero();
@@ -33,7 +33,7 @@ export class CounterSet {
     this.byFamily.set(familyId, (this.byFamily.get(familyId) ?? 0) + 1);
   }
 
-  snapshot(): Counters {
+  snapshot(): Omit<Counters, 'github'> {
     return { ...this.values, refreshesByFamily: Object.fromEntries(this.byFamily) };
   }
 

@@ -1,5 +1,5 @@
 // What `npm run emulator` puts in place, and the banner that tells a newcomer about it.
-import type { EmuServiceAccount, EmuUser, Emulator } from './types.ts';
+import type { EmuServiceAccount, EmuUser, Emulator, GithubUser } from './types.ts';
 
 export const DEMO_SCOPES = [
   'read:jira-work',
@@ -11,12 +11,15 @@ export const DEMO_SCOPES = [
 export const DEMO_SA_SCOPES = ['read:jira-work', 'write:jira-work', 'read:jira-user'];
 export const DEMO_API_TOKEN = 'demo-api-token';
 export const DEMO_SCOPED_API_TOKEN = 'demo-scoped-api-token';
+export const DEMO_GITHUB_CLIENT_ID = 'Iv1.demo-github-app';
+export const DEMO_GITHUB_CLIENT_SECRET = 'demo-github-client-secret';
 
 export interface DemoSeed {
   ada: EmuUser;
   serviceAccount: EmuServiceAccount;
   issueKeys: string[];
   pageId: string;
+  github: { user: GithubUser; issueNumbers: number[] };
 }
 
 export function seedDemo(emu: Emulator, callbackUrl: string): DemoSeed {
@@ -64,11 +67,34 @@ export function seedDemo(emu: Emulator, callbackUrl: string): DemoSeed {
       value: '<p>A page on ada-team, served by the emulator.</p>',
     },
   });
-  return { ada, serviceAccount, issueKeys, pageId };
+  return { ada, serviceAccount, issueKeys, pageId, github: seedGithub(emu, callbackUrl) };
+}
+
+function seedGithub(emu: Emulator, callbackUrl: string): DemoSeed['github'] {
+  emu.addGithubApp({
+    clientId: DEMO_GITHUB_CLIENT_ID,
+    clientSecret: DEMO_GITHUB_CLIENT_SECRET,
+    name: 'Demo GitHub App',
+    callbackUrls: [callbackUrl],
+  });
+  const user = emu.addGithubUser({
+    login: 'ada-lovelace',
+    id: 1815,
+    name: 'Ada Lovelace',
+    email: 'ada@example.com',
+    repos: [
+      { name: 'analytical-engine', description: 'Notes on the Analytical Engine' },
+      { name: 'notes', private: true },
+    ],
+  });
+  const issueNumbers = ['Translate Menabrea', 'Add note G (Bernoulli numbers)'].map(
+    (title) => emu.addGithubIssue('ada-lovelace', 'analytical-engine', { title }).number,
+  );
+  return { user, issueNumbers };
 }
 
 export function demoBanner(emu: Emulator, seed: DemoSeed, callbackUrl: string): string {
-  const { ada, serviceAccount: sa } = seed;
+  const { ada, serviceAccount: sa, github: gh } = seed;
   const team = ada.sites[0]!;
   const sites = ada.sites
     .map((s) => {
@@ -84,7 +110,7 @@ export function demoBanner(emu: Emulator, seed: DemoSeed, callbackUrl: string): 
       return lines.join('\n');
     })
     .join('\n');
-  return `Atlassian emulator listening on ${emu.url}
+  return `Atlassian and GitHub emulator listening on ${emu.url}
 
 Point a vault at it:
   ATLASSIAN_AUTH_URL=${emu.url} ATLASSIAN_API_URL=${emu.url}
@@ -108,6 +134,13 @@ Demo classic API token (site form, Basic ${ada.email}:${DEMO_API_TOKEN})
 
 Demo content on ${team.name}: Jira issues ${seed.issueKeys.join(', ')}; Confluence page ${seed.pageId}
   ${team.url}/wiki/api/v2/pages/${seed.pageId}
+
+GitHub, on the same origin:
+  GITHUB_URL=${emu.url} GITHUB_API_URL=${emu.url}
+  GitHub App: client_id ${DEMO_GITHUB_CLIENT_ID}  client_secret ${DEMO_GITHUB_CLIENT_SECRET}
+    callback URL ${callbackUrl}; 8-hour ghu_ tokens, rotating ghr_ refresh tokens
+  GitHub user: ${gh.user.login} (id ${gh.user.id}) <${gh.user.email}>
+    repos ${gh.user.repos.map((r) => `${r.fullName}${r.private ? ' (private)' : ''}`).join(', ')}; issues ${gh.issueNumbers.map((n) => `#${n}`).join(' ')} on ${gh.user.repos[0]!.fullName}
 
 Admin API: ${emu.url}/_emulator (an index of the routes: clock, faults, counters, consent,
   service accounts, API tokens, request log, ...). Ctrl+C to stop.`;

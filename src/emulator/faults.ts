@@ -4,9 +4,11 @@ import { EmuInputError } from './errors.ts';
 import type { Faults } from './types.ts';
 
 export type FaultTarget = 'token' | 'api';
+export type FaultProvider = 'atlassian' | 'github';
 
-const STATUSES: ReadonlySet<unknown> = new Set([500, 502, 503, 429]);
+const STATUSES: ReadonlySet<unknown> = new Set([500, 502, 503, 429, 403]);
 const TARGETS: ReadonlySet<unknown> = new Set(['token', 'api', 'all']);
+const PROVIDERS: ReadonlySet<unknown> = new Set(['atlassian', 'github']);
 
 function optNumber(f: Record<string, unknown>, key: string, min: number, max = Infinity): void {
   const v = f[key];
@@ -23,8 +25,15 @@ export function validateFaults(f: unknown): Faults {
   if (r.target !== undefined && !TARGETS.has(r.target)) {
     throw new EmuInputError("faults.target must be 'token', 'api' or 'all'");
   }
+  if (r.provider !== undefined && !PROVIDERS.has(r.provider)) {
+    throw new EmuInputError("faults.provider must be 'atlassian' or 'github'");
+  }
   if (r.status !== undefined && !STATUSES.has(r.status)) {
-    throw new EmuInputError('faults.status must be 500, 502, 503 or 429');
+    throw new EmuInputError('faults.status must be 500, 502, 503, 429 or 403');
+  }
+  // A 403 is how GitHub announces a secondary rate limit on its API; nothing else answers one.
+  if (r.status === 403 && (r.provider !== 'github' || r.target !== 'api')) {
+    throw new EmuInputError("faults.status 403 needs provider 'github' and target 'api'");
   }
   optNumber(r, 'rate', 0, 1);
   optNumber(r, 'count', 0);
@@ -66,11 +75,12 @@ export class FaultController {
   }
 
   /** Decides whether this request gets the fault; counts it and consumes `count`. */
-  pick(target: FaultTarget): Faults | null {
+  pick(target: FaultTarget, provider: FaultProvider = 'atlassian'): Faults | null {
     const f = this.faults;
     if (!f) return null;
     const t = f.target ?? 'token';
     if (t !== 'all' && t !== target) return null;
+    if (f.provider !== undefined && f.provider !== provider) return null;
     if (f.rate !== undefined && f.rate < 1 && Math.random() >= f.rate) return null;
     if (--this.remaining <= 0) this.faults = null;
     this.onInjected();

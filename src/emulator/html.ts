@@ -37,13 +37,16 @@ export function contentSecurityPolicy(_redirectUri?: string): string {
   ].join('; ');
 }
 
-function layout(title: string, body: string): string {
+const ATLASSIAN_FOOTER = 'Atlassian 3LO emulator &mdash; a local test tool, not Atlassian.';
+
+/** A page with the shared style (which the CSP allows by hash); `footer` is trusted HTML. */
+export function layout(title: string, body: string, footer = ATLASSIAN_FOOTER): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body>
 ${body}
-<p class="muted">Atlassian 3LO emulator &mdash; a local test tool, not Atlassian.</p>
+<p class="muted">${footer}</p>
 </body></html>`;
 }
 

@@ -1,4 +1,4 @@
-// `npm run emulator`: a local Atlassian look-alike seeded with demo credentials and content.
+// `npm run emulator`: a local Atlassian and GitHub look-alike seeded with demo credentials and content.
 // Environment: see config.ts.
 import { EnvError, parseEmulatorEnv } from './config.ts';
 import { demoBanner, seedDemo } from './demo.ts';

@@ -7,11 +7,14 @@ import type { LoggedRequest } from './types.ts';
 
 const EMPTY_SHA256 = createHash('sha256').digest('hex');
 
-/** Everything but the admin API, the consent pages and the token endpoint. */
+/** Everything but the admin API, the consent pages and the token endpoints (Atlassian's, GitHub's). */
 export function isApiRequest(url: string): boolean {
   const path = url.split('?', 1)[0]!;
   return (
-    !path.startsWith('/_emulator') && !path.startsWith('/authorize') && path !== '/oauth/token'
+    !path.startsWith('/_emulator') &&
+    !path.startsWith('/authorize') &&
+    !path.startsWith('/login/oauth/') &&
+    path !== '/oauth/token'
   );
 }
 

@@ -1,4 +1,5 @@
-// createEmulator/startEmulator: one fastify server serving the auth host, the api host and the site paths.
+// createEmulator/startEmulator: one fastify server serving the auth host, the api host and the site
+// paths, and GitHub's github.com and api.github.com (github/).
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { registerCredentialAdminRoutes } from './admin-credentials.ts';
@@ -7,6 +8,8 @@ import { registerAdminRoutes } from './admin.ts';
 import { registerApiRoutes } from './api.ts';
 import { consent, registerAuthorizeRoutes } from './authorize.ts';
 import { EmulatorCore } from './core.ts';
+import { githubMethods } from './github/code-api.ts';
+import { registerGithubRoutes } from './github/routes.ts';
 import { registerRequestLog } from './requests.ts';
 import { addConfluencePage, addJiraIssue } from './seed.ts';
 import { EmuInputError } from './state.ts';
@@ -18,12 +21,20 @@ export interface CreatedEmulator {
   server: FastifyInstance;
 }
 
+function githubRateLimit(v: number | undefined): number {
+  if (v === undefined) return 5000;
+  if (!Number.isSafeInteger(v) || v < 1)
+    throw new TypeError('githubRateLimit must be a positive integer');
+  return v;
+}
+
 /** Builds the server without listening (useful with fastify's inject()). */
 export async function createEmulator(opts: EmulatorOptions = {}): Promise<CreatedEmulator> {
   const core = new EmulatorCore({
     leewaySeconds: opts.leewaySeconds ?? 600,
     accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 3600,
     authCodeTtlSeconds: opts.authCodeTtlSeconds ?? 600,
+    githubRateLimit: githubRateLimit(opts.githubRateLimit),
   });
   const server = Fastify({ logger: opts.logger ?? false, forceCloseConnections: true });
   await server.register(formbody);
@@ -57,6 +68,7 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Create
   registerApiRoutes(server, core);
   registerAdminRoutes(server, core);
   registerCredentialAdminRoutes(server, core);
+  registerGithubRoutes(server, core);
   registerIndexAdminRoutes(server, core, adminRoutes);
   server.addHook('onClose', async () => core.faults.wakeAll());
   return { core, server };
@@ -78,8 +90,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     revokeGrant: (accountId, clientId) => void core.dir.revokeGrant(accountId, clientId),
     setFaults: (f) => core.faults.set(f),
     clearFaults: () => core.faults.clear(),
-    counters: () => core.counters.snapshot(),
-    resetCounters: () => core.counters.reset(),
+    counters: () => core.countersSnapshot(),
+    resetCounters: () => core.resetCounters(),
     consent: async (p) => consent(core, p),
     setAppCallback: (clientId, callbackUrl) => void core.dir.setAppCallback(clientId, callbackUrl),
     revokeAccessTokens: (accountId, clientId) => core.dir.revokeAccessTokens(accountId, clientId),
@@ -93,6 +105,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     clearRequests: () => core.requests.clear(),
     addJiraIssue: (cloudId, issue) => addJiraIssue(core, cloudId, issue),
     addConfluencePage: (cloudId, page) => addConfluencePage(core, cloudId, page),
+    ...githubMethods(core),
     close: async () => {
       core.faults.wakeAll();
       await server.close();

@@ -1,4 +1,19 @@
-// Public types of the Atlassian OAuth 2.0 (3LO) emulator. Shares nothing with the vault.
+// Public types of the Atlassian OAuth 2.0 (3LO) emulator, which also emulates GitHub (the GitHub
+// types live in github/types.ts and are re-exported here). Shares nothing with the vault.
+import type {
+  GithubAppInput,
+  GithubAppView,
+  GithubConsentInput,
+  GithubCounters,
+  GithubIssueInput,
+  GithubIssueRef,
+  GithubRepo,
+  GithubRepoInput,
+  GithubUser,
+  GithubUserInput,
+} from './github/types.ts';
+
+export type * from './github/types.ts';
 
 export type Product = 'jira' | 'confluence';
 
@@ -50,7 +65,10 @@ export interface EmuUser {
 
 export interface Faults {
   target?: 'token' | 'api' | 'all';
-  status?: 500 | 502 | 503 | 429;
+  /** Default: both. `github` = /login/oauth/access_token and the GitHub API routes. */
+  provider?: 'atlassian' | 'github';
+  /** 403 is GitHub's secondary rate limit: only with provider 'github' and target 'api'. */
+  status?: 500 | 502 | 503 | 429 | 403;
   rate?: number;
   count?: number;
   latencyMs?: number;
@@ -77,6 +95,8 @@ export interface Counters {
   clientCredentialsIssued: number;
   /** Token requests refused with invalid_client (client credentials). */
   invalidClient: number;
+  /** The GitHub endpoints' own counters (faults are counted in faultsInjected above). */
+  github: GithubCounters;
 }
 
 export interface ConsentInput {
@@ -106,6 +126,8 @@ export interface EmulatorOptions {
   leewaySeconds?: number;
   accessTokenTtlSeconds?: number;
   authCodeTtlSeconds?: number;
+  /** GitHub's primary rate limit per user token owner per hour (default 5000). */
+  githubRateLimit?: number;
   logger?: boolean;
 }
 
@@ -220,4 +242,15 @@ export interface Emulator {
   clearRequests(): void;
   addJiraIssue(cloudId: string, issue: JiraIssueInput): JiraIssueRef;
   addConfluencePage(cloudId: string, page: ConfluencePageInput): { id: string };
+  /** A GitHub App (github.com and api.github.com are served on `url` too). */
+  addGithubApp(a: GithubAppInput): GithubAppView;
+  /** Same as editing the app's callback URLs in its settings. */
+  setGithubAppCallbacks(clientId: string, callbackUrls: string[]): void;
+  addGithubUser(u: GithubUserInput): GithubUser;
+  addGithubRepo(login: string, repo: GithubRepoInput): GithubRepo;
+  addGithubIssue(owner: string, repo: string, issue: GithubIssueInput): GithubIssueRef;
+  /** What the GitHub consent page's buttons do, without a browser. */
+  githubConsent(p: GithubConsentInput): Promise<ConsentResult>;
+  /** The user revokes the app in their settings: every token of theirs for it dies. */
+  revokeGithubGrant(login: string, clientId: string): boolean;
 }
