@@ -6,6 +6,7 @@ import type { Change, ChangeFeed } from '../../db/changes.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { InvalidatingCache } from '../../lib/invalidating-cache.ts';
 import { InternalError, badRequest, notFound } from '../../lib/errors.ts';
+import { createKnownKeyIds } from './known-ids.ts';
 import * as repo from './repo.ts';
 import { hashApiKey, hashMatches, newApiKey, parseApiKey } from './secrets.ts';
 
@@ -44,6 +45,8 @@ export interface ApiKeyDeps {
   announce?: (c: Change) => void;
   /** counts key lookups that reach the database (cv_api_key_lookups_total) */
   onLookup?: () => void;
+  /** loading the ids of usable keys failed (it is retried; meanwhile every unknown key is looked up) */
+  onError?: (err: unknown) => void;
   /** the ids among `ids` that are not auth configs of the tenant (service keys' allow-list) */
   missingAuthConfigIds(tenantId: string, ids: string[], tx?: DbOrTx): Promise<string[]>;
 }
@@ -54,6 +57,14 @@ export interface CreateKeyInput {
   name: string;
   authConfigIds?: string[] | null;
 }
+
+/**
+ * What authentication does with a presented key once memory has had its say, besides accepting a
+ * principal or refusing (null): `KNOWN` — an existing key not cached, look it up; `UNSCREENED` —
+ * memory cannot vouch for the id, look it up only for a source in good standing.
+ */
+export const KNOWN = 'known';
+export const UNSCREENED = 'unscreened';
 
 export function createApiKeyService(deps: ApiKeyDeps) {
   const { db, clock } = deps;
@@ -92,6 +103,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
       secretHash: hashApiKey(token),
       authConfigIds: input.authConfigIds?.length ? [...new Set(input.authConfigIds)] : null,
     });
+    announceKey(row);
     return { row, token };
   }
 
@@ -133,6 +145,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
       authConfigIds: null,
       bootstrap: true,
     });
+    announceKey(row);
     return { outcome: 'created', row };
   }
 
@@ -153,39 +166,73 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     maxAgeMs: deps.cache?.maxAgeMs ?? 30_000,
     isLive: () => deps.changes?.live ?? false,
   });
+  // The ids of usable keys, so a made-up key costs no lookup (followed by the same feed).
+  const knownIds = createKnownKeyIds({
+    clock,
+    isLive: () => deps.changes?.live ?? false,
+    loadPage: (limit, after) => repo.listUsableKeyIds(db, limit, after),
+    onError: deps.onError,
+  });
+  /** lookups under way, by key id: a burst of one id costs one lookup */
+  const inflight = new Map<string, Promise<KeyRecord | null>>();
   deps.changes?.subscribe({
     change: (c) => {
-      if (c.kind === 'key') cache.invalidate(`key:${c.id}`);
-      else if (c.kind === 'tn') cache.invalidate(`tn:${c.tenantId}`);
+      if (c.kind === 'key') {
+        knownIds.changed(c.id);
+        inflight.delete(c.id);
+        cache.invalidate(`key:${c.id}`);
+      } else if (c.kind === 'tn') {
+        inflight.clear();
+        cache.invalidate(`tn:${c.tenantId}`);
+      }
     },
-    reset: () => cache.clear(),
+    reset: () => {
+      inflight.clear();
+      cache.clear();
+      knownIds.reset();
+    },
   });
 
   const verify = (token: string, record: KeyRecord | null) =>
     !record || record.revoked || !hashMatches(token, record.secretHash) ? null : record.principal;
 
-  /** From the cache alone: the principal, null (refused), or undefined (must be looked up). */
-  function cached(token: string): Principal | null | undefined {
+  /**
+   * From memory alone: the principal, null (refused: not a key, a wrong secret, a revoked key, or
+   * an id no key has), KNOWN or UNSCREENED (see there). A cached key costs what it did before the
+   * id screening existed: the screening runs on a cache miss only.
+   */
+  function check(token: string): Principal | null | typeof KNOWN | typeof UNSCREENED {
     const parsed = parseApiKey(token);
     if (!parsed) return null;
     const hit = cache.get(`key:${parsed.id}`);
-    return hit ? verify(token, hit.value) : undefined;
+    if (hit) return verify(token, hit.value);
+    const s = knownIds.screen(parsed.id);
+    return s === 'absent' ? null : s === 'present' ? KNOWN : UNSCREENED;
+  }
+
+  function loadRecord(id: string): Promise<KeyRecord | null> {
+    let p = inflight.get(id);
+    if (p) return p;
+    const tags = (r: KeyRecord | null) =>
+      r?.principal.tenantId ? [`key:${id}`, `tn:${r.principal.tenantId}`] : [`key:${id}`];
+    p = cache
+      .fill(`key:${id}`, tags, async () => {
+        deps.onLookup?.();
+        const row = await lookup(id);
+        return row ? toRecord(row) : null;
+      })
+      .finally(() => {
+        if (inflight.get(id) === p) inflight.delete(id);
+      });
+    inflight.set(id, p);
+    return p;
   }
 
   /** The principal of a valid, unrevoked key; null for anything else. `token` is parsed once. */
   async function authenticate(token: string): Promise<Principal | null> {
     const parsed = parseApiKey(token);
     if (!parsed) return null;
-    const tags = (r: KeyRecord | null) =>
-      r?.principal.tenantId
-        ? [`key:${parsed.id}`, `tn:${r.principal.tenantId}`]
-        : [`key:${parsed.id}`];
-    const record = await cache.fill(`key:${parsed.id}`, tags, async () => {
-      deps.onLookup?.();
-      const row = await lookup(parsed.id);
-      return row ? toRecord(row) : null;
-    });
-    return verify(token, record);
+    return verify(token, await loadRecord(parsed.id));
   }
 
   async function getKey(tenantId: string, id: string) {
@@ -205,6 +252,15 @@ export function createApiKeyService(deps: ApiKeyDeps) {
   const forget = (row: { id: string; tenantId: string | null }) =>
     deps.announce?.({ kind: 'key', tenantId: row.tenantId ?? '', id: row.id }) ??
     cache.invalidate(`key:${row.id}`);
+
+  /**
+   * A new key is usable in this process as soon as it is committed, without waiting for the
+   * database's announcement to come back (the other replicas wait for it).
+   */
+  function announceKey(row: { id: string; tenantId: string | null }) {
+    if (deps.announce) deps.announce({ kind: 'key', tenantId: row.tenantId ?? '', id: row.id });
+    else knownIds.changed(row.id);
+  }
 
   /** After a tenant's deletion committed: its keys stop working here at once. */
   const forgetTenant = (tenantId: string) =>
@@ -228,7 +284,9 @@ export function createApiKeyService(deps: ApiKeyDeps) {
 
   return {
     createKey,
-    cached,
+    check,
+    /** Loads the ids of usable keys (once); resolves when loaded or failed (then retried). */
+    loadKnownIds: () => knownIds.load(),
     revokeAnyKey,
     forgetTenant,
     ensureBootstrapKey,
