@@ -49,13 +49,11 @@ export function parseHttpDate(v: string, now: Date): number {
  * "1e3", "0x10" and "" are not delays. Several differing values are none either.
  */
 export function retryAfterSeconds(h: string | string[] | undefined, now: Date): number | undefined {
-  if (Array.isArray(h)) {
-    if (h.length === 0 || h.some((x) => x !== h[0])) return undefined;
-    h = h[0];
-  }
-  if (h === undefined) return undefined;
+  const values = Array.isArray(h) ? h : [h];
+  const first = values[0];
+  if (first === undefined || values.some((x) => x !== first)) return undefined;
   // Surrounding whitespace is not part of a field value.
-  const v = h.replace(/^[ \t]+|[ \t]+$/g, '');
+  const v = first.replace(/^[ \t]+|[ \t]+$/g, '');
   if (/^\d+$/.test(v)) {
     // Leading zeros aside, more digits than the bound has cannot be within it.
     const digits = v.replace(/^0+(?=\d)/, '');
