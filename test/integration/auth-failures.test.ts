@@ -7,6 +7,7 @@ import type { InjectOptions } from 'fastify';
 import { newApiKey } from '../../src/features/api-keys/secrets.ts';
 import { atlassianSetup, runFlow, startFlowFixture } from '../helpers/flow.ts';
 import { readMetrics } from '../helpers/metrics.ts';
+import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 import { startTestVault, type TestVault } from '../helpers/vault.ts';
 
 const LIMIT = 20;
@@ -240,6 +241,62 @@ test('while the change feed is down, unknown keys are looked up only for sources
     await c.close();
   }
 });
+
+const pgOnly = process.env.TEST_DATABASE_URL
+  ? false
+  : 'needs PostgreSQL, whose LISTEN connection can be cut (run with --pg)';
+if (pgOnly) process.stderr.write(`\n*** auth-failures: one test skipped: ${pgOnly} ***\n`);
+
+test(
+  'a replica whose feed was cut falls back to bounded lookups, then reloads the key ids: keys made meanwhile are known',
+  { skip: pgOnly },
+  async () => {
+    const a = fx.vault;
+    const pgUrl = new URL(a.deps.database.url!);
+    const proxy = await startTcpProxy({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
+    const listenUrl = new URL(pgUrl);
+    listenUrl.hostname = '127.0.0.1';
+    listenUrl.port = String(proxy.port);
+    const b = await startTestVault({
+      shareDatabaseOf: a,
+      env: { AUTH_FAILURES_PER_IP: String(LIMIT), DATABASE_LISTEN_URL: listenUrl.toString() },
+    });
+    try {
+      const { adminKey } = await a.newTenant();
+      await proxy.down();
+      await eventually(async () => !b.deps.changes.live);
+      // Made while B hears nothing: only a reload can tell B about it.
+      const k = await send(a, 'POST', '/v1/api-keys', {
+        key: adminKey,
+        body: { name: 'k', role: 'admin' },
+      });
+      assert.equal(k.status, 201);
+      const before = await lookups(b);
+      assert.deepEqual((await flood(b, '198.51.100.90', 30)).statuses, limited(30));
+      assert.equal(await lookups(b), before + LIMIT, 'down: looked up while in good standing only');
+      assert.equal(
+        (await send(b, 'GET', '/v1/auth-configs', { from: '198.51.100.90', key: k.body.key }))
+          .status,
+        429,
+        'fail closed',
+      );
+      await proxy.up();
+      await eventually(async () => b.deps.changes.live, 10_000);
+      await b.deps.services.apiKeys.loadKnownIds();
+      const after = await lookups(b);
+      assert.deepEqual((await flood(b, '198.51.100.91', 30)).statuses, limited(30));
+      assert.equal(await lookups(b), after, 'live again: made-up keys cost nothing');
+      assert.equal(
+        (await send(b, 'GET', '/v1/auth-configs', { from: '198.51.100.91', key: k.body.key }))
+          .status,
+        200,
+      );
+    } finally {
+      await b.close();
+      proxy.close();
+    }
+  },
+);
 
 test('TRUST_PROXY off: X-Forwarded-For is ignored, so a client cannot dodge its limit nor write the audit trail', async () => {
   const { vault } = fx;
