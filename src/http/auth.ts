@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from '../lib/errors.ts';
 import type { Principal, Role } from '../lib/principal.ts';
-import { KNOWN, UNSCREENED, type ApiKeyService } from '../features/api-keys/service.ts';
+import type { ApiKeyService } from '../features/api-keys/service.ts';
+import { KNOWN, UNSCREENED } from '../features/api-keys/verification.ts';
 import type { Limiter } from './rate-limit.ts';
 
 declare module 'fastify' {
