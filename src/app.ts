@@ -27,6 +27,7 @@ import { AppError } from './lib/errors.ts';
 import { sendProblem } from './http/problem.ts';
 import { ProblemSchema } from './http/schemas.ts';
 import { lazyChild, type Logger } from './lib/logger.ts';
+import { fastifyTrustProxy } from './lib/trust-proxy.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const REQ_PREFIX = randomBytes(4).toString('hex');
@@ -64,6 +65,9 @@ export async function buildApp(
         : `req_${REQ_PREFIX}${(++reqCounter).toString(36).padStart(6, '0')}`;
     },
     bodyLimit: 64 * 1024,
+    // Whose X-Forwarded-For names the client: req.ip is what rate limits, failed-authentication
+    // counts and the audit trail record.
+    trustProxy: fastifyTrustProxy(deps.config.trustProxy),
     requestTimeout: deps.config.HTTP_REQUEST_TIMEOUT_MS,
     keepAliveTimeout: deps.config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     // An idle socket (no bytes either way) is closed once neither a request nor keep-alive waits.

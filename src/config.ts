@@ -3,6 +3,7 @@ import { Value } from 'typebox/value';
 import { createTask, validate as validCron } from 'node-cron';
 import { parseMasterKeys, type MasterKey } from './crypto/master-keys.ts';
 import { StartupError } from './lib/errors.ts';
+import { parseTrustProxy, type TrustProxy } from './lib/trust-proxy.ts';
 
 /**
  * The one place that reads process.env (HOUSE: config is parsed once). A bad value stops the process
@@ -76,7 +77,7 @@ export const EnvSchema = Type.Object({
   REFRESH_BATCH_SIZE: Int(200, 1, '1-10000 accounts per claim', 10_000),
   RATE_LIMIT_PER_KEY: Int(100_000, 1, 'requests per minute per API key, at least 1'),
   RATE_LIMIT_PER_IP: Int(300, 1, 'requests per minute per client IP without a key, at least 1'),
-  /** failed authentications per client IP and minute before that IP is refused outright */
+  /** failed authentications per client IP and minute; past them a failing key gets 429, not 401 */
   AUTH_FAILURES_PER_IP: Int(60, 1, 'failed authentications per minute per client IP, at least 1'),
   AUDIT_RETENTION_DAYS: Int(90, 1, 'at least 1 day'),
   /** issuance counts are flushed this often; a crash loses at most one interval's counts */
@@ -108,12 +109,16 @@ export const EnvSchema = Type.Object({
   // Longer than the idle timeout of load balancers in front (commonly 60 s), so they close first.
   HTTP_KEEP_ALIVE_TIMEOUT_MS: Int(72_000, 1_000, 'at least 1000 ms'),
   ALLOW_PRIVATE_EGRESS: Bool,
+  /** whose X-Forwarded-For names the client (rate limits, failure counts, audit); parsed below */
+  TRUST_PROXY: Type.Optional(Type.String()),
 });
 
 export type Env = Static<typeof EnvSchema>;
 
-export interface Config extends Omit<Env, 'PUBLIC_URL' | 'VAULT_MASTER_KEYS'> {
+export interface Config extends Omit<Env, 'PUBLIC_URL' | 'VAULT_MASTER_KEYS' | 'TRUST_PROXY'> {
   PUBLIC_URL: string;
+  /** TRUST_PROXY, as fastify's `trustProxy` takes it */
+  trustProxy: TrustProxy;
   /** kid → 32-byte key; the first one is active. Empty when none configured (see deps/keyring). */
   masterKeys: MasterKey[];
   /** auth config X's OAuth redirect URI is `${callbackBase}/X` */
@@ -179,10 +184,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
     }
   }
-  const { VAULT_MASTER_KEYS: _omit, ...rest } = parsed;
+  let trustProxy: TrustProxy;
+  try {
+    trustProxy = parseTrustProxy(parsed.TRUST_PROXY);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const { VAULT_MASTER_KEYS: _omit, TRUST_PROXY: _raw, ...rest } = parsed;
   return {
     ...rest,
-    warnings: warnings(parsed),
+    trustProxy,
+    warnings: warnings(parsed, trustProxy),
     PUBLIC_URL: publicUrl,
     masterKeys,
     callbackBase: `${publicUrl}/v1/oauth/callback`,
@@ -204,8 +216,13 @@ export function cronPeriodSeconds(expression: string): number {
   }
 }
 
-function warnings(c: Env): string[] {
+function warnings(c: Env, trustProxy: TrustProxy): string[] {
   const out: string[] = [];
+  if (trustProxy === true) {
+    out.push(
+      'TRUST_PROXY=true takes the left-most X-Forwarded-For address as the client, and any client can write that header: use it only when nothing reaches the vault except through your proxies, and prefer their addresses or a hop count',
+    );
+  }
   const period = cronPeriodSeconds(c.REFRESH_CRON);
   if (c.REFRESH_AHEAD_SECONDS < 2 * period) {
     out.push(

@@ -138,6 +138,11 @@ export async function createDeps(
     announce,
     cache: cacheLimits,
     onLookup: () => metrics.apiKeyLookups.inc(),
+    onError: (err) =>
+      logger.warn(
+        { err: { message: (err as Error).message } },
+        'API key ids not loaded: unknown keys are looked up until they are',
+      ),
   });
   const rotation = createKeyRotation({ db, clock, keyring, dataKeys });
   const tenants = createTenantService({

@@ -43,6 +43,9 @@ async function main(): Promise<void> {
 
   // Caches serve only once subscribed to the database's change announcements.
   await deps.changes.start();
+  // Made-up API keys are refused from memory once the ids of the real ones are loaded (until then,
+  // and whenever that fails, each unknown key costs a lookup as long as its source is in good standing).
+  if (role !== 'worker') await deps.services.apiKeys.loadKnownIds();
   const app = await buildApp(deps, { routes: role === 'worker' ? 'health' : 'all' });
   await app
     .listen({ port: config.PORT, host: config.HOST })

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from '../lib/errors.ts';
 import type { Principal, Role } from '../lib/principal.ts';
+import type { ApiKeyService } from '../features/api-keys/service.ts';
+import { KNOWN, UNSCREENED } from '../features/api-keys/verification.ts';
 import type { Limiter } from './rate-limit.ts';
 
 declare module 'fastify' {
@@ -17,15 +19,17 @@ declare module 'fastify' {
 /**
  * API-key authentication, default-deny: every /v1 route must declare `config.roles` or
  * `config.public`, checked when routes are registered, so a forgotten declaration fails at boot.
+ *
+ * Failed authentications are counted per source, and past the limit a failing key is answered 429
+ * instead of 401; a key that verifies is answered normally whatever its source did, so a flood of
+ * made-up keys from one address (or from behind one NAT) locks nobody out. What keeps such a flood
+ * cheap is that made-up keys are refused from memory: only a key memory cannot vouch for (the change
+ * feed is down, or its id is brand new) costs a lookup, and then only for a source in good standing.
  */
 export function registerAuth(
   app: FastifyInstance,
-  keys: {
-    /** the principal from the verification cache; undefined when it must be looked up */
-    cached(token: string): Principal | null | undefined;
-    authenticate(token: string): Promise<Principal | null>;
-  },
-  failures: Pick<Limiter, 'checkFailures' | 'failed'>,
+  keys: Pick<ApiKeyService, 'check' | 'authenticate'>,
+  failures: Pick<Limiter, 'refusal' | 'failed'>,
 ): void {
   app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
@@ -43,10 +47,14 @@ export function registerAuth(
   app.addHook('onRequest', (req, _reply, done) => {
     const roles = req.routeOptions.config.roles;
     if (!roles) return done();
+    const header = req.headers.authorization;
+    const m = header ? /^Bearer ([\x21-\x7e]{10,200})$/.exec(header) : null;
     const finish = (principal: Principal | null) => {
       if (!principal) {
-        failures.failed(req.ip);
-        return done(m ? unauthorized('The API key is invalid or revoked') : unauthorized());
+        return done(
+          failures.failed(req.ip) ??
+            (m ? unauthorized('The API key is invalid or revoked') : unauthorized()),
+        );
       }
       if (!roles.includes(principal.role)) {
         return done(
@@ -58,17 +66,13 @@ export function registerAuth(
       req.principal = principal;
       done();
     };
-    // A source that keeps failing is refused before its key costs a lookup.
-    try {
-      failures.checkFailures(req.ip);
-    } catch (err) {
-      return done(err as Error);
-    }
-    const header = req.headers.authorization;
-    const m = header ? /^Bearer ([\x21-\x7e]{10,200})$/.exec(header) : null;
     if (!m?.[1]) return finish(null);
-    const cached = keys.cached(m[1]);
-    if (cached !== undefined) return finish(cached);
+    const known = keys.check(m[1]);
+    if (known === UNSCREENED) {
+      // Memory cannot tell this key from a made-up one: a source past its failures gets no lookup.
+      const refusal = failures.refusal(req.ip);
+      if (refusal) return done(refusal);
+    } else if (known !== KNOWN) return finish(known);
     keys.authenticate(m[1]).then(finish, done);
   });
 }

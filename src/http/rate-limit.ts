@@ -24,25 +24,26 @@ export interface Limits {
 /**
  * Per-process limits, per minute: requests of a *verified* API key are counted per key (after
  * authentication, so an id nobody has verified cannot pick the bucket), requests without a key
- * (the public connect routes) per client IP, and failed authentications per client IP — a source
- * over that limit is refused before its key is even looked up.
+ * (the public connect routes) per client IP, and failed authentications per client IP — past that
+ * limit a failing key is answered 429, and a key that would need a lookup memory cannot vouch for
+ * is refused before it; a key that verifies is never held back by its source's failures.
  */
 export function createLimiter(clock: Clock, limits: Limits) {
   const now = () => clock.now().getTime();
   const requests = new WindowCounter(60_000, now);
   const failures = new WindowCounter(60_000, now);
+  const failedTooOften = (wait: number) =>
+    tooMany(`too many failed authentications from this address; retry in ${wait} s`, wait);
   return {
-    /** Before authenticating: a source that keeps failing gets a 429 and costs no lookup. */
-    checkFailures(ip: string) {
+    /** A source already past its failures: the 429 to answer before any lookup, else undefined. */
+    refusal(ip: string): AppError | undefined {
       const wait = failures.over(ip, limits.failuresPerIp);
-      if (wait !== null)
-        throw tooMany(
-          `too many failed authentications from this address; retry in ${wait} s`,
-          wait,
-        );
+      return wait === null ? undefined : failedTooOften(wait);
     },
-    failed(ip: string) {
-      failures.hit(ip, limits.failuresPerIp);
+    /** Counts a failed authentication; past the limit, the 429 to answer instead of a 401. */
+    failed(ip: string): AppError | undefined {
+      const r = failures.hit(ip, limits.failuresPerIp);
+      return r.allowed ? undefined : failedTooOften(r.retryAfterSeconds);
     },
     /** After authentication (or on a public route): the request limit of the key or the IP. */
     count(req: FastifyRequest) {

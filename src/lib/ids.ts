@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 // Crockford base32, lower case: ids sort by creation time (48-bit ms timestamp first), which gives
 // list endpoints a stable cursor order without a separate sequence.
-const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+export const ID_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
 function encode(bytes: Uint8Array): string {
   let out = '';
@@ -12,11 +12,11 @@ function encode(bytes: Uint8Array): string {
     value = (value << 8) | b;
     bits += 8;
     while (bits >= 5) {
-      out += ALPHABET[(value >>> (bits - 5)) & 31];
+      out += ID_ALPHABET[(value >>> (bits - 5)) & 31];
       bits -= 5;
     }
   }
-  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
+  if (bits > 0) out += ID_ALPHABET[(value << (5 - bits)) & 31];
   return out;
 }
 
@@ -36,3 +36,19 @@ export const ID_PATTERN = (prefix: IdPrefix): string => `^${prefix}_[0-9a-hjkmnp
 
 /** 32 random bytes, base64url: for secrets (API keys, state). */
 export const randomSecret = (bytes = 32): string => randomBytes(bytes).toString('base64url');
+
+/**
+ * The creation time (epoch ms) an id of ours carries in its first 48 bits, read from the first 10
+ * characters after `prefix_`; NaN when `id` does not start like one.
+ */
+export function idTimeMs(id: string, prefix: IdPrefix): number {
+  const at = prefix.length + 1;
+  if (id.length < at + 10 || !id.startsWith(`${prefix}_`)) return NaN;
+  let v = 0;
+  for (let i = at; i < at + 10; i++) {
+    const d = ID_ALPHABET.indexOf(id[i]!);
+    if (d < 0) return NaN;
+    v = v * 32 + d;
+  }
+  return Math.floor(v / 4); // 50 bits read, 48 of them time
+}

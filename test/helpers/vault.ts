@@ -83,6 +83,7 @@ export async function startTestVault(
   await app.ready();
   deps.services.audit.start();
   await deps.changes.start();
+  await deps.services.apiKeys.loadKnownIds();
   const { token: operatorKey } = await deps.services.apiKeys.createKey({
     tenantId: null,
     role: 'operator',

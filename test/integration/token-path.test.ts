@@ -37,8 +37,8 @@ test('1,000 well-formed unknown keys from one IP: counted, refused with 429 past
   const lookups =
     (await readMetrics(vault, { gauges: false })).value('cv_api_key_lookups_total') - before;
   assert.ok(lookups <= 20, `${lookups} key lookups reached the database`);
-  // The same source is refused even with a valid key until the window ends; another is not.
-  assert.equal((await vault.call('GET', '/v1/auth-configs', adminKey)).status, 429);
+  // Its failures never lock out a key that verifies, from the same source or another.
+  assert.equal((await vault.call('GET', '/v1/auth-configs', adminKey)).status, 200);
   const elsewhere = await vault.app.inject({
     method: 'GET',
     url: '/v1/auth-configs',

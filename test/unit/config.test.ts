@@ -71,3 +71,46 @@ test('bounds refuse only set-ups that cannot work, and say what would', () => {
   assert.throws(() => loadConfig({ REFRESH_AHEAD_SECONDS: '-1' }), /must be seconds, 0 or more/);
   assert.throws(() => loadConfig({ REFRESH_BATCH_SIZE: '70000' }), /must be 1-10000 accounts/);
 });
+
+test('TRUST_PROXY: off by default; true, a hop count, or proxy addresses and ranges', () => {
+  assert.equal(loadConfig({}).trustProxy, false);
+  for (const off of ['false', 'off', '0', ' '])
+    assert.equal(loadConfig({ TRUST_PROXY: off }).trustProxy, false, off);
+  const all = loadConfig({ TRUST_PROXY: 'true' });
+  assert.equal(all.trustProxy, true);
+  assert.match(all.warnings.join('\n'), /TRUST_PROXY=true .*any client can write that header/);
+  assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+  assert.deepEqual(loadConfig({ TRUST_PROXY: '2' }).warnings, []);
+  assert.deepEqual(
+    loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,fd00::/8 ,::1, loopback,uniquelocal' })
+      .trustProxy,
+    ['10.0.0.0/8', '192.168.1.7', 'fd00::/8', '::1', 'loopback', 'uniquelocal'],
+  );
+});
+
+test('TRUST_PROXY: a value that is none of those stops the process, saying what would do', () => {
+  for (const bad of [
+    'yes please',
+    '17',
+    '10.0.0.0/33',
+    '::/129',
+    '10.0.0.0/8,',
+    '10.0.0.0/-1',
+    '10.0.0.0/255.0.0.0',
+    '300.1.1.1',
+    'proxy.internal',
+    'LOOPBACK',
+    '10.0.0.1,,10.0.0.2',
+  ]) {
+    assert.throws(
+      () => loadConfig({ TRUST_PROXY: bad }),
+      (e: Error) =>
+        e instanceof ConfigError &&
+        /^TRUST_PROXY must be false, true, a hop count \(1-16\) or a comma-separated list/.test(
+          e.message,
+        ) &&
+        e.message.includes(JSON.stringify(bad)),
+      bad,
+    );
+  }
+});

@@ -20,6 +20,10 @@ import type {
 
 type Query = Record<string, string | number | boolean | undefined>;
 
+/** Whether an auth-config update carries a client secret (even an empty or malformed one). */
+const rotatesSecret = (body: unknown) =>
+  typeof body === 'object' && body !== null && 'client_secret' in body;
+
 const id = (v: string) => {
   if (typeof v !== 'string' || v.length === 0) throw new TypeError('id must be a non-empty string');
   return encodeURIComponent(v);
@@ -35,7 +39,7 @@ async function* paginate<T>(
   do {
     const page = await call<Page<T>>(t, 'GET', path, {
       query: { ...query, cursor },
-      idempotent: true,
+      retry: 'any',
     });
     yield* page.data;
     cursor = page.next_cursor ?? undefined;
@@ -43,17 +47,18 @@ async function* paginate<T>(
 }
 
 function page<T>(t: Transport, path: string, query: Query & { cursor?: string } = {}) {
-  return call<Page<T>>(t, 'GET', path, { query, idempotent: true });
+  return call<Page<T>>(t, 'GET', path, { query, retry: 'any' });
 }
 
 export function adminApi(t: Transport) {
-  const read = <T>(path: string) => call<T>(t, 'GET', path, { idempotent: true });
+  const read = <T>(path: string) => call<T>(t, 'GET', path, { retry: 'any' });
   // Creating twice would make two resources: retried only when the vault surely did not act.
   const create = <T>(path: string, body: unknown) =>
-    call<T>(t, 'POST', path, { body, idempotent: false });
+    call<T>(t, 'POST', path, { body, retry: 'unprocessed' });
+  // State toggles: a second enable finds the config enabled.
   const action = <T>(path: string, body?: unknown) =>
-    call<T>(t, 'POST', path, { body, idempotent: true });
-  const remove = (path: string) => call<void>(t, 'DELETE', path, { idempotent: true });
+    call<T>(t, 'POST', path, { body, retry: 'any' });
+  const remove = (path: string) => call<void>(t, 'DELETE', path, { retry: 'any' });
 
   const authConfigs = {
     create: (body: CreateAuthConfig) => create<AuthConfig>('/v1/auth-configs', body),
@@ -64,10 +69,14 @@ export function adminApi(t: Transport) {
     /** one page; pass the previous page's `next_cursor` as `cursor` for the next */
     page: (query: AuthConfigListQuery & { cursor?: string } = {}) =>
       page<AuthConfig>(t, '/v1/auth-configs', query as Query),
+    /**
+     * Setting fields twice sets them once, so an update is retried like a read — except one that
+     * carries `client_secret`: a rotation is never retried (see RetryPolicy `none`).
+     */
     update: (configId: string, body: UpdateAuthConfig) =>
       call<AuthConfig>(t, 'PATCH', `/v1/auth-configs/${id(configId)}`, {
         body,
-        idempotent: true,
+        retry: rotatesSecret(body) ? 'none' : 'any',
       }),
     disable: (configId: string) => action<AuthConfig>(`/v1/auth-configs/${id(configId)}/disable`),
     enable: (configId: string) => action<AuthConfig>(`/v1/auth-configs/${id(configId)}/enable`),
@@ -88,7 +97,7 @@ export function adminApi(t: Transport) {
     update: (accountId: string, body: UpdateConnectedAccount) =>
       call<ConnectedAccount>(t, 'PATCH', `/v1/connected-accounts/${id(accountId)}`, {
         body,
-        idempotent: true,
+        retry: 'any',
       }),
     /** a new connect link for the same account id (each call issues a new link) */
     reconnect: (accountId: string, body: ReconnectConnectedAccount = {}) =>

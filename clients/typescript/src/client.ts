@@ -130,7 +130,7 @@ export function createVaultClient(opts: VaultClientOptions): VaultClient {
       try {
         const res = await call<TokenResponse>(t, 'POST', route.path, {
           body: { ...route.body, min_ttl: minTtl },
-          idempotent: true,
+          retry: 'any',
         });
         const value = Object.freeze(res);
         if (flight.cacheable) store(key, value, now());

@@ -19,15 +19,22 @@ export interface Transport {
   monotonic: () => number;
 }
 
+/**
+ * Which failures a request is retried after:
+ * - `any`: every retryable one — the request does nothing twice when repeated (reads, token
+ *   requests, deletes, plain updates, enable/disable);
+ * - `unprocessed`: only answers proving the vault did not act — a refused connection, a 429 (its
+ *   limits answer before any handler runs); for creates, where a repeat would make a second resource;
+ * - `none`: never — for a client-secret rotation, whose repeat would silently move the new secret
+ *   into the "previous" slot and lose the old one, beyond repair (secrets are write-only). The caller
+ *   sees the error and decides.
+ */
+export type RetryPolicy = 'any' | 'unprocessed' | 'none';
+
 export interface CallOptions {
   body?: unknown;
   query?: Record<string, string | number | boolean | undefined>;
-  /**
-   * true when repeating the request cannot do anything twice (reads, token requests, deletes,
-   * state toggles): then every retryable failure is retried. Otherwise only answers that prove the
-   * request was not processed are: a refused connection, a 429.
-   */
-  idempotent: boolean;
+  retry: RetryPolicy;
 }
 
 /** Backoff without Retry-After: 100 ms, 200 ms, 400 ms … capped at 2 s, each with full jitter. */
@@ -54,16 +61,16 @@ export function retryDelay(
   return Math.min(min + Math.min(1000, 0.2 * min + 50) * random(), remainingMs);
 }
 
-function mayRetry(err: VaultError, idempotent: boolean): boolean {
-  if (!err.retryable) return false;
-  if (idempotent) return true;
+function mayRetry(err: VaultError, policy: RetryPolicy): boolean {
+  if (!err.retryable || policy === 'none') return false;
+  if (policy === 'any') return true;
   return err.connectRefused || err.status === 429;
 }
 
 /** Runs `attempt` until it succeeds, fails for good, or the retry bound would be passed. */
 export async function withRetries<T>(
   t: Pick<Transport, 'maxRetryWaitMs' | 'random' | 'sleep' | 'monotonic'>,
-  idempotent: boolean,
+  policy: RetryPolicy,
   attempt: () => Promise<T>,
 ): Promise<T> {
   const start = t.monotonic();
@@ -72,7 +79,7 @@ export async function withRetries<T>(
       return await attempt();
     } catch (err) {
       if (!(err instanceof VaultError)) throw err;
-      const wait = mayRetry(err, idempotent)
+      const wait = mayRetry(err, policy)
         ? retryDelay(err, n, t.maxRetryWaitMs - (t.monotonic() - start), t.random)
         : undefined;
       if (wait === undefined) throw n === 0 ? err : err.withAttempts(n + 1);
@@ -90,7 +97,7 @@ export async function send<T>(
   t: Transport,
   method: string,
   path: string,
-  opts: Omit<CallOptions, 'idempotent'> = {},
+  opts: Omit<CallOptions, 'retry'> = {},
 ): Promise<T> {
   let url = `${t.baseUrl}${path}`;
   if (opts.query) {
@@ -137,7 +144,7 @@ export async function send<T>(
   throw await VaultError.fromResponse(res, t.now());
 }
 
-/** `send` with retries per `opts.idempotent`. */
+/** `send` with retries per `opts.retry`. */
 export function call<T>(t: Transport, method: string, path: string, opts: CallOptions) {
-  return withRetries(t, opts.idempotent, () => send<T>(t, method, path, opts));
+  return withRetries(t, opts.retry, () => send<T>(t, method, path, opts));
 }

@@ -5,6 +5,6 @@ export { VaultError, WebhookVerificationError, parseRetryAfter } from './errors.
 export type { TransportErrorCode, WebhookVerificationReason } from './errors.js';
 export type { FetchLike } from './http.js';
 export type { Selector } from './selectors.js';
-export { verifyWebhook } from './webhook.js';
+export { MIN_WEBHOOK_SECRET_BYTES, verifyWebhook } from './webhook.js';
 export type { VerifyWebhookOptions, WebhookEvent, WebhookHeaders } from './webhook.js';
 export type * from './types.js';

@@ -32,7 +32,11 @@ export interface VerifyWebhookOptions {
   now?: () => number;
 }
 
-function header(h: WebhookHeaders, name: string): string | undefined {
+/** The shortest signing secret accepted, in bytes (Standard Webhooks: 24 to 64; the vault makes 32). */
+export const MIN_WEBHOOK_SECRET_BYTES = 24;
+
+/** The header's value; a repeated header's values joined with `join`, or only the first without. */
+function header(h: WebhookHeaders, name: string, join?: string): string | undefined {
   if (typeof (h as Headers).get === 'function') return (h as Headers).get(name) ?? undefined;
   const rec = h as Record<string, string | string[] | undefined>;
   let v = rec[name];
@@ -40,16 +44,57 @@ function header(h: WebhookHeaders, name: string): string | undefined {
     const key = Object.keys(rec).find((k) => k.toLowerCase() === name);
     v = key === undefined ? undefined : rec[key];
   }
-  return Array.isArray(v) ? v[0] : v;
+  if (!Array.isArray(v)) return v;
+  return join === undefined ? v[0] : v.join(join);
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Standard base64, padded, exactly as an encoder writes it; undefined for anything else. Node's own
+ * decoder skips characters it does not know and takes base64url too, so a mangled value would
+ * decode to something instead of being refused.
+ */
+function strictBase64(s: string): Buffer | undefined {
+  if (!BASE64.test(s)) return undefined;
+  const bytes = Buffer.from(s, 'base64');
+  // Bits left over in the last character must be zero: one value, one spelling.
+  return bytes.toString('base64') === s ? bytes : undefined;
 }
 
 function secretKey(secret: string): Buffer {
   const b64 = typeof secret === 'string' ? secret.replace(/^whsec_/, '') : '';
-  const key = /^[A-Za-z0-9+/]+={0,2}$/.test(b64) ? Buffer.from(b64, 'base64') : Buffer.alloc(0);
-  if (key.length === 0) {
-    throw new WebhookVerificationError('invalid_secret', 'the secret must be whsec_<base64>');
+  const key = b64 ? strictBase64(b64) : undefined;
+  if (!key) {
+    throw new WebhookVerificationError(
+      'invalid_secret',
+      'the secret must be whsec_ followed by padded standard base64',
+    );
+  }
+  if (key.length < MIN_WEBHOOK_SECRET_BYTES) {
+    throw new WebhookVerificationError(
+      'invalid_secret',
+      `the secret must hold at least ${MIN_WEBHOOK_SECRET_BYTES} bytes (this one holds ${key.length}); use the whsec_… the vault showed when the endpoint was created`,
+    );
   }
   return key;
+}
+
+/**
+ * Whether any `v1,<base64>` entry of the header is the expected signature. Entries are separated by
+ * spaces; a header sent twice arrives joined with ", ", whose comma is not part of an entry. Other
+ * versions are skipped; a v1 entry that is not strict base64 matches nothing.
+ */
+function anySignatureMatches(value: string, expected: Buffer): boolean {
+  let ok = false;
+  for (const raw of value.split(/\s+/)) {
+    const entry = raw.endsWith(',') ? raw.slice(0, -1) : raw;
+    if (!entry.startsWith('v1,')) continue;
+    const given = strictBase64(entry.slice(3));
+    // Every entry is compared (no early exit), each in constant time.
+    if (given && given.length === expected.length && timingSafeEqual(given, expected)) ok = true;
+  }
+  return ok;
 }
 
 /**
@@ -66,7 +111,7 @@ export function verifyWebhook<T = WebhookEvent>(
   const key = secretKey(secret);
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
-  const signatures = header(headers, 'webhook-signature');
+  const signatures = header(headers, 'webhook-signature', ' ');
   if (!id || !timestamp || !signatures) {
     throw new WebhookVerificationError(
       'missing_headers',
@@ -91,13 +136,7 @@ export function verifyWebhook<T = WebhookEvent>(
     .update(`${id}.${timestamp}.`)
     .update(typeof body === 'string' ? Buffer.from(body, 'utf8') : body)
     .digest();
-  const ok = signatures.split(' ').some((s) => {
-    const comma = s.indexOf(',');
-    if (comma === -1 || s.slice(0, comma) !== 'v1') return false;
-    const given = Buffer.from(s.slice(comma + 1), 'base64');
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  });
-  if (!ok) {
+  if (!anySignatureMatches(signatures, expected)) {
     throw new WebhookVerificationError('invalid_signature', 'no valid v1 signature for this body');
   }
   const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');

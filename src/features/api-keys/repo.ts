@@ -122,3 +122,16 @@ export const getOperatorKey = (db: DbOrTx, id: string) =>
     .from(apiKeys)
     .where(and(eq(apiKeys.role, 'operator'), eq(apiKeys.id, id)))
     .then((r) => r[0]);
+
+/**
+ * One page of the ids of keys that can authenticate (not revoked), across tenants, in id order:
+ * what authentication screens presented keys against.
+ */
+export const listUsableKeyIds = (db: DbOrTx, limit: number, after?: string) =>
+  db
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(and(isNull(apiKeys.revokedAt), after ? gt(apiKeys.id, after) : undefined))
+    .orderBy(apiKeys.id)
+    .limit(limit)
+    .then((r) => r.map((x) => x.id));

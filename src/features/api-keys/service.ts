@@ -1,38 +1,13 @@
 import type { ApiKeyRow } from '../../db/schema/index.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import type { Principal, Role } from '../../lib/principal.ts';
+import type { Role } from '../../lib/principal.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import type { Change, ChangeFeed } from '../../db/changes.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { InvalidatingCache } from '../../lib/invalidating-cache.ts';
 import { InternalError, badRequest, notFound } from '../../lib/errors.ts';
 import * as repo from './repo.ts';
 import { hashApiKey, hashMatches, newApiKey, parseApiKey } from './secrets.ts';
-
-/** What authentication needs of a key row (its secret only as a hash). */
-interface KeyRecord {
-  principal: Principal;
-  secretHash: string;
-  revoked: boolean;
-}
-
-const toRecord = (row: {
-  id: string;
-  tenantId: string | null;
-  role: Role;
-  authConfigIds: string[] | null;
-  secretHash: string;
-  revokedAt: Date | null;
-}): KeyRecord => ({
-  principal: {
-    keyId: row.id,
-    tenantId: row.tenantId,
-    role: row.role,
-    authConfigIds: row.authConfigIds,
-  },
-  secretHash: row.secretHash,
-  revoked: row.revokedAt !== null,
-});
+import { createKeyVerifier } from './verification.ts';
 
 export interface ApiKeyDeps {
   db: Db;
@@ -44,6 +19,8 @@ export interface ApiKeyDeps {
   announce?: (c: Change) => void;
   /** counts key lookups that reach the database (cv_api_key_lookups_total) */
   onLookup?: () => void;
+  /** loading the ids of usable keys failed (it is retried; meanwhile every unknown key is looked up) */
+  onError?: (err: unknown) => void;
   /** the ids among `ids` that are not auth configs of the tenant (service keys' allow-list) */
   missingAuthConfigIds(tenantId: string, ids: string[], tx?: DbOrTx): Promise<string[]>;
 }
@@ -57,6 +34,8 @@ export interface CreateKeyInput {
 
 export function createApiKeyService(deps: ApiKeyDeps) {
   const { db, clock } = deps;
+  const verifier = createKeyVerifier(deps);
+  const { forget, announceKey, forgetTenant } = verifier;
 
   async function createKey(input: CreateKeyInput, tx: DbOrTx = db) {
     if ((input.role === 'operator') !== (input.tenantId === null))
@@ -92,6 +71,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
       secretHash: hashApiKey(token),
       authConfigIds: input.authConfigIds?.length ? [...new Set(input.authConfigIds)] : null,
     });
+    announceKey(row);
     return { row, token };
   }
 
@@ -133,6 +113,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
       authConfigIds: null,
       bootstrap: true,
     });
+    announceKey(row);
     return { outcome: 'created', row };
   }
 
@@ -143,51 +124,6 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     return revoked;
   }
 
-  // Key rows are cached by id while the change feed is live: a revocation (or a key created
-  // after a miss was cached) is announced from the transaction that makes it, and drops the entry
-  // in every replica; the lookup itself is a prepared statement.
-  const lookup = repo.preparedKeyLookup(db);
-  const cache = new InvalidatingCache<KeyRecord | null>({
-    // keys are few next to accounts: a tenth of the accounts' budget
-    max: Math.max(1_000, Math.ceil((deps.cache?.maxEntries ?? 100_000) / 10)),
-    maxAgeMs: deps.cache?.maxAgeMs ?? 30_000,
-    isLive: () => deps.changes?.live ?? false,
-  });
-  deps.changes?.subscribe({
-    change: (c) => {
-      if (c.kind === 'key') cache.invalidate(`key:${c.id}`);
-      else if (c.kind === 'tn') cache.invalidate(`tn:${c.tenantId}`);
-    },
-    reset: () => cache.clear(),
-  });
-
-  const verify = (token: string, record: KeyRecord | null) =>
-    !record || record.revoked || !hashMatches(token, record.secretHash) ? null : record.principal;
-
-  /** From the cache alone: the principal, null (refused), or undefined (must be looked up). */
-  function cached(token: string): Principal | null | undefined {
-    const parsed = parseApiKey(token);
-    if (!parsed) return null;
-    const hit = cache.get(`key:${parsed.id}`);
-    return hit ? verify(token, hit.value) : undefined;
-  }
-
-  /** The principal of a valid, unrevoked key; null for anything else. `token` is parsed once. */
-  async function authenticate(token: string): Promise<Principal | null> {
-    const parsed = parseApiKey(token);
-    if (!parsed) return null;
-    const tags = (r: KeyRecord | null) =>
-      r?.principal.tenantId
-        ? [`key:${parsed.id}`, `tn:${r.principal.tenantId}`]
-        : [`key:${parsed.id}`];
-    const record = await cache.fill(`key:${parsed.id}`, tags, async () => {
-      deps.onLookup?.();
-      const row = await lookup(parsed.id);
-      return row ? toRecord(row) : null;
-    });
-    return verify(token, record);
-  }
-
   async function getKey(tenantId: string, id: string) {
     const row = await repo.getApiKey(db, tenantId, id);
     if (!row) throw notFound('api_key', id);
@@ -196,19 +132,6 @@ export function createApiKeyService(deps: ApiKeyDeps) {
 
   const listKeys = (tenantId: string, page: PageRequest) =>
     repo.listApiKeys(db, tenantId, page.limit, page.cursor);
-
-  /**
-   * Drops this process's entry once the revocation is written (the announcement does the same in
-   * every replica, this one included); never before, or a concurrent request could cache the
-   * not-yet-revoked row again.
-   */
-  const forget = (row: { id: string; tenantId: string | null }) =>
-    deps.announce?.({ kind: 'key', tenantId: row.tenantId ?? '', id: row.id }) ??
-    cache.invalidate(`key:${row.id}`);
-
-  /** After a tenant's deletion committed: its keys stop working here at once. */
-  const forgetTenant = (tenantId: string) =>
-    deps.announce?.({ kind: 'tn', tenantId, id: tenantId }) ?? cache.invalidate(`tn:${tenantId}`);
 
   async function revokeKey(tenantId: string, id: string) {
     const row = await repo.revokeApiKey(db, tenantId, id, clock.now());
@@ -228,7 +151,9 @@ export function createApiKeyService(deps: ApiKeyDeps) {
 
   return {
     createKey,
-    cached,
+    check: verifier.check,
+    /** Loads the ids of usable keys (once); resolves when loaded or failed (then retried). */
+    loadKnownIds: verifier.loadKnownIds,
     revokeAnyKey,
     forgetTenant,
     ensureBootstrapKey,
@@ -237,7 +162,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
       repo.tombstoneTenantKeys(tx, tenantId, clock.now()),
     getOperatorKey: (id: string) => repo.getOperatorKey(db, id),
     listOperatorKeys: (page: PageRequest) => repo.listOperatorKeys(db, page.limit, page.cursor),
-    authenticate,
+    authenticate: verifier.authenticate,
     getKey,
     listKeys,
     revokeKey,
