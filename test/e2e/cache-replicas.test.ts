@@ -34,10 +34,27 @@ async function settles(
   }
 }
 
-const cacheLive = async (metricsPort: number) =>
-  parseMetrics(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()).value(
-    'cv_cache_live',
-  );
+const metric = async (metricsPort: number, name: string) =>
+  parseMetrics(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()).value(name);
+const cacheLive = (metricsPort: number) => metric(metricsPort, 'cv_cache_live');
+
+/**
+ * The promise, not a speed: from 1 s after the change committed (its response is back, so the
+ * commit came earlier still), every answer reflects it — checked on 30 requests in a row.
+ */
+async function honouredFrom(
+  label: string,
+  committedAt: number,
+  probe: () => Promise<{ status: number; body: Record<string, unknown> }>,
+  ok: (r: { status: number; body: Record<string, unknown> }) => boolean,
+) {
+  const wait = committedAt + 1_000 - Date.now();
+  if (wait > 0) await sleep(wait);
+  for (let i = 0; i < 30; i++) {
+    const r = await probe();
+    assert.ok(ok(r), `${label}: probe ${i} got ${r.status} ${JSON.stringify(r.body)}`);
+  }
+}
 
 describe('cache invalidation across replicas', { skip, concurrency: false }, () => {
   let emu: Emulator;
@@ -216,6 +233,106 @@ describe('cache invalidation across replicas', { skip, concurrency: false }, () 
       'revoked key after resubscribing',
       () => token(b),
       (x) => x.status === 401,
+    );
+  });
+
+  test('a LISTEN connection that goes silent: nothing changed through A is served by B 1 s after the commit', async (t) => {
+    const c = await startCluster(emu);
+    const pgUrl = new URL(c.dbUrl);
+    const proxy = await startTcpProxy({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
+    // The proxy goes first: a process stopping must not wait on a connection left silent.
+    t.after(async () => {
+      proxy.close();
+      await c.stop();
+    });
+    const listenUrl = new URL(c.dbUrl);
+    listenUrl.hostname = '127.0.0.1';
+    listenUrl.port = String(proxy.port);
+    const a = await c.spawn('api', {}, true);
+    const metricsPort = await freePort();
+    const b = await c.spawn('api', {
+      DATABASE_LISTEN_URL: listenUrl.toString(),
+      METRICS_PORT: String(metricsPort),
+    });
+    const cfg = await c.authConfig(a);
+    const user = emu.addUser({
+      email: 's@example.com',
+      name: 'S',
+      sites: [{ name: 'S', url: 'https://s.atlassian.net' }],
+    });
+    const id = await c.connect(a, cfg.id, 's', user.accountId);
+    const newKey = async () =>
+      (await c.api(a, 'POST', '/v1/api-keys', { name: 'svc', role: 'service' })).body as {
+        id: string;
+        key: string;
+      };
+    const token = (k: string) => c.api(b, 'POST', `/v1/connected-accounts/${id}/token`, {}, k);
+    const lookups = () => metric(metricsPort, 'cv_api_key_lookups_total');
+    /**
+     * B answers 200 from its cache: five requests in a row read no key from the database. (The
+     * announcement of the key's creation may reach B after its first lookup and drop that entry
+     * once: hence a few rounds.)
+     */
+    const servedFromCache = async (k: string) => {
+      const until = Date.now() + 5_000;
+      for (;;) {
+        const before = await lookups();
+        for (let i = 0; i < 5; i++) assert.equal((await token(k)).status, 200);
+        if ((await lookups()) === before) return;
+        assert.ok(Date.now() < until, 'B verifies the key from its cache');
+      }
+    };
+    const untilLive = async (label: string) => {
+      const until = Date.now() + 15_000;
+      while ((await cacheLive(metricsPort)) !== 1) {
+        assert.ok(Date.now() < until, label);
+        await sleep(50);
+      }
+    };
+
+    // A key revoked through A while B's LISTEN connection is silent both ways (the path is dead).
+    const k1 = await newKey();
+    await servedFromCache(k1.key);
+    assert.equal(await cacheLive(metricsPort), 1);
+    proxy.silence('all');
+    assert.equal((await c.api(a, 'DELETE', `/v1/api-keys/${k1.id}`)).status, 200);
+    await honouredFrom(
+      'revoked key',
+      Date.now(),
+      () => token(k1.key),
+      (r) => r.status === 401,
+    );
+
+    // The path comes back: B subscribes again, serves from its cache, and hears A again.
+    proxy.resume();
+    await untilLive('B subscribed again once the path was back');
+    const k2 = await newKey();
+    await servedFromCache(k2.key);
+
+    // An account disabled through A while a NAT has forgotten B's connection (new ones work).
+    proxy.silence('open');
+    assert.equal((await c.api(a, 'POST', `/v1/connected-accounts/${id}/disable`)).status, 200);
+    await honouredFrom(
+      'disabled account',
+      Date.now(),
+      () => token(k2.key),
+      (r) => r.status === 409 && r.body.code === 'connected_account_not_active',
+    );
+    assert.equal((await c.api(a, 'POST', `/v1/connected-accounts/${id}/enable`)).status, 200);
+    await settles(
+      'enabled account',
+      () => token(k2.key),
+      (r) => r.status === 200,
+    );
+
+    // B reconnected on its own: caching resumes, and a later revocation is honoured.
+    await untilLive('B reconnected without help');
+    await servedFromCache(k2.key);
+    assert.equal((await c.api(a, 'DELETE', `/v1/api-keys/${k2.id}`)).status, 200);
+    await settles(
+      'revoked key after reconnecting',
+      () => token(k2.key),
+      (r) => r.status === 401,
     );
   });
 });

@@ -12,7 +12,7 @@ export function createMetrics(deps: {
   database: Database;
   clock: Clock;
   accounts: Pick<ConnectedAccountService, 'countByStatus' | 'oldestDue'>;
-  /** whether this process is subscribed to change announcements (its caches serve only then) */
+  /** whether this process's change feed is live (its caches serve only then) */
   changesLive: () => boolean;
 }) {
   const registry = new Registry();
@@ -39,7 +39,7 @@ export function createMetrics(deps: {
   });
   new Gauge({
     name: 'cv_cache_live',
-    help: '1 while this process is subscribed to change announcements and its caches serve; 0 while they are bypassed',
+    help: '1 while this process is subscribed to change announcements and its LISTEN connection answered a ping sent within the last 0.75 s, so its caches serve; 0 while they are bypassed',
     registers: [registry],
     collect() {
       this.set(deps.changesLive() ? 1 : 0);
