@@ -37,9 +37,9 @@ after(async () => {
   for (const c of cleanups) await c();
 });
 
-/** A tenant with a generic client-credentials config whose token URL answers as `token` says. */
-async function genericConfig(token: ReturnType<typeof rough.tokenUrl>) {
-  const { adminKey } = await vault.newTenant();
+/** A tenant (or `adminKey`'s) with a generic client-credentials config on `token`'s URL. */
+async function genericConfig(token: ReturnType<typeof rough.tokenUrl>, key?: string) {
+  const adminKey = key ?? (await vault.newTenant()).adminKey;
   const cfg = await vault.call('POST', '/v1/auth-configs', adminKey, {
     name: 'generic service',
     provider: 'oauth2',
@@ -174,5 +174,38 @@ describe('bounded reads', () => {
       user_id: 'sa',
     });
     assert.equal(ok.status, 201, ok.text);
+  });
+
+  test('a webhook receiver’s answer is drained within the same cap and deadline', async () => {
+    const { adminKey } = await vault.newTenant();
+    const receivers = { endless: rough.tokenUrl('endless'), drip: rough.tokenUrl('drip') };
+    for (const r of Object.values(receivers)) {
+      const ep = await vault.call('POST', '/v1/webhook-endpoints', adminKey, { url: r.url });
+      assert.equal(ep.status, 201, ep.text);
+    }
+    // An event to deliver: an account created (connected_account.active).
+    const created = await createAccount(await genericConfig(rough.tokenUrl('token'), adminKey));
+    assert.equal(created.status, 201, created.text);
+    const { grew } = await growth(() => vault.deps.services.webhooks.tick());
+    assert.ok(grew < MEMORY_BOUND, `the process grew by ${grew} bytes`);
+    const events = await vault.call(
+      'GET',
+      `/v1/events?connected_account_id=${created.body.id}`,
+      adminKey,
+    );
+    const deliveries = events.body.data[0].deliveries as {
+      status: string;
+      attempts: number;
+      last_status: number | null;
+      last_error: string | null;
+    }[];
+    assert.deepEqual(deliveries.map((d) => [d.status, d.attempts, d.last_error]).sort(), [
+      ['pending', 1, 'deadline_exceeded'],
+      ['pending', 1, 'response_too_large'],
+    ]);
+    for (const r of Object.values(receivers)) {
+      await eventually(() => r.answers()[0]?.closedEarly === true);
+    }
+    assert.ok(receivers.drip.answers()[0]!.written < DRIP_BYTES);
   });
 });
