@@ -185,6 +185,64 @@ test('the worker: a tenant whose outbound slots stay taken backs off (status unc
   await letGo();
 });
 
+test('a proxied call holds its tenant’s slot until its answer is done or abandoned', async (t) => {
+  const w = await world(t, {
+    OUTBOUND_CONCURRENCY_PER_TENANT: '1',
+    OUTBOUND_QUEUE_TIMEOUT_MS: '300',
+  });
+  const base = await w.vault.app.listen({ host: '127.0.0.1', port: 0 });
+  const { adminKey } = await w.vault.newTenant();
+  /** An account of a generic config whose API base answers as `api` says. */
+  const account = async (api: ReturnType<typeof w.rough.tokenUrl>) => {
+    const cfg = await w.vault.call('POST', '/v1/auth-configs', adminKey, {
+      name: 'service',
+      provider: 'oauth2',
+      auth_scheme: 'client_credentials',
+      client_id: 'svc',
+      client_secret: uniqueSecret(),
+      scopes: ['read'],
+      oauth2: {
+        token_url: w.rough.tokenUrl('token').url,
+        api_base_url: api.url.replace(/\/token$/, ''),
+      },
+    });
+    assert.equal(cfg.status, 201, cfg.text);
+    const a = await w.vault.call('POST', '/v1/connected-accounts', adminKey, {
+      auth_config_id: cfg.body.id,
+      user_id: 'svc',
+    });
+    assert.equal(a.status, 201, a.text);
+    return a.body.id as string;
+  };
+  const slow = await account(w.rough.tokenUrl('drip'));
+  const quick = await account(w.rough.tokenUrl('token'));
+  const proxy = (id: string, signal?: AbortSignal) =>
+    fetch(`${base}/v1/connected-accounts/${id}/proxy/items`, {
+      headers: { authorization: `Bearer ${adminKey}` },
+      signal,
+    });
+
+  // Headers are back, the body is still dripping: the slot is still held.
+  const abort = new AbortController();
+  const dripping = await proxy(slow, abort.signal);
+  assert.equal(dripping.status, 200);
+  const refused = await proxy(quick);
+  assert.equal(refused.status, 503);
+  assert.equal(((await refused.json()) as { code: string }).code, 'outbound_busy');
+  assert.equal(refused.headers.get('retry-after'), '1');
+
+  // The caller walks away mid-answer: the slot comes back.
+  abort.abort();
+  await dripping.body?.cancel().catch(() => {});
+  await eventually(async () => (await metric(w.vault, 'cv_outbound_in_flight')) === 0);
+  const served = await proxy(quick);
+  assert.equal(served.status, 200, await served.clone().text());
+  await served.text();
+  // …and after an answer read to its end.
+  await eventually(async () => (await metric(w.vault, 'cv_outbound_in_flight')) === 0);
+  assert.equal((await proxy(quick)).status, 200);
+});
+
 async function metric(vault: TestVault, series: string): Promise<number> {
   const text = await vault.deps.metrics.registry.metrics();
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
