@@ -91,7 +91,29 @@ export const EnvSchema = Type.Object({
     '10-86400 seconds: long enough for a person to consent, short for a bearer link',
     86_400,
   ),
+  /** one deadline for a whole provider call (connect, headers and body together) */
   PROVIDER_TIMEOUT_MS: Int(10_000, 100, '100-600000 ms', 600_000),
+  /** the most of a provider's (or webhook receiver's) answer that is read; a token answer is a few KB */
+  PROVIDER_MAX_RESPONSE_BYTES: Int(
+    1024 * 1024,
+    1024,
+    '1 KiB to 64 MiB (1024-67108864 bytes)',
+    64 * 1024 * 1024,
+  ),
+  /** concurrent outbound calls (provider calls, proxied calls, webhooks) made for one tenant */
+  OUTBOUND_CONCURRENCY_PER_TENANT: Int(16, 1, 'at least 1 call at a time per tenant'),
+  /**
+   * concurrent outbound calls to one origin across all tenants (the Atlassian gateway serves them
+   * all); the agents' socket pools are sized to it
+   */
+  OUTBOUND_CONCURRENCY_PER_ORIGIN: Int(256, 1, '1-4096 calls at a time per origin', 4096),
+  /** how long a call waits for a free outbound slot before it is refused (503 outbound_busy) */
+  OUTBOUND_QUEUE_TIMEOUT_MS: Int(
+    5_000,
+    0,
+    '0-60000 ms (0: refuse at once when no slot is free)',
+    60_000,
+  ),
   /** The proxy: request and response bodies beyond this are refused (413 / 502). */
   PROXY_MAX_BODY_BYTES: Int(10 * 1024 * 1024, 1, '1 byte to 1 GiB', 1024 * 1024 * 1024),
   /** The proxy: how long the provider may take to answer (headers, then between body chunks). */

@@ -18,8 +18,8 @@ import { createWebhookDispatcher } from './features/events/dispatcher.ts';
 import { createOutbox } from './features/events/outbox.ts';
 import { createEventService } from './features/events/service.ts';
 import { createMetrics } from './features/metrics/metrics.ts';
-import { badRequest } from './lib/errors.ts';
-import { EgressDeniedError, checkEgress, createEgressAgent } from './lib/egress.ts';
+import { checkEgress, tenantEgress } from './lib/egress.ts';
+import { createOutboundLimiter } from './lib/outbound-limiter.ts';
 import { createAccountLeaseService } from './features/connected-accounts/leases.ts';
 import { createConnectedAccountService } from './features/connected-accounts/service.ts';
 import { createCredentialAccountService } from './features/connected-accounts/credentials.ts';
@@ -86,6 +86,15 @@ export async function createDeps(
     accounts?: Pick<ConnectedAccountService, 'countByStatus' | 'oldestDue'>;
     revive?: (tenantId: string, configId: string) => Promise<void>;
   } = {};
+  // Every outbound call made for a tenant takes a slot of that tenant and of the origin it goes to.
+  const outbound = createOutboundLimiter(
+    {
+      perTenant: config.OUTBOUND_CONCURRENCY_PER_TENANT,
+      perOrigin: config.OUTBOUND_CONCURRENCY_PER_ORIGIN,
+      maxWaitMs: config.OUTBOUND_QUEUE_TIMEOUT_MS,
+    },
+    { onSlot: (outcome) => metrics.outboundSlots.inc({ outcome }) },
+  );
   const metrics = createMetrics({
     database,
     clock,
@@ -94,32 +103,22 @@ export async function createDeps(
       oldestDue: (now) => late.accounts!.oldestDue(now),
     },
     changesLive: () => changes.live,
+    outbound: () => outbound.stats(),
   });
 
   const dataKeys = createDataKeyService({ db, clock, keyring, changes });
-  // URLs that tenants supply and the vault calls are held to the egress policy (SPEC §7).
-  const egressPolicy = { allowPrivate: config.ALLOW_PRIVATE_EGRESS };
-  // Tenant URLs may be plain http in development (NODE_ENV=development, the default) and wherever
-  // private egress is allowed (tests against local servers, the emulator); https everywhere else.
-  const urlPolicy = {
+  // URLs that tenants supply and the vault calls are held to the egress policy. Tenant URLs may be
+  // plain http in development (NODE_ENV=development, the default) and wherever private egress is
+  // allowed (tests against local servers, the emulator); https everywhere else. The egress agent
+  // has as many sockets per origin as the limiter lets through, so the limiter is what binds (per
+  // tenant first) and no tenant can use up a socket pool others share.
+  const egress = tenantEgress({
+    allowPrivate: config.ALLOW_PRIVATE_EGRESS,
     allowHttp: config.ALLOW_PRIVATE_EGRESS || config.NODE_ENV === 'development',
-  };
-  const egressAgent = overrides.dispatcher ?? createEgressAgent(egressPolicy);
-  const checkTenantUrl = async (url: string) => {
-    try {
-      return await checkEgress(url, egressPolicy);
-    } catch (err) {
-      if (err instanceof EgressDeniedError) {
-        throw badRequest(
-          'egress_denied',
-          `${url} resolves to a loopback, private or link-local address, which this vault does not call`,
-        );
-      }
-      // A name that does not resolve now cannot be judged now; the egress agent checks every
-      // connection the vault makes to it.
-      return [];
-    }
-  };
+    connections: config.OUTBOUND_CONCURRENCY_PER_ORIGIN,
+    dispatcher: overrides.dispatcher,
+  });
+  const { agent: egressAgent, checkTenantUrl, urlPolicy } = egress;
   const authConfigs = createAuthConfigService({
     db,
     clock,
@@ -179,6 +178,9 @@ export async function createDeps(
     authUrl: config.ATLASSIAN_AUTH_URL,
     apiUrl: config.ATLASSIAN_API_URL,
     timeoutMs: config.PROVIDER_TIMEOUT_MS,
+    maxResponseBytes: config.PROVIDER_MAX_RESPONSE_BYTES,
+    outbound,
+    connections: config.OUTBOUND_CONCURRENCY_PER_ORIGIN,
     clock,
     dispatcher: overrides.dispatcher,
     tenantDispatcher: egressAgent,
@@ -228,6 +230,7 @@ export async function createDeps(
     dataKeys,
     leases,
     providers,
+    outbound,
     owner,
     leaseSeconds: config.REFRESH_LEASE_SECONDS,
     batchSize: config.REFRESH_BATCH_SIZE,
@@ -239,6 +242,7 @@ export async function createDeps(
     logger,
     refresh,
     checks: apiTokenChecks,
+    outbound,
     owner,
     cronExpression: config.REFRESH_CRON,
     concurrency: config.REFRESH_CONCURRENCY,
@@ -259,8 +263,10 @@ export async function createDeps(
     logger,
     dataKeys,
     dispatcher: egressAgent,
-    checkUrl: (url) => checkEgress(url, egressPolicy),
+    checkUrl: (url) => checkEgress(url, egress.policy),
     timeoutMs: config.PROVIDER_TIMEOUT_MS,
+    maxResponseBytes: config.PROVIDER_MAX_RESPONSE_BYTES,
+    outbound,
   });
   const tokens = createTokenService({
     clock,
@@ -278,6 +284,7 @@ export async function createDeps(
     atlassianApiUrl: config.ATLASSIAN_API_URL,
     dispatcher: overrides.dispatcher,
     tenantDispatcher: egressAgent,
+    outbound,
     maxBodyBytes: config.PROXY_MAX_BODY_BYTES,
     timeoutMs: config.PROXY_TIMEOUT_MS,
     retryMaxWaitSeconds: config.PROXY_RETRY_MAX_WAIT_SECONDS,
@@ -293,6 +300,7 @@ export async function createDeps(
     changes,
     providers,
     metrics,
+    outbound,
     services: {
       dataKeys,
       authConfigs,

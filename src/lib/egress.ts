@@ -2,7 +2,8 @@ import { lookup as dnsLookup, promises as dns } from 'node:dns';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { Agent, buildConnector } from 'undici';
+import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { badRequest } from './errors.ts';
 
 /**
  * The egress policy for URLs that tenants supply and the vault then calls (generic provider token
@@ -12,16 +13,42 @@ import { Agent, buildConnector } from 'undici';
  * time on the addresses actually dialled, so a DNS answer that changes in between cannot slip
  * through.
  */
+export const EGRESS_DENIED = 'egress_denied';
+
+/**
+ * The one answer for a tenant host the vault will not call, whether its name does not resolve or
+ * resolves to a private address: telling the two apart would let a tenant probe which internal
+ * names exist. The address found stays on the error (for logs), never in its message.
+ */
+export const egressDeniedDetail = (host: string) =>
+  `${host} does not resolve to a public address this vault may call (an operator can allow private addresses with ALLOW_PRIVATE_EGRESS)`;
+
 export class EgressDeniedError extends Error {
-  readonly code = 'egress_denied';
+  readonly code = EGRESS_DENIED;
   constructor(
-    readonly url: string,
+    /** the host (or, for a URL that could not be judged at all, the URL) */
+    readonly target: string,
+    /** the private address found, if any */
     readonly address: string | null,
-    reason: string,
+    /** a message other than the uniform one, for URLs refused whatever they resolve to */
+    detail?: string,
   ) {
-    super(`egress to ${url} refused: ${reason}`);
+    super(detail ?? egressDeniedDetail(target));
     this.name = 'EgressDeniedError';
   }
+}
+
+/** The EgressDeniedError in err or its causes (undici wraps connector errors), if any. */
+export function findEgressDenied(err: unknown, depth = 0): EgressDeniedError | undefined {
+  if (depth > 5 || !(err instanceof Error)) return undefined;
+  if (err instanceof EgressDeniedError) return err;
+  if (err instanceof AggregateError) {
+    for (const e of err.errors) {
+      const found = findEgressDenied(e, depth + 1);
+      if (found) return found;
+    }
+  }
+  return findEgressDenied(err.cause, depth + 1);
 }
 
 export interface EgressPolicy {
@@ -86,14 +113,12 @@ export type EgressLookup = (
   options: { all: true },
 ) => Promise<Pick<LookupAddress, 'address'>[]>;
 
-function deniedReason(address: string): string {
-  return `${address} is a loopback, private, link-local or otherwise non-public address`;
-}
-
 /**
  * Throws EgressDeniedError unless `url` is http(s) and every address its host resolves to (or the
- * literal IP) is public — or `policy.allowPrivate`. Returns the resolved addresses. DNS failures
- * (ENOTFOUND, EAI_AGAIN …) are passed through as they are; an empty answer is a denial.
+ * literal IP) is public — or `policy.allowPrivate`. Returns the resolved addresses. A name that
+ * does not resolve (ENOTFOUND, EAI_AGAIN …) is refused like a private one; with `allowPrivate`
+ * (nothing to hide then) the lookup's error is passed through as it is. An empty answer is a
+ * denial.
  */
 export async function checkEgress(
   url: string,
@@ -104,18 +129,28 @@ export async function checkEgress(
   try {
     u = new URL(url);
   } catch {
-    throw new EgressDeniedError(url, null, 'not a valid URL');
+    throw new EgressDeniedError(url, null, `${url} is not a valid URL`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new EgressDeniedError(url, null, `scheme ${u.protocol} is not allowed`);
+    throw new EgressDeniedError(
+      url,
+      null,
+      `${u.protocol} URLs are not called (http or https only)`,
+    );
   }
   // WHATWG URL parsing already normalises IPv4 shorthands (0x7f.1, 2130706433) to dotted quads.
   const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
-  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
-  if (addresses.length === 0) throw new EgressDeniedError(url, null, `${host} does not resolve`);
+  let addresses: string[];
+  try {
+    addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+  } catch (err) {
+    if (policy.allowPrivate) throw err;
+    throw new EgressDeniedError(u.hostname, null);
+  }
+  if (addresses.length === 0) throw new EgressDeniedError(u.hostname, null);
   if (!policy.allowPrivate) {
     const bad = addresses.find(isPrivateAddress);
-    if (bad !== undefined) throw new EgressDeniedError(url, bad, deniedReason(bad));
+    if (bad !== undefined) throw new EgressDeniedError(u.hostname, bad);
   }
   return addresses;
 }
@@ -128,18 +163,15 @@ type LookupCallback = (
 
 /**
  * A `net.connect` lookup that resolves every address of the host and fails the connection when any
- * of them is private (the same all-or-nothing rule as checkEgress).
+ * of them is private or the name does not resolve (the same all-or-nothing rule, and the same
+ * answer, as checkEgress).
  */
 function publicOnlyLookup(hostname: string, options: LookupOptions, callback: LookupCallback) {
   dnsLookup(hostname, { ...options, all: true }, (err, list) => {
-    if (err) return callback(err, '');
+    if (err) return callback(new EgressDeniedError(hostname, null), '');
     const bad = list.find((a) => isPrivateAddress(a.address));
-    if (bad) {
-      return callback(new EgressDeniedError(hostname, bad.address, deniedReason(bad.address)), '');
-    }
-    if (list.length === 0) {
-      return callback(new EgressDeniedError(hostname, null, `${hostname} does not resolve`), '');
-    }
+    if (bad) return callback(new EgressDeniedError(hostname, bad.address), '');
+    if (list.length === 0) return callback(new EgressDeniedError(hostname, null), '');
     if (options.all) return callback(null, list);
     return callback(null, list[0]!.address, list[0]!.family);
   });
@@ -169,17 +201,40 @@ export function createEgressAgent(
         ? options.hostname.slice(1, -1)
         : options.hostname;
       if (isIP(host) && isPrivateAddress(host)) {
-        callback(
-          new EgressDeniedError(
-            `${options.protocol}//${options.host ?? host}`,
-            host,
-            deniedReason(host),
-          ),
-          null,
-        );
+        callback(new EgressDeniedError(options.hostname, host), null);
         return;
       }
       connector(options, callback);
     },
   });
+}
+
+/**
+ * The egress policy as the services use it: the agent for tenant URLs (with `connections` sockets
+ * per origin, or the given dispatcher), the https rule for tenant URLs, and the save-time check,
+ * which answers a refused URL with the same 400 `egress_denied` and detail as a call would.
+ */
+export function tenantEgress(o: {
+  allowPrivate: boolean;
+  allowHttp: boolean;
+  connections: number;
+  dispatcher?: Dispatcher;
+}) {
+  const policy: EgressPolicy = { allowPrivate: o.allowPrivate };
+  return {
+    policy,
+    urlPolicy: { allowHttp: o.allowHttp },
+    agent: o.dispatcher ?? createEgressAgent(policy, { connections: o.connections }),
+    /** Resolves the URL's host now; throws a 400 `egress_denied` when the vault may not call it. */
+    async checkTenantUrl(url: string): Promise<string[]> {
+      try {
+        return await checkEgress(url, policy);
+      } catch (err) {
+        if (err instanceof EgressDeniedError) throw badRequest(EGRESS_DENIED, err.message);
+        // Only with allowPrivate (nothing to hide then): a name that does not resolve yet is
+        // accepted, and a call to it fails when it is made.
+        return [];
+      }
+    },
+  };
 }

@@ -32,15 +32,20 @@ export function createAtlassianApiTokens(
     site.siteUrl ?? `${urls.apiUrl}/ex/jira/${encodeURIComponent(site.cloudId ?? '')}`;
 
   /**
-   * Asks Jira who the credential is (`GET /rest/api/3/myself`). A 401/403/404 is the site saying
-   * no to it (`rejected`); 429/5xx/network failures are `transient`.
+   * Asks Jira who the credential is (`GET /rest/api/3/myself`), for `tenantId`. A 401/403/404 is
+   * the site saying no to it (`rejected`); 429/5xx/network failures are `transient`.
    */
-  async function verify(site: ApiTokenSite, cred: ApiTokenCredential): Promise<Identity> {
-    const res = await sendJson(
-      site.siteUrl ? http.tenant : http.operator,
-      `${apiBaseUrl(site)}/rest/api/3/myself`,
-      { method: 'GET', headers: { authorization: `Basic ${basicCredential(cred)}` } },
-    );
+  async function verify(
+    tenantId: string,
+    site: ApiTokenSite,
+    cred: ApiTokenCredential,
+  ): Promise<Identity> {
+    const res = await sendJson(site.siteUrl ? http.tenant : http.operator, {
+      tenantId,
+      url: `${apiBaseUrl(site)}/rest/api/3/myself`,
+      method: 'GET',
+      headers: { authorization: `Basic ${basicCredential(cred)}` },
+    });
     if (res.status === 200) {
       const me = (res.json ?? {}) as Record<string, unknown>;
       if (typeof me.accountId !== 'string') {

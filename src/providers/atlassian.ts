@@ -16,8 +16,10 @@ export function createAtlassianProvider(
     ...new Set([...app.scopes, ...ATLASSIAN_IMPLICIT_SCOPES]),
   ];
 
-  async function getJson(url: string, accessToken: string): Promise<unknown> {
-    const res = await sendJson(http, url, {
+  async function getJson(tenantId: string, url: string, accessToken: string): Promise<unknown> {
+    const res = await sendJson(http, {
+      tenantId,
+      url,
       method: 'GET',
       headers: { authorization: `Bearer ${accessToken}` },
     });
@@ -48,6 +50,7 @@ export function createAtlassianProvider(
     exchangeCode: (app, { code, codeVerifier }) =>
       tokenRequest(
         http,
+        app.tenantId,
         `${urls.authUrl}/oauth/token`,
         {
           grant_type: 'authorization_code',
@@ -62,6 +65,7 @@ export function createAtlassianProvider(
     refresh: (app, refreshToken) =>
       tokenRequest(
         http,
+        app.tenantId,
         `${urls.authUrl}/oauth/token`,
         {
           grant_type: 'refresh_token',
@@ -75,6 +79,7 @@ export function createAtlassianProvider(
     clientCredentials: (app) =>
       tokenRequest(
         http,
+        app.tenantId,
         `${urls.authUrl}/oauth/token`,
         {
           grant_type: 'client_credentials',
@@ -83,10 +88,10 @@ export function createAtlassianProvider(
         },
         { format: 'json' },
       ),
-    async discover(_app, accessToken, opts = {}) {
+    async discover(app, accessToken, opts = {}) {
       const [resources, me] = await Promise.all([
-        getJson(`${urls.apiUrl}/oauth/token/accessible-resources`, accessToken),
-        getJson(`${urls.apiUrl}/me`, accessToken).catch((err: unknown) => {
+        getJson(app.tenantId, `${urls.apiUrl}/oauth/token/accessible-resources`, accessToken),
+        getJson(app.tenantId, `${urls.apiUrl}/me`, accessToken).catch((err: unknown) => {
           if (opts.identityOptional && err instanceof ProviderError && err.kind === 'rejected')
             return undefined;
           throw err;

@@ -1,28 +1,46 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
+import { AnswerDeadlineError, AnswerTooLargeError, boundedRequest } from '../lib/bounded-read.ts';
 import type { Clock } from '../lib/clock.ts';
-import { EgressDeniedError } from '../lib/egress.ts';
+import { EGRESS_DENIED, findEgressDenied } from '../lib/egress.ts';
+import { OUTBOUND_BUSY, OutboundBusyError, type OutboundLimiter } from '../lib/outbound-limiter.ts';
 import { retryAfterSeconds } from '../lib/retry-after.ts';
 import { ProviderError, type TokenSet } from './types.ts';
 
 /**
- * Outbound HTTP to providers: one keep-alive agent, a deadline on every call, and token responses
- * classified by their `error` field first and their status second (Atlassian answers invalid_grant
- * with 403, others with 400).
+ * Outbound HTTP to providers: one keep-alive agent, every call made for a tenant under that
+ * tenant's (and the origin's) outbound slots, every answer read within a byte cap and one overall
+ * deadline, and token responses classified by their `error` field first and their status second
+ * (Atlassian answers invalid_grant with 403, others with 400).
  */
 export interface ProviderHttp {
   dispatcher: Dispatcher;
+  /** the whole call: connect, headers and body */
   timeoutMs: number;
+  /** the most of an answer that is read */
+  maxResponseBytes: number;
+  outbound: Pick<OutboundLimiter, 'acquire'>;
   clock: Clock;
 }
 
-export const createProviderHttp = (
-  timeoutMs: number,
-  clock: Clock,
-  dispatcher?: Dispatcher,
-): ProviderHttp => ({
-  dispatcher: dispatcher ?? new Agent({ connections: 64, keepAliveTimeout: 30_000 }),
-  timeoutMs,
-  clock,
+/** Codes (on ProviderError.oauthError) of the calls that ended on our side of the wire. */
+export const PROVIDER_RESPONSE_TOO_LARGE = 'provider_response_too_large';
+export const PROVIDER_TIMEOUT = 'provider_timeout';
+
+export const createProviderHttp = (opts: {
+  timeoutMs: number;
+  maxResponseBytes: number;
+  outbound: Pick<OutboundLimiter, 'acquire'>;
+  clock: Clock;
+  dispatcher?: Dispatcher;
+  /** sockets per origin: at least the outbound limiter's per-origin cap, so it is the one that binds */
+  connections: number;
+}): ProviderHttp => ({
+  dispatcher:
+    opts.dispatcher ?? new Agent({ connections: opts.connections, keepAliveTimeout: 30_000 }),
+  timeoutMs: opts.timeoutMs,
+  maxResponseBytes: opts.maxResponseBytes,
+  outbound: opts.outbound,
+  clock: opts.clock,
 });
 
 /** True when both URLs parse and share scheme, host and port. */
@@ -36,49 +54,73 @@ export function sameOrigin(a: string, b: string): boolean {
 
 const CLIENT_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'access_denied']);
 
+/** What went wrong on the way, as the ProviderError every caller already knows how to map. */
+function callFailure(err: unknown, host: string): ProviderError {
+  // A connection the egress policy refused is a final "no", not an outage to retry.
+  const denied = findEgressDenied(err);
+  if (denied) return new ProviderError('rejected', denied.message, undefined, EGRESS_DENIED);
+  // The rest proves nothing about the grant or the credential: try again later.
+  if (err instanceof OutboundBusyError) {
+    return new ProviderError('transient', err.detail, undefined, OUTBOUND_BUSY, 1);
+  }
+  if (err instanceof AnswerTooLargeError) {
+    return new ProviderError('transient', err.message, undefined, PROVIDER_RESPONSE_TOO_LARGE);
+  }
+  if (err instanceof AnswerDeadlineError) {
+    return new ProviderError('transient', err.message, undefined, PROVIDER_TIMEOUT);
+  }
+  return new ProviderError('transient', `request to ${host} failed: ${(err as Error).name}`);
+}
+
+/** One call for `tenantId`, its answer read (bounded) and parsed as JSON where it is JSON. */
 export async function sendJson(
   http: ProviderHttp,
-  url: string,
-  init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
+  call: {
+    tenantId: string;
+    url: string;
+    method: 'GET' | 'POST';
+    headers?: Record<string, string>;
+    body?: string;
+  },
 ): Promise<{
   status: number;
   headers: Record<string, string | string[] | undefined>;
   json: unknown;
 }> {
-  let res: Dispatcher.ResponseData;
+  const url = new URL(call.url);
+  let res;
   try {
-    res = await request(url, {
-      method: init.method,
-      headers: { accept: 'application/json', ...init.headers },
-      body: init.body,
-      dispatcher: http.dispatcher,
-      headersTimeout: http.timeoutMs,
-      bodyTimeout: http.timeoutMs,
-      signal: AbortSignal.timeout(http.timeoutMs),
-    });
-  } catch (err) {
-    // A connection the egress policy refused is a final "no", not an outage to retry.
-    if (err instanceof EgressDeniedError) {
-      throw new ProviderError('rejected', err.message, undefined, 'egress_denied');
+    const release = await http.outbound.acquire(call.tenantId, url.origin);
+    try {
+      res = await boundedRequest({
+        url,
+        method: call.method,
+        headers: { accept: 'application/json', ...call.headers },
+        body: call.body,
+        dispatcher: http.dispatcher,
+        timeoutMs: http.timeoutMs,
+        maxBytes: http.maxResponseBytes,
+      });
+    } finally {
+      release();
     }
-    throw new ProviderError(
-      'transient',
-      `request to ${new URL(url).host} failed: ${(err as Error).name}`,
-    );
+  } catch (err) {
+    throw callFailure(err, url.host);
   }
-  const text = await res.body.text().catch(() => '');
+  const text = res.body.toString('utf8');
   let json: unknown = undefined;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {
     json = undefined;
   }
-  return { status: res.statusCode, headers: res.headers, json };
+  return { status: res.status, headers: res.headers, json };
 }
 
 /** POSTs a token request and turns the answer into a TokenSet or a classified ProviderError. */
 export async function tokenRequest(
   http: ProviderHttp,
+  tenantId: string,
   url: string,
   body: Record<string, string>,
   opts: { format: 'json' | 'form'; basicAuth?: { id: string; secret: string } },
@@ -93,7 +135,7 @@ export async function tokenRequest(
   }
   const payload =
     opts.format === 'json' ? JSON.stringify(body) : new URLSearchParams(body).toString();
-  const res = await sendJson(http, url, { method: 'POST', headers, body: payload });
+  const res = await sendJson(http, { tenantId, url, method: 'POST', headers, body: payload });
   const j = (res.json ?? {}) as Record<string, unknown>;
   const oauthError = typeof j.error === 'string' ? j.error : undefined;
   if (res.status === 200 && typeof j.access_token === 'string' && j.access_token) {

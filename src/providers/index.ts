@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../lib/clock.ts';
+import type { OutboundLimiter } from '../lib/outbound-limiter.ts';
 import { createAtlassianProvider } from './atlassian.ts';
 import { createAtlassianApiTokens, type AtlassianApiTokens } from './atlassian-api-tokens.ts';
 import { createProviderHttp } from './http.ts';
@@ -19,17 +20,19 @@ export interface Providers {
 export function createProviders(opts: {
   authUrl: string;
   apiUrl: string;
+  /** the overall deadline of each call */
   timeoutMs: number;
+  maxResponseBytes: number;
+  outbound: Pick<OutboundLimiter, 'acquire'>;
+  /** sockets per origin of the agent made here (see createProviderHttp) */
+  connections: number;
   clock: Clock;
   dispatcher?: Dispatcher;
   tenantDispatcher?: Dispatcher;
 }): Providers {
-  const http = createProviderHttp(opts.timeoutMs, opts.clock, opts.dispatcher);
-  const tenantHttp = createProviderHttp(
-    opts.timeoutMs,
-    opts.clock,
-    opts.tenantDispatcher ?? opts.dispatcher,
-  );
+  const { dispatcher, tenantDispatcher, ...common } = opts;
+  const http = createProviderHttp({ ...common, dispatcher });
+  const tenantHttp = createProviderHttp({ ...common, dispatcher: tenantDispatcher ?? dispatcher });
   const byKind = {
     atlassian: createAtlassianProvider({ authUrl: opts.authUrl, apiUrl: opts.apiUrl }, http),
     oauth2: createOauth2Provider(tenantHttp),

@@ -25,7 +25,7 @@ export function createOauth2Provider(http: ProviderHttp): Provider {
     const basic = s.client_auth === 'client_secret_basic';
     if (!basic) Object.assign(full, { client_id: app.clientId, client_secret: app.clientSecret });
     else full.client_id = app.clientId;
-    return tokenRequest(http, s.token_url, full, {
+    return tokenRequest(http, app.tenantId, s.token_url, full, {
       format: s.token_request_format,
       basicAuth: basic ? { id: app.clientId, secret: app.clientSecret } : undefined,
     });

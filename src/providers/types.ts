@@ -34,6 +34,8 @@ export interface Oauth2Settings {
 
 /** What a provider needs to know of an auth config; providers know HTTP, not our tables. */
 export interface ProviderApp {
+  /** whose call this is: outbound calls are capped per tenant */
+  tenantId: string;
   provider: 'atlassian' | 'oauth2';
   /** empty for api_token configs, which hold no client */
   clientId: string;

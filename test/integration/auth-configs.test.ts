@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
-import { atlassianConfig, uniqueSecret } from '../helpers/fixtures.ts';
+import { PUBLIC_HOST, atlassianConfig, uniqueSecret } from '../helpers/fixtures.ts';
 import { startTestVault, type TestVault } from '../helpers/vault.ts';
 
 let vault: TestVault;
@@ -195,14 +195,14 @@ describe('auth configs', () => {
       ...atlassianConfig({ provider: 'oauth2', scopes: ['openid', 'profile'] }),
       oauth2: {
         authorization_url: 'https://idp.example.com/authorize',
-        token_url: 'https://idp.example.com/token',
+        token_url: `https://${PUBLIC_HOST}/token`,
         token_request_format: 'json',
       },
     });
     assert.equal(res.status, 201, res.text);
     assert.deepEqual(res.body.oauth2, {
       authorization_url: 'https://idp.example.com/authorize',
-      token_url: 'https://idp.example.com/token',
+      token_url: `https://${PUBLIC_HOST}/token`,
       authorization_params: {},
       token_request_format: 'json',
       client_auth: 'client_secret_basic',
@@ -216,13 +216,13 @@ describe('auth configs', () => {
     const patched = await vault.call('PATCH', `/v1/auth-configs/${res.body.id}`, adminKey, {
       oauth2: {
         authorization_url: 'https://idp.example.com/authorize',
-        token_url: 'https://idp.example.com/token',
-        api_base_url: 'https://api.example.com/v2/',
+        token_url: `https://${PUBLIC_HOST}/token`,
+        api_base_url: `https://${PUBLIC_HOST}/v2/`,
       },
     });
     assert.equal(patched.status, 200, patched.text);
-    assert.equal(patched.body.oauth2.api_base_url, 'https://api.example.com/v2');
-    assert.equal(patched.body.oauth2.token_url, 'https://idp.example.com/token');
+    assert.equal(patched.body.oauth2.api_base_url, `https://${PUBLIC_HOST}/v2`);
+    assert.equal(patched.body.oauth2.token_url, `https://${PUBLIC_HOST}/token`);
   });
 
   test('URLs the vault would call must not point at private addresses (egress policy)', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { atlassianConfig, uniqueSecret } from '../helpers/fixtures.ts';
+import { PUBLIC_HOST, atlassianConfig, uniqueSecret } from '../helpers/fixtures.ts';
 import { readMetrics } from '../helpers/metrics.ts';
 import { pathOf } from '../helpers/flow.ts';
 import { startTestVault } from '../helpers/vault.ts';
@@ -182,7 +182,7 @@ describe('hardening', () => {
       }),
       await vault.call('POST', '/v1/operator-keys', vault.operatorKey, { name: 'o' }),
       await vault.call('POST', '/v1/webhook-endpoints', adminKey, {
-        url: 'https://hooks.example.com/x',
+        url: `https://${PUBLIC_HOST}/x`,
       }),
       await vault.call('POST', '/v1/connected-accounts', adminKey, {
         auth_config_id: cfg.id,

@@ -205,6 +205,7 @@ describe('generic oauth2 provider against oidc-provider', () => {
 
     const refreshed = await vault.deps.providers.get('oauth2').refresh(
       {
+        tenantId: s.tenantId,
         provider: 'oauth2',
         clientId: BASIC.id,
         clientSecret: BASIC.secret,

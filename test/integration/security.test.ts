@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { DecryptError } from '../../src/crypto/envelope.ts';
-import { atlassianConfig } from '../helpers/fixtures.ts';
+import { PUBLIC_HOST, atlassianConfig } from '../helpers/fixtures.ts';
 import { startTestVault, type TestVault } from '../helpers/vault.ts';
 
 let vault: TestVault;
@@ -133,7 +133,7 @@ describe('security', () => {
     ).body;
     const hook = (
       await vault.call('POST', '/v1/webhook-endpoints', b.adminKey, {
-        url: 'https://hooks.example.com/b',
+        url: `https://${PUBLIC_HOST}/b`,
       })
     ).body;
     const gone = (

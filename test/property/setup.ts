@@ -1,6 +1,6 @@
 // The fuzz test's world: tenants seeded through the API, and the minimal reproductions of the
 // failures the fuzzer found.
-import { atlassianConfig } from '../helpers/fixtures.ts';
+import { PUBLIC_HOST, atlassianConfig } from '../helpers/fixtures.ts';
 import type { Res, TestVault } from '../helpers/vault.ts';
 import { ALLOWED_URL } from './arbitraries.ts';
 
@@ -19,7 +19,7 @@ export async function seedTenant(vault: TestVault) {
     ...atlassianConfig({ provider: 'oauth2', scopes: ['openid', 'profile'] }),
     oauth2: {
       authorization_url: 'https://idp.example.com/authorize',
-      token_url: 'https://idp.example.com/token',
+      token_url: `https://${PUBLIC_HOST}/token`,
       authorization_params: { prompt: 'consent', ünï: 'x💩y' },
       pkce: true,
     },
@@ -34,7 +34,7 @@ export async function seedTenant(vault: TestVault) {
     const body = { auth_config_id: c.id, user_id: 'fuzz-user', return_url: ALLOWED_URL };
     accts.push(await post('/v1/connected-accounts', body));
   }
-  const hook = await post('/v1/webhook-endpoints', { url: 'https://hooks.example.com/f' });
+  const hook = await post('/v1/webhook-endpoints', { url: `https://${PUBLIC_HOST}/f` });
   const keys: string[] = [t.adminKey, svc.key, spareKey.key];
   return {
     ...t,
@@ -80,7 +80,7 @@ export function knownBugs(a: { configId: string; tenantId: string }): KnownBug[]
     admin('POST /v1/auth-configs', '/v1/auth-configs', atlassianConfig({ name: 'a\u0000' })),
     admin('PATCH /v1/auth-configs/{id}', `/v1/auth-configs/${cfg}`, { client_secret: 'x\u0000' }),
     admin('POST /v1/api-keys', '/v1/api-keys', { name: '\u0000', role: 'service' }),
-    admin('POST /v1/webhook-endpoints', '/v1/webhook-endpoints', { url: 'https://hooks.example.com/\u0000' }),
+    admin('POST /v1/webhook-endpoints', '/v1/webhook-endpoints', { url: `https://${PUBLIC_HOST}/\u0000` }),
     { route: 'POST /v1/tenants', url: '/v1/tenants', who: 'operator', body: { name: '\u0000' } },
     { route: 'POST /v1/tenants/{id}/api-keys', url: `/v1/tenants/${a.tenantId}/api-keys`, who: 'operator', body: { name: '\u0000', role: 'service' } },
     admin('GET /v1/connected-accounts', '/v1/connected-accounts?user_id=%00'),
@@ -92,7 +92,7 @@ export function knownBugs(a: { configId: string; tenantId: string }): KnownBug[]
     admin('POST /v1/auth-configs', '/v1/auth-configs', atlassianConfig({
       provider: 'oauth2',
       scopes: ['x'],
-      oauth2: { authorization_url: 'https://idp.example.com/a', token_url: 'https://idp.example.com/t', authorization_params: { p: '\udfff' } },
+      oauth2: { authorization_url: 'https://idp.example.com/a', token_url: `https://${PUBLIC_HOST}/t`, authorization_params: { p: '\udfff' } },
     })),
     // FIXED (found by this test): audit-events since/until pass ajv's date-time format but break later (500): year 0000
     // is refused by PostgreSQL; a leap second (:60) makes new Date() invalid (RangeError).

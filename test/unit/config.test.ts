@@ -114,3 +114,28 @@ test('TRUST_PROXY: a value that is none of those stops the process, saying what 
     );
   }
 });
+test('outbound bounds: defaults, and values that cannot work are refused by name', () => {
+  const c = loadConfig({});
+  assert.deepEqual(
+    [
+      c.PROVIDER_MAX_RESPONSE_BYTES,
+      c.OUTBOUND_CONCURRENCY_PER_TENANT,
+      c.OUTBOUND_CONCURRENCY_PER_ORIGIN,
+      c.OUTBOUND_QUEUE_TIMEOUT_MS,
+    ],
+    [1024 * 1024, 16, 256, 5000],
+  );
+  assert.equal(loadConfig({ OUTBOUND_QUEUE_TIMEOUT_MS: '0' }).OUTBOUND_QUEUE_TIMEOUT_MS, 0);
+  assert.throws(
+    () => loadConfig({ PROVIDER_MAX_RESPONSE_BYTES: '100' }),
+    /PROVIDER_MAX_RESPONSE_BYTES must be 1 KiB to 64 MiB/,
+  );
+  assert.throws(
+    () => loadConfig({ OUTBOUND_CONCURRENCY_PER_TENANT: '0' }),
+    /OUTBOUND_CONCURRENCY_PER_TENANT must be at least 1/,
+  );
+  assert.throws(
+    () => loadConfig({ OUTBOUND_QUEUE_TIMEOUT_MS: '120000' }),
+    /OUTBOUND_QUEUE_TIMEOUT_MS must be 0-60000 ms/,
+  );
+});

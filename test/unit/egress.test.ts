@@ -7,6 +7,8 @@ import {
   EgressDeniedError,
   checkEgress,
   createEgressAgent,
+  egressDeniedDetail,
+  findEgressDenied,
   isPrivateAddress,
 } from '../../src/lib/egress.ts';
 
@@ -80,11 +82,13 @@ const stubLookup = (answers: Record<string, string[]>) => {
   return { lookup, calls };
 };
 
+// The address found is kept for logs but never shown: the message is the same for every refusal
+// of a host (except URLs refused whatever they resolve to).
 const deniedFor = (address: string | null) => (e: unknown) =>
   e instanceof EgressDeniedError &&
   e.code === 'egress_denied' &&
   e.address === address &&
-  (address === null || e.message.includes(address));
+  (address === null || e.message === egressDeniedDetail(e.target));
 
 test('checkEgress: public hosts pass and return their addresses', async () => {
   const { lookup } = stubLookup({
@@ -99,7 +103,7 @@ test('checkEgress: public hosts pass and return their addresses', async () => {
   ]);
 });
 
-test('checkEgress: a host resolving to a private address is refused, naming it', async () => {
+test('checkEgress: a host resolving to a private address is refused, naming the host, not the address', async () => {
   const { lookup } = stubLookup({
     'meta.example.com': ['169.254.169.254'],
     'internal.example.com': ['10.0.0.5'],
@@ -176,10 +180,34 @@ test('checkEgress: allowPrivate lets loopback and private answers through', asyn
   ]);
 });
 
-test('checkEgress: lookup failures are passed through', async () => {
+test('checkEgress: a name that does not resolve is refused with the same message as a private one', async () => {
+  const { lookup } = stubLookup({ 'internal.example.com': ['10.0.0.5'] });
+  const policy = { allowPrivate: false };
+  const messageOf = async (url: string, l = lookup) => {
+    const e = await checkEgress(url, policy, l).then(
+      () => assert.fail(`${url} was allowed`),
+      (err: unknown) => err,
+    );
+    assert.ok(e instanceof EgressDeniedError, String(e));
+    return e.message;
+  };
+  const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND x'), { code: 'ENOTFOUND' });
+  const nowhere = await messageOf('https://nowhere.example.com/token', async () => {
+    throw notFound;
+  });
+  const internal = await messageOf('https://internal.example.com/token');
+  assert.equal(
+    nowhere,
+    'nowhere.example.com does not resolve to a public address this vault may call (an operator can allow private addresses with ALLOW_PRIVATE_EGRESS)',
+  );
+  assert.equal(internal.replace('internal.example.com', 'nowhere.example.com'), nowhere);
+  assert.ok(!internal.includes('10.0.0.5'), 'the address found is not shown');
+});
+
+test('checkEgress: with allowPrivate a lookup failure is passed through', async () => {
   const boom = Object.assign(new Error('getaddrinfo EAI_AGAIN x'), { code: 'EAI_AGAIN' });
   await assert.rejects(
-    checkEgress('https://x.example.com/', { allowPrivate: false }, async () => {
+    checkEgress('https://x.example.com/', { allowPrivate: true }, async () => {
       throw boom;
     }),
     (e) => e === boom,
@@ -234,4 +262,21 @@ test('createEgressAgent refuses to connect to a loopback server, and connects wh
   assert.equal(res.statusCode, 200);
   assert.equal(await res.body.text(), 'ok');
   assert.equal(hits, 1);
+});
+
+test('createEgressAgent: a name that does not resolve is refused like a private one, before any socket', async (t) => {
+  const denied = createEgressAgent({ allowPrivate: false });
+  t.after(() => denied.close());
+  const messages: string[] = [];
+  for (const host of ['nonexistent.invalid', 'localhost']) {
+    const err = await request(`http://${host}:9/token`, { dispatcher: denied }).then(
+      () => assert.fail(`${host} was called`),
+      (e: unknown) => e,
+    );
+    const found = findEgressDenied(err);
+    assert.ok(found, `${host}: ${String(err)}`);
+    messages.push(found.message.replace(host, '<host>'));
+  }
+  assert.equal(messages[0], messages[1]);
+  assert.equal(messages[0], egressDeniedDetail('<host>'));
 });

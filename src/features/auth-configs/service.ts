@@ -45,6 +45,7 @@ export function createAuthConfigService(deps: {
 
   /** The provider's view of a config; the secret is filled in per call (rotation fallback). */
   const providerApp = (config: AuthConfigRow, clientSecret = ''): ProviderApp => ({
+    tenantId: config.tenantId,
     provider: config.provider,
     clientId: config.clientId ?? '',
     clientSecret,

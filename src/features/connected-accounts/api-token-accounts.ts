@@ -92,9 +92,13 @@ export function createApiTokenAccounts(deps: {
   }
 
   /** Jira's answer to `GET /rest/api/3/myself` with this credential, or the 400/502 saying why not. */
-  async function verified(site: ApiTokenSite, cred: ApiTokenCredential): Promise<Identity> {
+  async function verified(
+    tenantId: string,
+    site: ApiTokenSite,
+    cred: ApiTokenCredential,
+  ): Promise<Identity> {
     try {
-      return await deps.providers.apiTokens.verify(site, cred);
+      return await deps.providers.apiTokens.verify(tenantId, site, cred);
     } catch (err) {
       throw providerRefusal(err, 'credential_invalid', 'the site refused the API token');
     }
@@ -131,7 +135,10 @@ export function createApiTokenAccounts(deps: {
       siteUrl: input.site_url !== undefined ? await siteBase(input.site_url) : null,
       cloudId: input.cloud_id ?? null,
     };
-    const identity = await verified(site, { email: cred.email, apiToken: cred.api_token });
+    const identity = await verified(tenantId, site, {
+      email: cred.email,
+      apiToken: cred.api_token,
+    });
     const id = newId('ca', now);
     const at = clock.now();
     return deps.insertActive({
@@ -166,7 +173,7 @@ export function createApiTokenAccounts(deps: {
       throw conflict('account_disabled', `connected account ${id} is disabled; enable it first`);
     const now = clock.now();
     const expiresAt = expiryOf(cred, now);
-    const identity = await verified(apiTokenSite(row), {
+    const identity = await verified(tenantId, apiTokenSite(row), {
       email: cred.email,
       apiToken: cred.api_token,
     });

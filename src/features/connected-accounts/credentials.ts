@@ -11,7 +11,7 @@ import type { AuthConfigService } from '../auth-configs/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import type { Outbox } from '../events/outbox.ts';
 import { createApiTokenAccounts } from './api-token-accounts.ts';
-import { badGateway, providerRefusal } from './provider-refusal.ts';
+import { badGateway, outboundFailure, providerRefusal } from './provider-refusal.ts';
 import * as repo from './repo.ts';
 import { normalizeSiteUrl } from './return-url.ts';
 import type { CreateAccountInput, UpdateAccountInput } from './schemas.ts';
@@ -124,7 +124,10 @@ export function createCredentialAccountService(deps: {
       );
     } catch (err) {
       if (!(err instanceof ProviderError)) throw err;
-      throw badGateway(`site discovery failed: ${err.message}`);
+      throw (
+        outboundFailure(err, 'site discovery failed: ') ??
+        badGateway(`site discovery failed: ${err.message}`)
+      );
     }
     const selected = selectSite(discovery.sites, pinned);
     if (selected === 'not_granted') {

@@ -19,13 +19,32 @@ export function createAccountLeaseService(deps: {
   const { db } = deps;
 
   return {
-    /** Claims due ACTIVE accounts for `owner` (SKIP LOCKED + lease, in one transaction). */
-    claimDue: (owner: string, now: Date, leaseUntil: Date, limit: number) =>
-      db.transaction((tx) => repo.claimDueAccounts(tx, owner, now, leaseUntil, limit)),
+    /**
+     * Claims due ACTIVE accounts for `owner` (SKIP LOCKED + lease, in one transaction), none of
+     * `excludeTenants` (tenants whose work cannot start now).
+     */
+    claimDue: (
+      owner: string,
+      now: Date,
+      leaseUntil: Date,
+      limit: number,
+      excludeTenants: string[] = [],
+    ) =>
+      db.transaction((tx) =>
+        repo.claimDueAccounts(tx, owner, now, leaseUntil, limit, excludeTenants),
+      ),
 
     /** Claims ACTIVE API-token accounts whose daily check is due (SKIP LOCKED + lease). */
-    claimDueChecks: (owner: string, now: Date, leaseUntil: Date, limit: number) =>
-      db.transaction((tx) => repo.claimDueChecks(tx, owner, now, leaseUntil, limit)),
+    claimDueChecks: (
+      owner: string,
+      now: Date,
+      leaseUntil: Date,
+      limit: number,
+      excludeTenants: string[] = [],
+    ) =>
+      db.transaction((tx) =>
+        repo.claimDueChecks(tx, owner, now, leaseUntil, limit, excludeTenants),
+      ),
 
     acquire: (tenantId: string, id: string, owner: string, now: Date, leaseUntil: Date) =>
       repo.acquireLease(db, tenantId, id, owner, now, leaseUntil),

@@ -9,6 +9,7 @@ import {
   lt,
   lte,
   min,
+  notInArray,
   or,
   sql,
   type SQL,
@@ -220,17 +221,30 @@ async function claim(
   return { rows, takeovers: found.filter((d) => d.leaseOwner !== null).length };
 }
 
-/** Due ACTIVE accounts (next_refresh_at reached), claimed for a refresh. */
+/** Leaves out the tenants whose work the claimer cannot start now (none when empty). */
+const notOf = (tenantIds: string[]) =>
+  tenantIds.length ? notInArray(ca.tenantId, tenantIds) : undefined;
+
+/**
+ * Due ACTIVE accounts (next_refresh_at reached), claimed for a refresh; none of the tenants in
+ * `excludeTenants`.
+ */
 export const claimDueAccounts = (
   tx: Tx,
   owner: string,
   now: Date,
   leaseUntil: Date,
   limit: number,
+  excludeTenants: string[] = [],
 ) =>
   claim(
     tx,
-    and(eq(ca.status, 'ACTIVE'), lte(ca.nextRefreshAt, now), leaseFree(now))!,
+    and(
+      eq(ca.status, 'ACTIVE'),
+      lte(ca.nextRefreshAt, now),
+      leaseFree(now),
+      notOf(excludeTenants),
+    )!,
     ca.nextRefreshAt,
     owner,
     leaseUntil,
@@ -297,6 +311,7 @@ export const claimDueChecks = async (
   now: Date,
   leaseUntil: Date,
   limit: number,
+  excludeTenants: string[] = [],
 ) =>
   (
     await claim(
@@ -306,6 +321,7 @@ export const claimDueChecks = async (
         isNotNull(ca.nextCheckAt),
         lte(ca.nextCheckAt, now),
         leaseFree(now),
+        notOf(excludeTenants),
       )!,
       ca.nextCheckAt,
       owner,

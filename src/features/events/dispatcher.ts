@@ -1,14 +1,20 @@
 import type { EventRow, EndpointRow, DeliveryRow } from '../../db/schema/index.ts';
 import { Webhook } from 'standardwebhooks';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Db } from '../../db/client.ts';
+import { boundedRequest } from '../../lib/bounded-read.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { findEgressDenied } from '../../lib/egress.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { OutboundBusyError, type OutboundLimiter } from '../../lib/outbound-limiter.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import * as repo from './repo.ts';
 import { endpointSecretField } from './service.ts';
 
 const GIVE_UP_AFTER_MS = 24 * 3600 * 1000;
+
+/** A delivery that found no free outbound slot tries again this soon, without counting an attempt. */
+const BUSY_DELAY_MS = 10_000;
 
 /** 10 s, 20 s, 40 s … capped at 1 h, ±20%: about 30 attempts over the 24 h window. */
 export const retryDelayMs = (attempts: number, random = Math.random) =>
@@ -17,7 +23,9 @@ export const retryDelayMs = (attempts: number, random = Math.random) =>
 /**
  * Delivers pending webhook deliveries, signed per the Standard Webhooks spec (webhook-id is the
  * event id, so a receiver can dedupe retries and replays). Any 2xx is delivered; anything else is
- * retried with exponential backoff for 24 h, then marked failed (and can be replayed).
+ * retried with exponential backoff for 24 h, then marked failed (and can be replayed). Each delivery
+ * takes an outbound slot of its tenant and the receiver's origin, and the receiver's answer is
+ * drained within the same byte cap and overall deadline as a provider's.
  */
 export function createWebhookDispatcher(deps: {
   db: Db;
@@ -27,7 +35,10 @@ export function createWebhookDispatcher(deps: {
   dispatcher: Dispatcher;
   /** refuses URLs that fail the egress policy (throws) */
   checkUrl: (url: string) => Promise<unknown>;
+  /** the whole delivery: connect, headers and the drained answer */
   timeoutMs: number;
+  maxResponseBytes: number;
+  outbound: Pick<OutboundLimiter, 'run'>;
   batchSize?: number;
 }) {
   const { db, clock, logger } = deps;
@@ -47,22 +58,25 @@ export function createWebhookDispatcher(deps: {
     const now = new Date();
     const signature = new Webhook(secret).sign(event.id, now, payload);
     await deps.checkUrl(endpoint.url);
-    const res = await request(endpoint.url, {
-      method: 'POST',
-      dispatcher: deps.dispatcher,
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': event.id,
-        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-        'webhook-signature': signature,
-        'user-agent': 'credential-vault-webhooks/1',
-      },
-      body: payload,
-      headersTimeout: deps.timeoutMs,
-      bodyTimeout: deps.timeoutMs,
-    });
-    await res.body.dump();
-    return res.statusCode;
+    const url = new URL(endpoint.url);
+    const res = await deps.outbound.run(endpoint.tenantId, url.origin, () =>
+      boundedRequest({
+        url,
+        method: 'POST',
+        dispatcher: deps.dispatcher,
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': event.id,
+          'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+          'webhook-signature': signature,
+          'user-agent': 'credential-vault-webhooks/1',
+        },
+        body: payload,
+        timeoutMs: deps.timeoutMs,
+        maxBytes: deps.maxResponseBytes,
+      }),
+    );
+    return res.status;
   }
 
   async function deliver(
@@ -91,7 +105,17 @@ export function createWebhookDispatcher(deps: {
         }
         error = `HTTP ${status}`;
       } catch (err) {
-        error = (err as { code?: string }).code ?? (err as Error).name;
+        if (err instanceof OutboundBusyError) {
+          // Our own congestion, not the receiver's failure: no attempt is counted.
+          await repo.updateDelivery(db, d.tenantId, d.id, {
+            lastError: err.code,
+            nextAttemptAt: new Date(now.getTime() + BUSY_DELAY_MS * (0.8 + 0.4 * Math.random())),
+            updatedAt: now,
+          });
+          return false;
+        }
+        error =
+          findEgressDenied(err)?.code ?? (err as { code?: string }).code ?? (err as Error).name;
       }
     }
     const giveUp = !endpoint || !event || now.getTime() - d.createdAt.getTime() > GIVE_UP_AFTER_MS;

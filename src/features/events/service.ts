@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import type { EventType } from '../../db/schema/index.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { notFound } from '../../lib/errors.ts';
+import { badRequest, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import { tenantUrl, type TenantUrlPolicy } from '../../lib/tenant-urls.ts';
@@ -27,7 +27,15 @@ export function createEventService(deps: {
     tenantId: string,
     input: { url: string; event_types?: EventType[] },
   ) {
-    tenantUrl('body.url', input.url, deps.urlPolicy);
+    const url = tenantUrl('body.url', input.url, deps.urlPolicy);
+    // Credentials in the URL would travel with every delivery and show wherever the URL is shown.
+    if (url.username || url.password) {
+      throw badRequest(
+        'invalid_request',
+        'body.url must not carry user info (user:password@); authenticate deliveries by their signature',
+        { field: 'body.url' },
+      );
+    }
     await deps.checkUrl(input.url);
     const now = clock.now();
     const id = newId('we', now);

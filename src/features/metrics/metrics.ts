@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Database } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
+import type { OutboundStats } from '../../lib/outbound-limiter.ts';
 import type { ConnectedAccountService } from '../connected-accounts/service.ts';
 
 /**
@@ -14,6 +15,8 @@ export function createMetrics(deps: {
   accounts: Pick<ConnectedAccountService, 'countByStatus' | 'oldestDue'>;
   /** whether this process's change feed is live (its caches serve only then) */
   changesLive: () => boolean;
+  /** the outbound limiter's state now */
+  outbound: () => OutboundStats;
 }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cv_process_' });
@@ -60,6 +63,40 @@ export function createMetrics(deps: {
     name: 'cv_proxy_upstream_duration_seconds',
     help: 'Time from sending a proxied call to the provider until its response headers arrived',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  // The outbound limiter: totals only — a tenant id as a label would be one series per tenant.
+  new Gauge({
+    name: 'cv_outbound_in_flight',
+    help: 'Outbound calls (provider, proxied, webhook) under way, holding a tenant and an origin slot',
+    registers: [registry],
+    collect() {
+      this.set(deps.outbound().inFlight);
+    },
+  });
+  new Gauge({
+    name: 'cv_outbound_waiting',
+    help: 'Outbound calls waiting for a free slot of their tenant or origin',
+    registers: [registry],
+    collect() {
+      this.set(deps.outbound().waiting);
+    },
+  });
+  new Gauge({
+    name: 'cv_outbound_keys_at_limit',
+    help: 'Tenants at OUTBOUND_CONCURRENCY_PER_TENANT and origins at OUTBOUND_CONCURRENCY_PER_ORIGIN, now',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      const s = deps.outbound();
+      this.set({ kind: 'tenant' }, s.tenantsAtLimit);
+      this.set({ kind: 'origin' }, s.originsAtLimit);
+    },
+  });
+  const outboundSlots = new Counter({
+    name: 'cv_outbound_slots_total',
+    help: 'Requests for an outbound slot by outcome: immediate, waited (then granted), timeout (refused: outbound_busy), aborted (the caller went away)',
+    labelNames: ['outcome'],
     registers: [registry],
   });
   const leaseTakeovers = new Counter({
@@ -112,6 +149,7 @@ export function createMetrics(deps: {
     tokenLatency,
     refreshes,
     leaseTakeovers,
+    outboundSlots,
     apiKeyLookups,
     proxyRequests,
     proxyUpstreamLatency,

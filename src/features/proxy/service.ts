@@ -3,9 +3,10 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errors as undiciErrors, request, type Dispatcher } from 'undici';
 import type { TokenCandidate } from '../connected-accounts/service.ts';
-import { EgressDeniedError } from '../../lib/egress.ts';
+import { EGRESS_DENIED, findEgressDenied } from '../../lib/egress.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError, badRequest, conflict } from '../../lib/errors.ts';
+import type { OutboundLimiter, Release } from '../../lib/outbound-limiter.ts';
 import { retryAfterSeconds } from '../../lib/retry-after.ts';
 import type { Principal } from '../../lib/principal.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -50,6 +51,8 @@ export function createProxyService(deps: {
   dispatcher?: Dispatcher;
   /** for URLs tenants supplied (a generic config's api_base_url, an API token's site) */
   tenantDispatcher: Dispatcher;
+  /** every proxied call holds a slot of its tenant and origin until its answer is done */
+  outbound: Pick<OutboundLimiter, 'acquire'>;
   maxBodyBytes: number;
   timeoutMs: number;
   retryMaxWaitSeconds: number;
@@ -92,6 +95,10 @@ export function createProxyService(deps: {
     return { base: c.apiBaseUrl, rest: segments, dispatcher: deps.tenantDispatcher };
   }
 
+  /**
+   * One call to the provider, under an outbound slot of the tenant and the origin that is held
+   * until the answer's body has been read to its end, cut or abandoned (its stream closes).
+   */
   async function send(
     url: URL,
     method: string,
@@ -99,14 +106,21 @@ export function createProxyService(deps: {
     body: Body,
     dispatcher: Dispatcher | undefined,
     signal: AbortSignal,
+    tenantId: string,
   ) {
+    let release: Release | undefined;
+    try {
+      release = await deps.outbound.acquire(tenantId, url.origin, signal);
+    } catch (err) {
+      throw upstreamError(err, url);
+    }
     const end = deps.metrics.proxyUpstreamLatency.startTimer();
     try {
       const h = { ...headers };
       if (body.kind === 'buffer') h['content-length'] = String(body.bytes.length);
       else if (body.kind === 'stream' && body.length !== undefined)
         h['content-length'] = body.length;
-      return await request(url, {
+      const res = await request(url, {
         method: method as Dispatcher.HttpMethod,
         headers: h,
         body: body.kind === 'none' ? undefined : body.kind === 'buffer' ? body.bytes : body.stream,
@@ -115,7 +129,11 @@ export function createProxyService(deps: {
         bodyTimeout: deps.timeoutMs,
         signal,
       });
+      if (res.body.closed) release();
+      else res.body.once('close', release);
+      return res;
     } catch (err) {
+      release();
       throw upstreamError(err, url);
     } finally {
       end();
@@ -126,14 +144,9 @@ export function createProxyService(deps: {
     if (err instanceof AppError) return err;
     const cause = (err as { cause?: unknown }).cause;
     if (cause instanceof AppError) return cause;
-    if (err instanceof EgressDeniedError || cause instanceof EgressDeniedError) {
-      return new AppError(
-        'egress_denied',
-        502,
-        'Bad gateway',
-        `${url.host} resolves to an address this vault does not call`,
-      );
-    }
+    // The same answer as when the URL was saved: which of the two it was is not for a tenant to learn.
+    const denied = findEgressDenied(err);
+    if (denied) return badRequest(EGRESS_DENIED, denied.message);
     if (
       err instanceof undiciErrors.HeadersTimeoutError ||
       err instanceof undiciErrors.BodyTimeoutError ||
@@ -183,6 +196,7 @@ export function createProxyService(deps: {
         body,
         t.dispatcher,
         call.signal,
+        c.account.tenantId,
       );
       // A refused token: one refresh (the token endpoint's single-flight path), one retry.
       if (res.statusCode === 401 && replayable && !refreshed && cred.tokenType === 'Bearer') {

@@ -1,7 +1,11 @@
 import { isDatabaseUnavailable } from '../../db/errors.ts';
 import type { AccountInsert, AccountRow, EventType } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { EGRESS_DENIED } from '../../lib/egress.ts';
+import { laneShare, runFairly } from '../../lib/fair-lanes.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { OUTBOUND_BUSY, type OutboundLimiter } from '../../lib/outbound-limiter.ts';
+import { PROVIDER_RESPONSE_TOO_LARGE } from '../../providers/http.ts';
 import type { Providers } from '../../providers/index.ts';
 import { ProviderError } from '../../providers/types.ts';
 import type { AccountLeaseService } from '../connected-accounts/leases.ts';
@@ -34,8 +38,10 @@ export function createApiTokenChecks(deps: {
   clock: Clock;
   logger: Logger;
   dataKeys: Pick<DataKeyService, 'decrypt'>;
-  leases: Pick<AccountLeaseService, 'claimDueChecks' | 'writeLeased'>;
+  leases: Pick<AccountLeaseService, 'claimDueChecks' | 'writeLeased' | 'release'>;
   providers: Pick<Providers, 'apiTokens'>;
+  /** whether a tenant's outbound calls have room now (its rows wait their turn otherwise) */
+  outbound?: Pick<OutboundLimiter, 'hasRoom'>;
   owner: string;
   leaseSeconds: number;
   batchSize: number;
@@ -64,17 +70,23 @@ export function createApiTokenChecks(deps: {
     if (row.expiresAt && row.expiresAt <= now) return expire('credential_expired');
     try {
       await deps.providers.apiTokens.verify(
+        row.tenantId,
         apiTokenSite(row),
         await openApiToken(deps.dataKeys, row),
       );
     } catch (err) {
       if (isDatabaseUnavailable(err) || !(err instanceof ProviderError)) throw err;
-      if (err.kind === 'rejected' && err.oauthError !== 'egress_denied')
+      if (err.kind === 'rejected' && err.oauthError !== EGRESS_DENIED)
         return expire('credential_invalid');
-      // An outage (or a site the egress policy now refuses) proves nothing about the token: back
-      // off, status unchanged.
+      // An outage, a site the egress policy now refuses, an answer cut at its cap or no outbound
+      // slot free prove nothing about the token: back off, status unchanged.
       const failures = row.refreshFailures + 1;
-      const code = err.kind === 'transient' ? 'provider_unavailable' : 'egress_denied';
+      const code =
+        err.kind !== 'transient'
+          ? EGRESS_DENIED
+          : err.oauthError === OUTBOUND_BUSY || err.oauthError === PROVIDER_RESPONSE_TOO_LARGE
+            ? err.oauthError
+            : 'provider_unavailable';
       logger.warn({ account: row.id, code, status: err.status }, 'API token check failed');
       const written = await write({
         refreshFailures: failures,
@@ -109,35 +121,44 @@ export function createApiTokenChecks(deps: {
     return warn ? 'warned' : 'ok';
   }
 
-  /** Checks what is due, batch after batch, until nothing is or `budgetMs` is spent. */
+  /**
+   * Checks what is due, batch after batch, on lanes shared fairly between tenants (like refreshes),
+   * until nothing is or `budgetMs` is spent; claimed rows not started by then are handed back.
+   */
   async function runDue(budgetMs = 25_000, stopping = () => false): Promise<CheckResult> {
     const result: CheckResult = { checked: 0, ok: 0, warned: 0, expired: 0, failed: 0, lost: 0 };
     const started = clock.now().getTime();
-    while (!stopping() && clock.now().getTime() - started < budgetMs) {
-      const now = clock.now();
-      const rows = await leases.claimDueChecks(
-        deps.owner,
-        now,
-        new Date(now.getTime() + deps.leaseSeconds * 1000),
-        deps.batchSize,
-      );
-      if (rows.length === 0) break;
-      result.checked += rows.length;
-      let next = 0;
-      const lane = async () => {
-        while (next < rows.length) {
-          const row = rows[next++]!;
-          try {
-            result[await checkOne(row)]++;
-          } catch (err) {
-            // The lease runs out and a later tick checks it again; nothing was written.
-            logger.error({ err, account: row.id }, 'API token check crashed');
-            result.failed++;
-          }
+    const leftover = await runFairly<AccountRow>([], {
+      lanes: deps.concurrency,
+      perKey: laneShare(deps.concurrency),
+      keyOf: (row) => row.tenantId,
+      ready: deps.outbound ? (tenantId) => deps.outbound!.hasRoom(tenantId) : undefined,
+      stop: () => stopping() || clock.now().getTime() - started >= budgetMs,
+      async run(row) {
+        try {
+          result[await checkOne(row)]++;
+        } catch (err) {
+          // The lease runs out and a later tick checks it again; nothing was written.
+          logger.error({ err, account: row.id }, 'API token check crashed');
+          result.failed++;
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(deps.concurrency, rows.length) }, lane));
-      if (rows.length < deps.batchSize) break;
+      },
+      async more(excludeTenants) {
+        const now = clock.now();
+        const rows = await leases.claimDueChecks(
+          deps.owner,
+          now,
+          new Date(now.getTime() + deps.leaseSeconds * 1000),
+          deps.batchSize,
+          excludeTenants,
+        );
+        result.checked += rows.length;
+        return { items: rows, last: rows.length < deps.batchSize };
+      },
+    });
+    for (const row of leftover) {
+      await leases.release(row.tenantId, row.id, deps.owner);
+      result.lost++;
     }
     return result;
   }

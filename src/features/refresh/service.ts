@@ -2,8 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isDatabaseUnavailable } from '../../db/errors.ts';
 import type { AccountInsert, AccountRow } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { EGRESS_DENIED } from '../../lib/egress.ts';
 import { unlessFound } from '../../lib/errors.ts';
+import { OUTBOUND_BUSY } from '../../lib/outbound-limiter.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { PROVIDER_RESPONSE_TOO_LARGE } from '../../providers/http.ts';
 import type { Providers } from '../../providers/index.ts';
 import { ProviderError } from '../../providers/types.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
@@ -11,6 +14,16 @@ import type { AccountLeaseService } from '../connected-accounts/leases.ts';
 import { backoffSeconds } from '../connected-accounts/schedule.ts';
 import { tokenField, type ConnectedAccountService } from '../connected-accounts/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
+
+/** Failures on the vault's side of the wire, recorded under their own names. */
+const OUTBOUND_CODES = new Set([OUTBOUND_BUSY, EGRESS_DENIED, PROVIDER_RESPONSE_TOO_LARGE]);
+
+/** The last_error_code of a refresh that failed without ending the grant. */
+function failureCode(err: ProviderError): string {
+  if (err.kind === 'client_credentials') return 'client_credentials_invalid';
+  if (err.oauthError && OUTBOUND_CODES.has(err.oauthError)) return err.oauthError;
+  return err.kind === 'transient' ? 'provider_unavailable' : 'refresh_rejected';
+}
 
 export type RefreshOutcome =
   | { kind: 'refreshed'; row: AccountRow }
@@ -166,12 +179,7 @@ export function createRefreshService(deps: RefreshDeps) {
         if (!current || current.generation !== row.generation) return { kind: 'lost' };
         return expire(row, 'refresh_token_invalid');
       }
-      const code =
-        err.kind === 'client_credentials'
-          ? 'client_credentials_invalid'
-          : err.kind === 'transient'
-            ? 'provider_unavailable'
-            : 'refresh_rejected';
+      const code = failureCode(err);
       logger.warn({ account: row.id, code, status: err.status }, 'refresh failed');
       return fail(row, code, err);
     }

@@ -5,6 +5,8 @@ import type { Logger } from '../../lib/logger.ts';
 import type { AccountLeaseService } from '../connected-accounts/leases.ts';
 import type { RefreshOutcome, RefreshService } from './service.ts';
 import type { ApiTokenChecks } from './api-token-checks.ts';
+import { laneShare, runFairly } from '../../lib/fair-lanes.ts';
+import type { OutboundLimiter } from '../../lib/outbound-limiter.ts';
 
 export interface TickResult {
   claimed: number;
@@ -16,21 +18,28 @@ export interface TickResult {
 
 /**
  * The refresh worker: on each node-cron tick it claims due accounts in batches (SKIP LOCKED + lease,
- * so any number of workers share the work without overlap) and refreshes them with bounded
- * concurrency, until nothing is due or the tick's time budget is spent.
+ * so any number of workers share the work without overlap) and refreshes them on lanes shared
+ * fairly between tenants (lib/fair-lanes.ts): a tenant holds at most half the lanes, and while its
+ * rows cannot start the worker claims other tenants' due rows. Claiming stops when nothing is due
+ * or the tick's time budget is spent; claimed rows not started by then are handed back.
  */
 export function createRefreshWorker(deps: {
-  leases: Pick<AccountLeaseService, 'claimDue' | 'releaseAll' | 'notifyConsentExpiring'>;
+  leases: Pick<
+    AccountLeaseService,
+    'claimDue' | 'release' | 'releaseAll' | 'notifyConsentExpiring'
+  >;
   clock: Clock;
   logger: Logger;
   refresh: Pick<RefreshService, 'refreshLeased' | 'leaseUntil'>;
   /** the daily API-token checks, run after the refreshes of each tick */
   checks?: Pick<ApiTokenChecks, 'runDue'>;
+  /** whether a tenant's outbound calls have room now (its rows wait their turn otherwise) */
+  outbound?: Pick<OutboundLimiter, 'hasRoom'>;
   owner: string;
   cronExpression: string;
   concurrency: number;
   batchSize: number;
-  /** stop claiming new batches after this long within one tick */
+  /** stop claiming (and starting) after this long within one tick */
   tickBudgetMs?: number;
   onTakeovers?: (n: number) => void;
 }) {
@@ -39,46 +48,56 @@ export function createRefreshWorker(deps: {
   let running: Promise<TickResult> | undefined;
   let stopping = false;
 
-  async function refreshAll(rows: AccountRow[], result: TickResult) {
-    let next = 0;
-    const count = (o: RefreshOutcome) => {
+  async function refreshOne(row: AccountRow, result: TickResult) {
+    // A row that waited past its lease may already be someone else's: leave it to them.
+    if (row.leaseExpiresAt && row.leaseExpiresAt <= clock.now()) {
+      result.lost++;
+      return;
+    }
+    try {
+      const o: RefreshOutcome = await deps.refresh.refreshLeased(row);
       if (o.kind === 'refreshed') result.refreshed++;
       else if (o.kind === 'failed') result.failed++;
       else if (o.kind === 'expired') result.expired++;
       else result.lost++;
-    };
-    const lane = async () => {
-      while (next < rows.length) {
-        const row = rows[next++]!;
-        try {
-          count(await deps.refresh.refreshLeased(row));
-        } catch (err) {
-          // The lease runs out and another tick retries; nothing was written.
-          logger.error({ err, account: row.id }, 'refresh crashed');
-          result.failed++;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(deps.concurrency, rows.length) }, lane));
+    } catch (err) {
+      // The lease runs out and another tick retries; nothing was written.
+      logger.error({ err, account: row.id }, 'refresh crashed');
+      result.failed++;
+    }
   }
 
   async function tickOnce(): Promise<TickResult> {
     const result: TickResult = { claimed: 0, refreshed: 0, failed: 0, expired: 0, lost: 0 };
     const started = clock.now().getTime();
     const budget = deps.tickBudgetMs ?? 25_000;
-    while (!stopping && clock.now().getTime() - started < budget) {
-      const now = clock.now();
-      const { rows, takeovers } = await leases.claimDue(
-        deps.owner,
-        now,
-        deps.refresh.leaseUntil(now),
-        deps.batchSize,
-      );
-      if (takeovers) deps.onTakeovers?.(takeovers);
-      if (rows.length === 0) break;
-      result.claimed += rows.length;
-      await refreshAll(rows, result);
-      if (rows.length < deps.batchSize) break;
+    const spent = () => stopping || clock.now().getTime() - started >= budget;
+    const leftover = await runFairly<AccountRow>([], {
+      lanes: deps.concurrency,
+      perKey: laneShare(deps.concurrency),
+      keyOf: (row) => row.tenantId,
+      ready: deps.outbound ? (tenantId) => deps.outbound!.hasRoom(tenantId) : undefined,
+      run: (row) => refreshOne(row, result),
+      stop: spent,
+      async more(excludeTenants) {
+        const now = clock.now();
+        const { rows, takeovers } = await leases.claimDue(
+          deps.owner,
+          now,
+          deps.refresh.leaseUntil(now),
+          deps.batchSize,
+          excludeTenants,
+        );
+        if (takeovers) deps.onTakeovers?.(takeovers);
+        result.claimed += rows.length;
+        return { items: rows, last: rows.length < deps.batchSize };
+      },
+    });
+    // Claimed but not started (the budget ran out while their tenant had no room): hand them back
+    // now rather than when their leases run out.
+    for (const row of leftover) {
+      await leases.release(row.tenantId, row.id, deps.owner);
+      result.lost++;
     }
     if (!stopping) await leases.notifyConsentExpiring();
     if (result.claimed) logger.info(result, 'refresh tick');
@@ -105,7 +124,7 @@ export function createRefreshWorker(deps: {
         void tick().catch((err: unknown) => logger.error({ err }, 'refresh tick failed'));
       });
     },
-    /** Stops scheduling, lets the running tick finish its claimed accounts, releases leftover leases. */
+    /** Stops scheduling, lets the refreshes under way finish, releases leftover leases. */
     async stop() {
       stopping = true;
       await task?.stop();

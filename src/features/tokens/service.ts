@@ -1,6 +1,7 @@
 import type { AccountRow } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError, conflict, forbidden, notFound } from '../../lib/errors.ts';
+import { OUTBOUND_BUSY } from '../../lib/outbound-limiter.ts';
 import type { Principal } from '../../lib/principal.ts';
 import type { Providers } from '../../providers/index.ts';
 import type { AuditWriter } from '../audit/writer.ts';
@@ -104,7 +105,7 @@ export function createTokenService(deps: {
     );
 
   const retryLater = (
-    a: Partial<Pick<AccountRow, 'refreshFailures' | 'nextRefreshAt'>>,
+    a: Partial<Pick<AccountRow, 'refreshFailures' | 'nextRefreshAt' | 'lastErrorCode'>>,
     now: Date,
     detail: string,
   ) => {
@@ -113,11 +114,13 @@ export function createTokenService(deps: {
       a.refreshFailures && a.nextRefreshAt
         ? Math.ceil((a.nextRefreshAt.getTime() - now.getTime()) / 1000)
         : 1;
+    // No outbound slot of this tenant came free in time: the vault's congestion, not the provider's.
+    const busy = a.lastErrorCode === OUTBOUND_BUSY;
     return new AppError(
-      'provider_unavailable',
+      busy ? OUTBOUND_BUSY : 'provider_unavailable',
       503,
-      'Provider unavailable',
-      detail,
+      busy ? 'Service unavailable' : 'Provider unavailable',
+      busy ? `${detail} (no outbound slot of this tenant came free in time)` : detail,
       { retry_after_seconds: Math.min(Math.max(wait, 1), 60) },
       true,
     );
