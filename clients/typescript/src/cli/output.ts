@@ -5,6 +5,8 @@ export function cell(v: unknown): string {
   if (v === null || v === undefined || v === '') return '-';
   if (Array.isArray(v)) return v.length ? v.map(cell).join(' ') : '-';
   if (typeof v === 'object') return JSON.stringify(v);
+  // a value that is only blanks (a scope separator " ") would not show at all
+  if (typeof v === 'string' && v.trim() === '') return JSON.stringify(v);
   return String(v);
 }
 
