@@ -13,6 +13,7 @@ import {
 import { EnvSchema } from '../../src/config.ts';
 import { startEmulator, type Emulator, type EmuUser } from '../../src/emulator/index.ts';
 import { newApiKey } from '../../src/features/api-keys/secrets.ts';
+import { openTestDatabase, usingPostgres } from '../helpers/database.ts';
 import { freePort, spawnVault, type VaultProcess } from '../helpers/process.ts';
 
 const SCOPES = ['read:jira-work', 'read:jira-user'];
@@ -33,8 +34,19 @@ export interface ConnectedFixture {
   emuUser: EmuUser;
 }
 
-export async function startClientFixture(opts: { env?: Record<string, string> } = {}) {
+export async function startClientFixture(
+  opts: {
+    env?: Record<string, string>;
+    /**
+     * Under `--pg` (TEST_DATABASE_URL), run the vault on a PostgreSQL database of this fixture's
+     * own (dropped by close()) instead of PGlite.
+     */
+    postgres?: boolean;
+  } = {},
+) {
   const emu: Emulator = await startEmulator();
+  const pgdb = opts.postgres && usingPostgres() ? await openTestDatabase() : undefined;
+  await pgdb?.database.close(); // only its URL is needed: the vault process opens its own pool
   const port = await freePort();
   const metricsPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -54,6 +66,7 @@ export async function startClientFixture(opts: { env?: Record<string, string> } 
     METRICS_PORT: String(metricsPort),
     WEBHOOK_CRON: '* * * * * *',
     RATE_LIMIT_PER_IP: '100000',
+    ...(pgdb ? { DATABASE_URL: pgdb.url! } : {}),
     ...opts.env,
   };
   let vault: VaultProcess = await spawnVault(env);
@@ -126,6 +139,19 @@ export async function startClientFixture(opts: { env?: Record<string, string> } 
       auth_config_id: configId,
       user_id: userId,
     });
+    await completeConnect(created.redirect_url!, emuAccountId);
+    const account = await admin.connectedAccounts.get(created.id);
+    if (account.status !== 'ACTIVE') {
+      throw new Error(`account is ${account.status} (${account.status_reason}) after the flow`);
+    }
+    return created.id;
+  }
+
+  /**
+   * What a browser does with a connect link: opens it (keeping the vault's cookie), consents at
+   * the emulator as `emuAccountId`, and follows the redirect back to the vault's callback.
+   */
+  async function completeConnect(link: string, emuAccountId: string): Promise<void> {
     const jar = new Map<string, string>();
     const browse = async (target: string) => {
       const res = await fetch(target, {
@@ -141,7 +167,7 @@ export async function startClientFixture(opts: { env?: Record<string, string> } 
       }
       return res;
     };
-    const opened = await browse(created.redirect_url!);
+    const opened = await browse(link);
     const authorizeUrl = opened.headers.get('location');
     if (opened.status !== 302 || !authorizeUrl) {
       throw new Error(`connect link answered ${opened.status}: ${await opened.text()}`);
@@ -155,11 +181,6 @@ export async function startClientFixture(opts: { env?: Record<string, string> } 
     const done = await browse(consent.location);
     if (done.status >= 400)
       throw new Error(`callback answered ${done.status}: ${await done.text()}`);
-    const account = await admin.connectedAccounts.get(created.id);
-    if (account.status !== 'ACTIVE') {
-      throw new Error(`account is ${account.status} (${account.status_reason}) after the flow`);
-    }
-    return created.id;
   }
 
   return {
@@ -171,6 +192,7 @@ export async function startClientFixture(opts: { env?: Record<string, string> } 
     metricsUrl,
     tokenRequests,
     connectAccount,
+    completeConnect,
     vault: () => vault,
     /** stops the vault process (SIGTERM) and waits for it to exit */
     async stopVault() {
@@ -184,6 +206,7 @@ export async function startClientFixture(opts: { env?: Record<string, string> } 
     async close() {
       await vault.stop();
       await emu.close();
+      await pgdb?.drop();
     },
   };
 }

@@ -1,15 +1,26 @@
-// Admin helpers (an admin API key): auth configs, connected accounts, webhook endpoints.
+// Admin helpers (an admin API key): auth configs, connected accounts, API keys, webhook endpoints
+// and events, the audit trail (operator keys: operator keys and the operator audit trail).
 import { call, type Transport } from './http.js';
 import type {
+  ApiKey,
+  AuditEvent,
+  AuditEventListQuery,
   AuthConfig,
   AuthConfigListQuery,
   ConnectedAccount,
   ConnectedAccountListQuery,
   ConnectedAccountWithLink,
+  CreateApiKey,
   CreateAuthConfig,
   CreateConnectedAccount,
+  CreateOperatorKey,
+  CreatedApiKey,
+  CreatedOperatorKey,
   CreateWebhookEndpoint,
   CreatedWebhookEndpoint,
+  EventListQuery,
+  EventRecord,
+  OperatorKey,
   Page,
   ReconnectConnectedAccount,
   UpdateAuthConfig,
@@ -121,7 +132,58 @@ export function adminApi(t: Transport) {
     delete: (endpointId: string) => remove(`/v1/webhook-endpoints/${id(endpointId)}`),
   };
 
-  return { authConfigs, connectedAccounts, webhookEndpoints };
+  /** The caller's tenant's API keys (admin key). */
+  const apiKeys = {
+    /** the returned `key` (cvk_…) is shown this once */
+    create: (body: CreateApiKey) => create<CreatedApiKey>('/v1/api-keys', body),
+    get: (keyId: string) => read<ApiKey>(`/v1/api-keys/${id(keyId)}`),
+    list: () => paginate<ApiKey>(t, '/v1/api-keys'),
+    page: (query: { limit?: number; cursor?: string } = {}) =>
+      page<ApiKey>(t, '/v1/api-keys', query),
+    /** stops working at once on every replica; the record stays, with `revoked_at` */
+    revoke: (keyId: string) =>
+      call<ApiKey>(t, 'DELETE', `/v1/api-keys/${id(keyId)}`, {
+        idempotent: true,
+      }),
+  };
+
+  /** Operator keys (operator key). */
+  const operatorKeys = {
+    /** the returned `key` (cvk_…) is shown this once */
+    create: (body: CreateOperatorKey) => create<CreatedOperatorKey>('/v1/operator-keys', body),
+    list: () => paginate<OperatorKey>(t, '/v1/operator-keys'),
+    page: (query: { limit?: number; cursor?: string } = {}) =>
+      page<OperatorKey>(t, '/v1/operator-keys', query),
+    revoke: (keyId: string) =>
+      call<OperatorKey>(t, 'DELETE', `/v1/operator-keys/${id(keyId)}`, { idempotent: true }),
+  };
+
+  /** Who did what, when, from where; newest first. */
+  const auditEvents = {
+    list: (query: AuditEventListQuery = {}) =>
+      paginate<AuditEvent>(t, '/v1/audit-events', query as Query),
+    page: (query: AuditEventListQuery & { cursor?: string } = {}) =>
+      page<AuditEvent>(t, '/v1/audit-events', query as Query),
+  };
+
+  /** Lifecycle events (what webhooks deliver), newest first, each with its deliveries. */
+  const events = {
+    list: (query: EventListQuery = {}) => paginate<EventRecord>(t, '/v1/events', query as Query),
+    page: (query: EventListQuery & { cursor?: string } = {}) =>
+      page<EventRecord>(t, '/v1/events', query as Query),
+    /** queues the event again for its endpoints; the answer lists the deliveries */
+    replay: (eventId: string) => action<EventRecord>(`/v1/events/${id(eventId)}/replay`),
+  };
+
+  return {
+    authConfigs,
+    connectedAccounts,
+    webhookEndpoints,
+    apiKeys,
+    operatorKeys,
+    auditEvents,
+    events,
+  };
 }
 
 export type AdminApi = ReturnType<typeof adminApi>;

@@ -49,6 +49,21 @@ export type CreateWebhookEndpoint = BodyOf<'/v1/webhook-endpoints', 'post'>;
 export type WebhookEndpointListQuery = Omit<QueryOf<'/v1/webhook-endpoints', 'get'>, 'cursor'>;
 export type WebhookEventType = NonNullable<CreateWebhookEndpoint['event_types']>[number];
 
+export type ApiKey = ResponseOf<'/v1/api-keys/{id}', 'get', 200>;
+/** A created key: its secret `key` (`cvk_…`) is returned this once. */
+export type CreatedApiKey = ResponseOf<'/v1/api-keys', 'post', 201>;
+export type CreateApiKey = BodyOf<'/v1/api-keys', 'post'>;
+export type OperatorKey = ResponseOf<'/v1/operator-keys', 'get', 200>['data'][number];
+export type CreatedOperatorKey = ResponseOf<'/v1/operator-keys', 'post', 201>;
+export type CreateOperatorKey = BodyOf<'/v1/operator-keys', 'post'>;
+
+export type AuditEvent = ResponseOf<'/v1/audit-events', 'get', 200>['data'][number];
+export type AuditEventListQuery = Omit<QueryOf<'/v1/audit-events', 'get'>, 'cursor'>;
+
+/** A lifecycle event (what webhooks deliver) with its deliveries. */
+export type EventRecord = ResponseOf<'/v1/events', 'get', 200>['data'][number];
+export type EventListQuery = Omit<QueryOf<'/v1/events', 'get'>, 'cursor'>;
+
 /** One page of a list endpoint. */
 export interface Page<T> {
   data: T[];
