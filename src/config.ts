@@ -116,8 +116,20 @@ export const EnvSchema = Type.Object({
   ),
   /** The proxy: request and response bodies beyond this are refused (413 / 502). */
   PROXY_MAX_BODY_BYTES: Int(10 * 1024 * 1024, 1, '1 byte to 1 GiB', 1024 * 1024 * 1024),
-  /** The proxy: how long the provider may take to answer (headers, then between body chunks). */
+  /** The proxy: the whole exchange — the caller's body, the provider's answer, streaming it back. */
   PROXY_TIMEOUT_MS: Int(30_000, 100, '100-600000 ms', 600_000),
+  /**
+   * The proxy: after a provider's 401 caused a refresh of an account's token, how long further 401s
+   * go back as they are instead of refreshing again (across replicas). A 401 a fresh token does not
+   * cure (an endpoint outside the granted scopes) then costs one refresh per cool-down, not one per
+   * call; a token really revoked is replaced by the first 401.
+   */
+  PROXY_REJECTION_COOLDOWN_SECONDS: Int(
+    300,
+    0,
+    '0-86400 seconds (0: only the rule that a token issued in the last minute is never refreshed for a 401 holds refreshes back)',
+    86_400,
+  ),
   /** The proxy: total time it may wait on a 429/503's Retry-After for an idempotent call (0: never). */
   PROXY_RETRY_MAX_WAIT_SECONDS: Int(0, 0, '0-60 seconds', 60),
   // A client must send a whole request within these, or the connection is closed (slow clients

@@ -30,6 +30,7 @@ import { createRefreshWorker } from './features/refresh/worker.ts';
 import { createApiTokenChecks } from './features/refresh/api-token-checks.ts';
 import { createTenantService } from './features/tenants/service.ts';
 import { createTokenService } from './features/tokens/service.ts';
+import { createRejectionService } from './features/tokens/rejections.ts';
 import { createProxyService } from './features/proxy/service.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
@@ -277,8 +278,16 @@ export async function createDeps(
     refresh,
     audit,
   });
+  const rejections = createRejectionService({
+    clock,
+    dataKeys,
+    leases,
+    refresh,
+    cooldownSeconds: config.PROXY_REJECTION_COOLDOWN_SECONDS,
+  });
   const proxy = createProxyService({
     tokens,
+    rejections,
     metrics,
     clock,
     atlassianApiUrl: config.ATLASSIAN_API_URL,

@@ -235,6 +235,8 @@ test('GET, POST, PUT and DELETE reach Jira and Confluence with the token and not
 test('a revoked token: one refresh, one retry that succeeds; a 401 that persists goes back and changes nothing', async (t) => {
   const w = await world(t);
   const before = await w.token();
+  // A token issued in the last minute is never refreshed for a 401 (proxy-rejections.test.ts).
+  w.clock.advance(120);
   assert.ok(w.emu.revokeAccessTokens(w.user.accountId, w.clientId));
   const me = await call(w.base, 'GET', `${w.prefix}/jira/rest/api/3/myself`, w.auth);
   assert.equal(me.status, 200, me.body.toString());
@@ -245,7 +247,9 @@ test('a revoked token: one refresh, one retry that succeeds; a 401 that persists
   assert.equal(lastRequest(w.emu).headers.authorization, `Bearer ${after}`);
 
   // A provider that refuses every token: a second vault on the same database whose API URL
-  // answers 401 to everything, while tokens still come from the emulator.
+  // answers 401 to everything, while tokens still come from the emulator. Past the cool-down of
+  // the refresh above, its 401 may cause one refresh again.
+  w.clock.advance(301);
   let attempts = 0;
   const refusing = createServer((_req, res) => {
     attempts++;
@@ -392,6 +396,16 @@ test('hostile paths are refused before anything leaves the vault', async (t) => 
     `${p}/`,
     `${p}/wiki/rest/api/content`,
     `${p}/jira/%zz`,
+    // Dot segments servlet containers and normalising servers would see, and path parameters.
+    `${p}/jira/..;/..;/oauth/token`,
+    `${p}/jira/rest/.;/api`,
+    `${p}/jira/%2e%2e;x/y`,
+    `${p}/jira/%EF%BC%8E%EF%BC%8E/x`,
+    `${p}/jira/%E2%80%A5/x`,
+    `${p}/jira/%EF%B9%92%EF%B9%92/x`,
+    `${p}/jira/rest/api/3/myself;jsessionid=x`,
+    `${p}/jira/rest%3Bx/api`,
+    `${p}/jira/rest%EF%BC%8Fapi`,
   ];
   w.emu.clearRequests();
   for (const path of paths) {
@@ -400,6 +414,9 @@ test('hostile paths are refused before anything leaves the vault', async (t) => 
   }
   const named = await call(w.base, 'GET', `${p}/jira/%2e%2e/x`, w.auth);
   assert.equal(named.json().code, 'proxy_path_invalid');
+  const param = await call(w.base, 'GET', `${p}/jira/rest;v=1/api`, w.auth);
+  assert.equal(param.json().code, 'proxy_path_invalid');
+  assert.match(param.json().detail, /';' \(path parameters are not passed on\)/);
   assert.deepEqual(w.emu.requests(), [], 'the emulator saw no request at all');
 });
 

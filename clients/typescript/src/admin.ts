@@ -142,9 +142,7 @@ export function adminApi(t: Transport) {
       page<ApiKey>(t, '/v1/api-keys', query),
     /** stops working at once on every replica; the record stays, with `revoked_at` */
     revoke: (keyId: string) =>
-      call<ApiKey>(t, 'DELETE', `/v1/api-keys/${id(keyId)}`, {
-        idempotent: true,
-      }),
+      call<ApiKey>(t, 'DELETE', `/v1/api-keys/${id(keyId)}`, { retry: 'any' }),
   };
 
   /** Operator keys (operator key). */
@@ -155,7 +153,7 @@ export function adminApi(t: Transport) {
     page: (query: { limit?: number; cursor?: string } = {}) =>
       page<OperatorKey>(t, '/v1/operator-keys', query),
     revoke: (keyId: string) =>
-      call<OperatorKey>(t, 'DELETE', `/v1/operator-keys/${id(keyId)}`, { idempotent: true }),
+      call<OperatorKey>(t, 'DELETE', `/v1/operator-keys/${id(keyId)}`, { retry: 'any' }),
   };
 
   /** Who did what, when, from where; newest first. */

@@ -50,6 +50,11 @@ export const connectedAccounts = pgTable(
     /** a refresher holds the account until lease_expires_at (shorter than the provider's reuse leeway) */
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: tstz('lease_expires_at'),
+    /**
+     * when a provider's 401 to a proxied call last caused a refresh: at most one such refresh per
+     * cool-down, across replicas (bookkeeping: no change announcement, no new generation)
+     */
+    rejectionRefreshAt: tstz('rejection_refresh_at'),
     /** when connected_account.consent_expiring was emitted for the current family */
     consentExpiringNotifiedAt: tstz('consent_expiring_notified_at'),
     // API tokens (auth_scheme api_token): the sealed {email, api_token} pair, where it is used (a

@@ -57,6 +57,18 @@ export function createAccountLeaseService(deps: {
     read: (tenantId: string, id: string) => repo.getAccount(db, tenantId, id),
 
     /**
+     * Whether this caller may refresh because the provider refused the token of `generation`: true
+     * for one caller across all replicas per cool-down (none since `cooledBefore`).
+     */
+    claimRejectionRefresh: (
+      tenantId: string,
+      id: string,
+      generation: number,
+      now: Date,
+      cooledBefore: Date,
+    ) => repo.claimRejectionRefresh(db, tenantId, id, generation, now, cooledBefore),
+
+    /**
      * The CAS write of a lease holder (releases the lease); with `event`, the event is written in
      * the same transaction, so subscribers hear of a change if and only if it happened.
      */

@@ -291,6 +291,35 @@ export const writeAsLeaseHolder = (
     .returning()
     .then((r) => r[0]);
 
+/**
+ * Records that a provider's 401 to the token of `generation` causes a refresh now — unless one
+ * did within the cool-down (since `cooledBefore`), or the stored token is no longer the refused
+ * one. Only the caller that gets a row back refreshes: one statement decides it across replicas.
+ * Neither the generation nor a column the change trigger watches moves.
+ */
+export const claimRejectionRefresh = (
+  db: DbOrTx,
+  tenantId: string,
+  id: string,
+  generation: number,
+  now: Date,
+  cooledBefore: Date,
+) =>
+  db
+    .update(ca)
+    .set({ rejectionRefreshAt: now })
+    .where(
+      and(
+        eq(ca.tenantId, tenantId),
+        eq(ca.id, id),
+        eq(ca.status, 'ACTIVE'),
+        eq(ca.generation, generation),
+        or(isNull(ca.rejectionRefreshAt), lte(ca.rejectionRefreshAt, cooledBefore)),
+      ),
+    )
+    .returning({ id: ca.id })
+    .then((r) => r.length === 1);
+
 export const releaseLease = (db: DbOrTx, tenantId: string, id: string, owner: string) =>
   db
     .update(ca)

@@ -99,6 +99,12 @@ export function createMetrics(deps: {
     labelNames: ['outcome'],
     registers: [registry],
   });
+  const proxyRejections = new Counter({
+    name: 'cv_proxy_rejections_total',
+    help: 'Proxied calls the provider answered 401, by what the vault did: refreshed (this 401 caused the refresh), refresh_failed, newer_token (retried with a token refreshed meanwhile), cooldown (a 401 refreshed within PROXY_REJECTION_COOLDOWN_SECONDS), fresh_token (issued in the last minute), not_refreshable (an API token)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   const leaseTakeovers = new Counter({
     name: 'cv_lease_takeovers_total',
     help: 'Refresh leases taken over after another holder let them run out (crash or stall)',
@@ -153,6 +159,7 @@ export function createMetrics(deps: {
     apiKeyLookups,
     proxyRequests,
     proxyUpstreamLatency,
+    proxyRejections,
     refreshGauges,
     /** Computes the gauges now and then every `intervalMs`; a failed read keeps the last values. */
     startGauges(intervalMs: number, onError: (err: unknown) => void) {

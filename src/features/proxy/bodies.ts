@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable, Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { untilAborted } from '../../lib/abort.ts';
 import { AppError } from '../../lib/errors.ts';
 
 /** Bodies up to this size are held so a call can be sent again after a refresh or a 429. */
@@ -11,8 +12,11 @@ const KEPT_ANSWER_BYTES = 256 * 1024;
 export type Body =
   | { kind: 'none' }
   | { kind: 'buffer'; bytes: Buffer }
-  /** `length`: the caller's Content-Length, passed on (the HTTP client holds the body to it) */
-  | { kind: 'stream'; stream: Readable; length?: string };
+  /**
+   * `length`: the caller's Content-Length, passed on (the HTTP client holds the body to it);
+   * `arrived`: whether the caller has sent all of it yet
+   */
+  | { kind: 'stream'; stream: Readable; length?: string; arrived: () => boolean };
 
 const tooLarge = (limit: number) =>
   new AppError(
@@ -24,18 +28,25 @@ const tooLarge = (limit: number) =>
 
 /**
  * The caller's body: read up to the replay buffer (then it can be sent twice); a longer one is
- * streamed on as it arrives, counted against `limit` (413 beyond it).
+ * streamed on as it arrives, counted against `limit` (413 beyond it). Reading stops when `signal`
+ * aborts (the exchange's deadline): a caller that drips its upload holds nothing open past it.
  */
-export async function readBody(raw: IncomingMessage, limit: number): Promise<Body> {
+export async function readBody(
+  raw: IncomingMessage,
+  limit: number,
+  signal: AbortSignal,
+): Promise<Body> {
   const length = raw.headers['content-length'];
   const chunked = raw.headers['transfer-encoding'] !== undefined;
   if (!chunked && (length === undefined || length === '0')) return { kind: 'none' };
   if (length !== undefined && Number(length) > limit) throw tooLarge(limit);
   const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const nextChunk = () => untilAborted(it.next(), signal);
   const held: Buffer[] = [];
   let size = 0;
+  let arrived = false;
   for (;;) {
-    const next = await it.next();
+    const next = await nextChunk();
     if (next.done) return { kind: 'buffer', bytes: Buffer.concat(held, size) };
     size += next.value.length;
     if (size > limit) throw tooLarge(limit);
@@ -47,8 +58,11 @@ export async function readBody(raw: IncomingMessage, limit: number): Promise<Bod
       yield* held;
       held.length = 0;
       for (;;) {
-        const next = await it.next();
-        if (next.done) return;
+        const next = await nextChunk();
+        if (next.done) {
+          arrived = true;
+          return;
+        }
         size += next.value.length;
         if (size > limit) throw tooLarge(limit);
         yield next.value;
@@ -56,7 +70,7 @@ export async function readBody(raw: IncomingMessage, limit: number): Promise<Bod
     })(),
     { objectMode: false },
   );
-  return { kind: 'stream', stream, length };
+  return { kind: 'stream', stream, length, arrived: () => arrived };
 }
 
 /** Reads a (small) refused answer so it can still be handed back; larger ones are cut. */

@@ -3,18 +3,34 @@ import { badRequest } from '../../lib/errors.ts';
 /**
  * Proxied paths are checked as the caller sent them (raw, before any decoding or normalisation)
  * and refused unless every segment is plain: the URL the vault builds from them can then only
- * name a path under the API base, on the API base's host (SPEC §4a).
+ * name a path under the API base, on the API base's host, however a server behind it reads it.
  */
 
-// RFC 3986 pchar without '@' (userinfo tricks) and ':' handled per segment below.
+// RFC 3986 pchar without '@' (userinfo tricks) and ':' handled per segment below. ';' is matched
+// here so that its own rule below can name it.
 const SEGMENT = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})+$/;
-// What a percent-escape may not stand for: separators, dot segments' dots, '@', '%' itself (a
-// second round of decoding somewhere downstream), and control characters.
+// What a percent-escape, or a character that Unicode compatibility normalisation (NFKC) turns
+// into one (fullwidth ／ ＼ ＠ ％ ？ ＃ ；), may not stand for: separators, '@', '%' itself (a second
+// round of decoding somewhere downstream), ';' (path parameters) and control characters.
 // eslint-disable-next-line no-control-regex -- control characters are what it looks for
-const FORBIDDEN_DECODED = /[/\\@%?#\x00-\x1f\x7f]/;
+const FORBIDDEN_DECODED = /[/\\@%?#;\x00-\x1f\x7f]/;
 
 const hostile = (detail: string) =>
   badRequest('proxy_path_invalid', `the proxied path ${detail}; nothing was sent`);
+
+/**
+ * Whether a segment reads as `.` or `..` anywhere it may be read: as sent, after percent-decoding,
+ * after NFKC (fullwidth ．, one-dot leader ․, two-dot leader ‥, small full stop ﹒ … become dots in
+ * servers and frameworks that normalise), and up to a `;` (servlet containers take `..;x` for
+ * `..` with a path parameter).
+ */
+function isDotSegment(decoded: string): boolean {
+  for (const form of [decoded, decoded.normalize('NFKC')]) {
+    const name = form.split(';', 1)[0]!;
+    if (name === '.' || name === '..') return true;
+  }
+  return false;
+}
 
 /** The raw path after `/proxy/`, split into its segments; throws 400 `proxy_path_invalid`. */
 export function proxySegments(raw: string): string[] {
@@ -41,11 +57,21 @@ export function proxySegments(raw: string): string[] {
     } catch {
       throw hostile(`segment ${i + 1} is not valid percent-encoding`);
     }
-    if (decoded === '.' || decoded === '..') throw hostile('has a . or .. segment');
-    if (seg !== decoded && FORBIDDEN_DECODED.test(decoded)) {
+    if (isDotSegment(decoded))
       throw hostile(
-        `segment ${i + 1} encodes a separator, '@', '%' or a control character (e.g. %2F, %5C, %25)`,
+        `segment ${i + 1} is a . or .. segment (as sent, percent-decoded, Unicode-normalised or before a ';')`,
       );
+    if (seg.includes(';')) {
+      // Atlassian's and GitHub's APIs take no path parameters; servers that do strip them before
+      // routing, so a ';' could make the provider see another path than the one checked here.
+      throw hostile(`segment ${i + 1} has a ';' (path parameters are not passed on)`);
+    }
+    if (seg !== decoded) {
+      const nfkc = decoded.normalize('NFKC');
+      if (FORBIDDEN_DECODED.test(decoded) || FORBIDDEN_DECODED.test(nfkc))
+        throw hostile(
+          `segment ${i + 1} encodes a separator, '@', '%', ';' or a control character (e.g. %2F, %5C, %25, %3B, or a fullwidth look-alike)`,
+        );
     }
   });
   return segments;

@@ -6,6 +6,7 @@ import { tenantOf } from '../../http/auth.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { ID_PATTERN } from '../../lib/ids.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import { SANDBOX } from './headers.ts';
 import type { ProxyAnswer, ProxyService } from './service.ts';
 
 // HEAD too: fastify answers it through the GET route (and keeps it out of the OpenAPI document,
@@ -23,10 +24,10 @@ const Path = Type.String({
 const CLOUD_ID = /^[A-Za-z0-9-]{1,128}$/;
 const USER_ID_MAX = 256;
 
-const description = `Forwards the call, with the caller's method, query, body and content headers, to the account's API base with \`Authorization\` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers \`X-Vault-Cloud-Id\` (another granted Atlassian site), and under an auth config \`X-Vault-User-Id\` or \`X-Vault-Connected-Account-Id\` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.`;
+const description = `Forwards the call, with the caller's method, query, body and content headers, to the account's API base with \`Authorization\` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers \`X-Vault-Cloud-Id\` (another granted Atlassian site), and under an auth config \`X-Vault-User-Id\` or \`X-Vault-Connected-Account-Id\` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes at most one refresh per account and PROXY_REJECTION_COOLDOWN_SECONDS (none for a token issued in the last minute), and one retry with a newer token (bodies up to 64 KiB); otherwise the 401 comes back as it is. A 429/503 comes back with its Retry-After. PROXY_TIMEOUT_MS bounds the whole exchange: 504 before the provider's answer, 408 while the request body is still arriving, a cut-off answer after. Access-Control-* headers are dropped; every answer carries Content-Security-Policy: sandbox and X-Content-Type-Options: nosniff. Bodies beyond PROXY_MAX_BODY_BYTES: 413.`;
 
 const responses = {
-  ...problems(400, 401, 403, 404, 409, 413, 502, 503, 504),
+  ...problems(400, 401, 403, 404, 408, 409, 413, 502, 503, 504),
 };
 
 function header(req: FastifyRequest, name: string): string | undefined {
@@ -55,6 +56,15 @@ export const proxyRoutes =
     // Bodies are streamed to the provider as they arrive: nothing here parses or buffers them.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
+    app.addHook('onSend', (req, reply, payload, done) => {
+      // The vault's own answers on these routes are sandboxed like the provider's.
+      if (!reply.hasHeader('content-security-policy'))
+        reply.header('content-security-policy', SANDBOX);
+      // Answered before the caller's body was read in full (a refusal, the deadline): the rest of
+      // it is not waited for — the connection closes once the answer is out.
+      if (!req.raw.complete) reply.header('connection', 'close');
+      done(null, payload);
+    });
     app.addHook('onResponse', (_req, reply, done) => {
       metrics.proxyRequests.inc({ status_class: `${Math.floor(reply.statusCode / 100)}xx` });
       done();

@@ -1,17 +1,19 @@
 import type { IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import type { TokenCandidate } from '../connected-accounts/service.ts';
-import { EGRESS_DENIED, findEgressDenied } from '../../lib/egress.ts';
+import { untilAborted } from '../../lib/abort.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError, badRequest, conflict } from '../../lib/errors.ts';
 import type { OutboundLimiter, Release } from '../../lib/outbound-limiter.ts';
 import { retryAfterSeconds } from '../../lib/retry-after.ts';
 import type { Principal } from '../../lib/principal.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { RejectionService } from '../tokens/rejections.ts';
 import type { TokenService } from '../tokens/service.ts';
 import { keepAnswer, limited, readBody, type Body } from './bodies.ts';
+import { callerClosed, providerTimeout, requestTimeout, upstreamError } from './errors.ts';
 import { forwardedRequestHeaders, returnedResponseHeaders } from './headers.ts';
 import { proxySegments, splitProxyUrl, upstreamUrl } from './paths.ts';
 import { proxyCloudId } from './site.ts';
@@ -35,6 +37,19 @@ export interface ProxyAnswer {
   body: Readable | Buffer | null;
 }
 
+/** Where an exchange is: what its deadline, when it passes, is blamed on. */
+interface Exchange {
+  /** aborts when PROXY_TIMEOUT_MS has passed since the call began */
+  deadline: AbortSignal;
+  /** the deadline, or the caller going away: everything the exchange waits on stops at it */
+  signal: AbortSignal;
+  /** the deadline on performance.now()'s scale (a wait that would pass it is not started) */
+  endsAt: number;
+  /** the caller's body: being read (the caller is what is waited on), then what was read */
+  readingBody: boolean;
+  body?: Body;
+}
+
 /**
  * The proxy (SPEC §4a): a provider call made with the account's token, streamed both ways. The
  * vault's own errors are problem+json; everything the provider answers goes back as it is.
@@ -42,9 +57,10 @@ export interface ProxyAnswer {
 export function createProxyService(deps: {
   tokens: Pick<
     TokenService,
-    'candidateOfAccount' | 'candidateOfConfig' | 'forProxy' | 'afterRejection' | 'apiBaseUrl'
+    'candidateOfAccount' | 'candidateOfConfig' | 'forProxy' | 'apiBaseUrl'
   >;
-  metrics: Pick<Metrics, 'proxyUpstreamLatency'>;
+  rejections: Pick<RejectionService, 'afterRejection'>;
+  metrics: Pick<Metrics, 'proxyUpstreamLatency' | 'proxyRejections'>;
   clock: Clock;
   atlassianApiUrl: string;
   /** for the operator-configured Atlassian API URL */
@@ -54,6 +70,7 @@ export function createProxyService(deps: {
   /** every proxied call holds a slot of its tenant and origin until its answer is done */
   outbound: Pick<OutboundLimiter, 'acquire'>;
   maxBodyBytes: number;
+  /** the whole exchange: the caller's body, the provider's answer and streaming it back */
   timeoutMs: number;
   retryMaxWaitSeconds: number;
 }) {
@@ -112,7 +129,8 @@ export function createProxyService(deps: {
     try {
       release = await deps.outbound.acquire(tenantId, url.origin, signal);
     } catch (err) {
-      throw upstreamError(err, url);
+      if (signal.aborted) throw err;
+      throw upstreamError(err, url, deps.timeoutMs);
     }
     const end = deps.metrics.proxyUpstreamLatency.startTimer();
     try {
@@ -134,59 +152,81 @@ export function createProxyService(deps: {
       return res;
     } catch (err) {
       release();
-      throw upstreamError(err, url);
+      // An aborted exchange is answered by `exchange`, which knows why it was aborted.
+      if (signal.aborted) throw err;
+      throw upstreamError(err, url, deps.timeoutMs);
     } finally {
       end();
     }
   }
 
-  function upstreamError(err: unknown, url: URL): AppError {
-    if (err instanceof AppError) return err;
-    const cause = (err as { cause?: unknown }).cause;
-    if (cause instanceof AppError) return cause;
-    // The same answer as when the URL was saved: which of the two it was is not for a tenant to learn.
-    const denied = findEgressDenied(err);
-    if (denied) return badRequest(EGRESS_DENIED, denied.message);
-    if (
-      err instanceof undiciErrors.HeadersTimeoutError ||
-      err instanceof undiciErrors.BodyTimeoutError ||
-      err instanceof undiciErrors.ConnectTimeoutError
-    ) {
-      return new AppError(
-        'provider_timeout',
-        504,
-        'Provider timeout',
-        `the provider did not answer within PROXY_TIMEOUT_MS (${deps.timeoutMs} ms)`,
-        { retry_after_seconds: 1 },
-        true,
-      );
+  /**
+   * One proxied call under one deadline (PROXY_TIMEOUT_MS): choosing the account, the token, the
+   * caller's body, the provider's answer and streaming it back. Before the provider's answer is
+   * handed back, a passed deadline is a 504 (or 408 while the caller's body was still arriving);
+   * after, the deadline aborts the provider call, which cuts the answer short.
+   */
+  async function exchange(
+    call: ProxyCall,
+    candidate: () => Promise<TokenCandidate>,
+    cloudId: string | undefined,
+  ): Promise<ProxyAnswer> {
+    const deadline = AbortSignal.timeout(deps.timeoutMs);
+    // A composite signal holds its sources only weakly: with nothing else referring to it, the
+    // timeout signal could be garbage-collected (and never fire) while the answer streams. A
+    // listener of its own keeps it alive until the exchange is over.
+    const keepAlive = () => {};
+    deadline.addEventListener('abort', keepAlive, { once: true });
+    const release = () => deadline.removeEventListener('abort', keepAlive);
+    const x: Exchange = {
+      deadline,
+      signal: AbortSignal.any([call.signal, deadline]),
+      endsAt: performance.now() + deps.timeoutMs,
+      readingBody: false,
+    };
+    let streaming = false;
+    try {
+      const c = await untilAborted(candidate(), x.signal);
+      const a = await forward(c, call, cloudId, x);
+      if (a.body instanceof Readable) {
+        streaming = true;
+        a.body.once('close', release);
+      }
+      return a;
+    } catch (err) {
+      if (err instanceof AppError || !x.signal.aborted) throw err;
+      // Nobody is left to read the answer; this only ends the request cleanly.
+      if (!deadline.aborted) throw callerClosed();
+      const callerSlow = x.readingBody || (x.body?.kind === 'stream' && !x.body.arrived());
+      throw callerSlow ? requestTimeout(deps.timeoutMs) : providerTimeout(deps.timeoutMs);
+    } finally {
+      if (!streaming) release();
     }
-    return new AppError(
-      'provider_unavailable',
-      502,
-      'Provider unavailable',
-      `the provider at ${url.host} could not be reached`,
-      { retry_after_seconds: 1 },
-      true,
-    );
   }
 
   async function forward(
     c: TokenCandidate,
     call: ProxyCall,
     cloudIdHeader: string | undefined,
+    x: Exchange,
   ): Promise<ProxyAnswer> {
     const { path, query } = splitProxyUrl(call.raw.url ?? '');
     const segments = proxySegments(path);
     const cloudId = proxyCloudId(c.account, cloudIdHeader);
-    const cred = await deps.tokens.forProxy(call.principal, c, { ip: call.ip });
+    const cred = await untilAborted(
+      deps.tokens.forProxy(call.principal, c, { ip: call.ip }),
+      x.signal,
+    );
     const t = target(c, cloudId, segments);
     const url = upstreamUrl(t.base, t.rest, query);
-    const body = await readBody(call.raw, deps.maxBodyBytes);
+    x.readingBody = true;
+    const body = await readBody(call.raw, deps.maxBodyBytes, x.signal);
+    x.readingBody = false;
+    x.body = body;
     const replayable = body.kind !== 'stream';
     const base = forwardedRequestHeaders(call.raw.headers);
     let auth = `${cred.tokenType} ${cred.accessToken}`;
-    let refreshed = false;
+    let rejected = false;
     let waited = 0;
     for (let attempt = 0; ; attempt++) {
       const res = await send(
@@ -195,21 +235,24 @@ export function createProxyService(deps: {
         { ...base, authorization: auth },
         body,
         t.dispatcher,
-        call.signal,
+        x.signal,
         c.account.tenantId,
       );
-      // A refused token: one refresh (the token endpoint's single-flight path), one retry.
-      if (res.statusCode === 401 && replayable && !refreshed && cred.tokenType === 'Bearer') {
+      // The provider refused the token: at most one refresh per account and cool-down, and one
+      // retry with a newer token if there is one and the body can be sent again.
+      if (res.statusCode === 401 && !rejected) {
+        rejected = true;
         const kept = await keepAnswer(res.body);
-        refreshed = true;
-        const again = await deps.tokens.afterRejection(cred.account);
-        if (again) {
-          auth = `${again.tokenType} ${again.accessToken}`;
+        const r = await untilAborted(deps.rejections.afterRejection(cred.account), x.signal);
+        deps.metrics.proxyRejections.inc({ outcome: r.outcome });
+        if (r.retryWith && replayable) {
+          auth = `${r.retryWith.tokenType} ${r.retryWith.accessToken}`;
           continue;
         }
         return answer(res.statusCode, res.headers, kept);
       }
-      // Bounded, idempotent-only waits on a 429/503 (PROXY_RETRY_MAX_WAIT_SECONDS, default 0).
+      // Bounded, idempotent-only waits on a 429/503 (PROXY_RETRY_MAX_WAIT_SECONDS, default 0),
+      // never past the deadline: then the answer goes back as it is.
       if (
         (res.statusCode === 429 || res.statusCode === 503) &&
         replayable &&
@@ -217,10 +260,14 @@ export function createProxyService(deps: {
         attempt < 3
       ) {
         const wait = retryAfterSeconds(res.headers['retry-after'], deps.clock.now());
-        if (wait !== undefined && waited + wait <= deps.retryMaxWaitSeconds) {
+        if (
+          wait !== undefined &&
+          waited + wait <= deps.retryMaxWaitSeconds &&
+          performance.now() + wait * 1000 < x.endsAt
+        ) {
           await res.body.dump();
           waited += wait;
-          await sleep(wait * 1000, undefined, { signal: call.signal });
+          await sleep(wait * 1000, undefined, { signal: x.signal });
           continue;
         }
       }
@@ -241,6 +288,8 @@ export function createProxyService(deps: {
         return answer(res.statusCode, res.headers, null);
       }
       const declared = res.headers['content-length'] !== undefined;
+      // The body streams back under the exchange's signal: at the deadline the HTTP client aborts
+      // the provider call (its socket is closed) and the caller's answer ends there.
       return answer(
         res.statusCode,
         res.headers,
@@ -260,19 +309,15 @@ export function createProxyService(deps: {
   }
 
   return {
-    async viaAccount(accountId: string, call: ProxyCall, cloudId?: string) {
-      const c = await deps.tokens.candidateOfAccount(call.principal, accountId);
-      return forward(c, call, cloudId);
-    },
-    async viaConfig(
+    viaAccount: (accountId: string, call: ProxyCall, cloudId?: string) =>
+      exchange(call, () => deps.tokens.candidateOfAccount(call.principal, accountId), cloudId),
+    viaConfig: (
       configId: string,
       sel: { userId?: string; accountId?: string },
       call: ProxyCall,
       cloudId?: string,
-    ) {
-      const c = await deps.tokens.candidateOfConfig(call.principal, configId, sel);
-      return forward(c, call, cloudId);
-    },
+    ) =>
+      exchange(call, () => deps.tokens.candidateOfConfig(call.principal, configId, sel), cloudId),
   };
 }
 

@@ -249,31 +249,12 @@ export function createTokenService(deps: {
     return { account: a, accessToken, tokenType: a.tokenType ?? 'Bearer' };
   }
 
-  /**
-   * After the provider refused a token it had issued (a 401): one refresh through the same
-   * single-flight and lease as the token endpoint. A token someone else refreshed meanwhile is
-   * taken as it is; null when no newer token came of it (the 401 then goes back to the caller).
-   */
-  async function afterRejection(rejected: TokenRow) {
-    const past = new Date((rejected.expiresAt ?? clock.now()).getTime() + 1);
-    const after = await deps.refresh.refreshNow(rejected.tenantId, rejected.id, past);
-    if (!after || after.status !== 'ACTIVE' || after.generation === rejected.generation)
-      return null;
-    if (!after.accessTokenEnc) return null;
-    const accessToken = await deps.dataKeys.decrypt(
-      tokenField(after.tenantId, after.id, 'access_token'),
-      after.accessTokenEnc,
-    );
-    return { accessToken, tokenType: after.tokenType ?? 'Bearer', row: after };
-  }
-
   return {
     forConfig,
     forAccount,
     candidateOfConfig,
     candidateOfAccount,
     forProxy,
-    afterRejection,
     apiBaseUrl,
   };
 }

@@ -3181,7 +3181,7 @@ export interface paths {
         };
         /**
          * Call the provider’s API with this connected account’s token
-         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes at most one refresh per account and PROXY_REJECTION_COOLDOWN_SECONDS (none for a token issued in the last minute), and one retry with a newer token (bodies up to 64 KiB); otherwise the 401 comes back as it is. A 429/503 comes back with its Retry-After. PROXY_TIMEOUT_MS bounds the whole exchange: 504 before the provider's answer, 408 while the request body is still arriving, a cut-off answer after. Access-Control-* headers are dropped; every answer carries Content-Security-Policy: sandbox and X-Content-Type-Options: nosniff. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
          */
         get: {
             parameters: {
@@ -3233,6 +3233,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3281,7 +3290,7 @@ export interface paths {
         };
         /**
          * Call the provider’s API with this connected account’s token
-         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes at most one refresh per account and PROXY_REJECTION_COOLDOWN_SECONDS (none for a token issued in the last minute), and one retry with a newer token (bodies up to 64 KiB); otherwise the 401 comes back as it is. A 429/503 comes back with its Retry-After. PROXY_TIMEOUT_MS bounds the whole exchange: 504 before the provider's answer, 408 while the request body is still arriving, a cut-off answer after. Access-Control-* headers are dropped; every answer carries Content-Security-Policy: sandbox and X-Content-Type-Options: nosniff. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
          */
         put: {
             parameters: {
@@ -3333,6 +3342,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3381,7 +3399,7 @@ export interface paths {
         };
         /**
          * Call the provider’s API with this connected account’s token
-         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes at most one refresh per account and PROXY_REJECTION_COOLDOWN_SECONDS (none for a token issued in the last minute), and one retry with a newer token (bodies up to 64 KiB); otherwise the 401 comes back as it is. A 429/503 comes back with its Retry-After. PROXY_TIMEOUT_MS bounds the whole exchange: 504 before the provider's answer, 408 while the request body is still arriving, a cut-off answer after. Access-Control-* headers are dropped; every answer carries Content-Security-Policy: sandbox and X-Content-Type-Options: nosniff. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
          */
         post: {
             parameters: {
@@ -3433,6 +3451,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3481,7 +3508,7 @@ export interface paths {
         };
         /**
          * Call the provider’s API with this connected account’s token
-         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes at most one refresh per account and PROXY_REJECTION_COOLDOWN_SECONDS (none for a token issued in the last minute), and one retry with a newer token (bodies up to 64 KiB); otherwise the 401 comes back as it is. A 429/503 comes back with its Retry-After. PROXY_TIMEOUT_MS bounds the whole exchange: 504 before the provider's answer, 408 while the request body is still arriving, a cut-off answer after. Access-Control-* headers are dropped; every answer carries Content-Security-Policy: sandbox and X-Content-Type-Options: nosniff. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
          */
         delete: {
             parameters: {
@@ -3533,6 +3560,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3581,7 +3617,7 @@ export interface paths {
         };
         /**
          * Call the provider’s API with this connected account’s token
-         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes at most one refresh per account and PROXY_REJECTION_COOLDOWN_SECONDS (none for a token issued in the last minute), and one retry with a newer token (bodies up to 64 KiB); otherwise the 401 comes back as it is. A 429/503 comes back with its Retry-After. PROXY_TIMEOUT_MS bounds the whole exchange: 504 before the provider's answer, 408 while the request body is still arriving, a cut-off answer after. Access-Control-* headers are dropped; every answer carries Content-Security-Policy: sandbox and X-Content-Type-Options: nosniff. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
          */
         options: {
             parameters: {
@@ -3625,6 +3661,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                408: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3682,7 +3727,7 @@ export interface paths {
         head?: never;
         /**
          * Call the provider’s API with this connected account’s token
-         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes at most one refresh per account and PROXY_REJECTION_COOLDOWN_SECONDS (none for a token issued in the last minute), and one retry with a newer token (bodies up to 64 KiB); otherwise the 401 comes back as it is. A 429/503 comes back with its Retry-After. PROXY_TIMEOUT_MS bounds the whole exchange: 504 before the provider's answer, 408 while the request body is still arriving, a cut-off answer after. Access-Control-* headers are dropped; every answer carries Content-Security-Policy: sandbox and X-Content-Type-Options: nosniff. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
          */
         patch: {
             parameters: {
@@ -3726,6 +3771,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                408: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3791,7 +3845,7 @@ export interface paths {
         };
         /**
          * Call the provider’s API with a connected account of this auth config (X-Vault-User-Id or X-Vault-Connected-Account-Id)
-         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes at most one refresh per account and PROXY_REJECTION_COOLDOWN_SECONDS (none for a token issued in the last minute), and one retry with a newer token (bodies up to 64 KiB); otherwise the 401 comes back as it is. A 429/503 comes back with its Retry-After. PROXY_TIMEOUT_MS bounds the whole exchange: 504 before the provider's answer, 408 while the request body is still arriving, a cut-off answer after. Access-Control-* headers are dropped; every answer carries Content-Security-Policy: sandbox and X-Content-Type-Options: nosniff. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
          */
         get: {
             parameters: {
@@ -3843,6 +3897,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3891,7 +3954,7 @@ export interface paths {
         };
         /**
          * Call the provider’s API with a connected account of this auth config (X-Vault-User-Id or X-Vault-Connected-Account-Id)
-         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes at most one refresh per account and PROXY_REJECTION_COOLDOWN_SECONDS (none for a token issued in the last minute), and one retry with a newer token (bodies up to 64 KiB); otherwise the 401 comes back as it is. A 429/503 comes back with its Retry-After. PROXY_TIMEOUT_MS bounds the whole exchange: 504 before the provider's answer, 408 while the request body is still arriving, a cut-off answer after. Access-Control-* headers are dropped; every answer carries Content-Security-Policy: sandbox and X-Content-Type-Options: nosniff. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
          */
         put: {
             parameters: {
@@ -3943,6 +4006,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3991,7 +4063,7 @@ export interface paths {
         };
         /**
          * Call the provider’s API with a connected account of this auth config (X-Vault-User-Id or X-Vault-Connected-Account-Id)
-         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes at most one refresh per account and PROXY_REJECTION_COOLDOWN_SECONDS (none for a token issued in the last minute), and one retry with a newer token (bodies up to 64 KiB); otherwise the 401 comes back as it is. A 429/503 comes back with its Retry-After. PROXY_TIMEOUT_MS bounds the whole exchange: 504 before the provider's answer, 408 while the request body is still arriving, a cut-off answer after. Access-Control-* headers are dropped; every answer carries Content-Security-Policy: sandbox and X-Content-Type-Options: nosniff. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
          */
         post: {
             parameters: {
@@ -4043,6 +4115,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -4091,7 +4172,7 @@ export interface paths {
         };
         /**
          * Call the provider’s API with a connected account of this auth config (X-Vault-User-Id or X-Vault-Connected-Account-Id)
-         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes at most one refresh per account and PROXY_REJECTION_COOLDOWN_SECONDS (none for a token issued in the last minute), and one retry with a newer token (bodies up to 64 KiB); otherwise the 401 comes back as it is. A 429/503 comes back with its Retry-After. PROXY_TIMEOUT_MS bounds the whole exchange: 504 before the provider's answer, 408 while the request body is still arriving, a cut-off answer after. Access-Control-* headers are dropped; every answer carries Content-Security-Policy: sandbox and X-Content-Type-Options: nosniff. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
          */
         delete: {
             parameters: {
@@ -4143,6 +4224,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                408: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -4191,7 +4281,7 @@ export interface paths {
         };
         /**
          * Call the provider’s API with a connected account of this auth config (X-Vault-User-Id or X-Vault-Connected-Account-Id)
-         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes at most one refresh per account and PROXY_REJECTION_COOLDOWN_SECONDS (none for a token issued in the last minute), and one retry with a newer token (bodies up to 64 KiB); otherwise the 401 comes back as it is. A 429/503 comes back with its Retry-After. PROXY_TIMEOUT_MS bounds the whole exchange: 504 before the provider's answer, 408 while the request body is still arriving, a cut-off answer after. Access-Control-* headers are dropped; every answer carries Content-Security-Policy: sandbox and X-Content-Type-Options: nosniff. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
          */
         options: {
             parameters: {
@@ -4235,6 +4325,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                408: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4292,7 +4391,7 @@ export interface paths {
         head?: never;
         /**
          * Call the provider’s API with a connected account of this auth config (X-Vault-User-Id or X-Vault-Connected-Account-Id)
-         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes one refresh and one retry (bodies up to 64 KiB); a 429/503 comes back with its Retry-After. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
+         * @description Forwards the call, with the caller's method, query, body and content headers, to the account's API base with `Authorization` set to a token valid for at least 60 s. The provider's status, headers and body come back as they are, streamed. Request headers `X-Vault-Cloud-Id` (another granted Atlassian site), and under an auth config `X-Vault-User-Id` or `X-Vault-Connected-Account-Id` choose the account and site; they, the vault key, cookies, hop-by-hop and forwarding headers never travel on. A 401 from the provider causes at most one refresh per account and PROXY_REJECTION_COOLDOWN_SECONDS (none for a token issued in the last minute), and one retry with a newer token (bodies up to 64 KiB); otherwise the 401 comes back as it is. A 429/503 comes back with its Retry-After. PROXY_TIMEOUT_MS bounds the whole exchange: 504 before the provider's answer, 408 while the request body is still arriving, a cut-off answer after. Access-Control-* headers are dropped; every answer carries Content-Security-Policy: sandbox and X-Content-Type-Options: nosniff. Bodies beyond PROXY_MAX_BODY_BYTES: 413.
          */
         patch: {
             parameters: {
@@ -4336,6 +4435,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                408: {
                     headers: {
                         [name: string]: unknown;
                     };
