@@ -83,7 +83,7 @@ export async function startTestVault(
   await app.ready();
   deps.services.audit.start();
   await deps.changes.start();
-  const { token: operatorKey } = await deps.services.apiKeys.createKey({
+  const { token: operatorKey } = await deps.services.apiKeys.createKeyIn(database.db, {
     tenantId: null,
     role: 'operator',
     name: 'test operator',
