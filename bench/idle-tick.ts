@@ -9,6 +9,7 @@ import type { Database, Db } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import * as schema from '../src/db/schema/index.ts';
 import { createDeps } from '../src/deps.ts';
+import { commandChange } from '../src/features/audit/context.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import type { BenchDb } from './lib/db.ts';
 
@@ -125,14 +126,20 @@ export async function idleTickBench(o: {
     const deps = await createDeps(config, { database, logger: createLogger('warn') });
     await migrate(database);
     const { tenants, authConfigs, worker, audit, leases } = deps.services;
-    const tenant = await tenants.createTenant('idle bench');
-    const cfg = await authConfigs.create(tenant.id, {
-      name: 'idle bench',
-      provider: 'atlassian',
-      client_id: 'idle-bench',
-      client_secret: 'idle-bench-secret',
-      scopes: ['read:jira-work'],
-    });
+    const setup = (action: string) =>
+      commandChange(action, { type: 'bench', id: null, tenantId: null });
+    const tenant = await tenants.createTenant('idle bench', setup('bench tenant'));
+    const cfg = await authConfigs.create(
+      tenant.id,
+      {
+        name: 'idle bench',
+        provider: 'atlassian',
+        client_id: 'idle-bench',
+        client_secret: 'idle-bench-secret',
+        scopes: ['read:jira-work'],
+      },
+      setup('bench auth config'),
+    );
     o.log(`  inserting ${o.rows} connected accounts (90% ACTIVE, 10% EXPIRED, none due)`);
     const t0 = performance.now();
     const client = await pool.connect();

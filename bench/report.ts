@@ -8,6 +8,7 @@ import type { SweepRun } from './sweep.ts';
 import type { TokenBenchResult } from './token.ts';
 import type { PropagationResult } from './propagation.ts';
 import type { ReadyResult } from './ready.ts';
+import type { SlowProviderResult } from './slow-provider.ts';
 
 export interface BenchReport {
   name: string;
@@ -22,6 +23,7 @@ export interface BenchReport {
   proxy?: ProxyBenchResult;
   ready?: ReadyResult;
   propagation?: PropagationResult;
+  slowProvider?: SlowProviderResult;
   cacheMemory?: { entries: number; mb: number; mbPer100k: number };
   skipped: string[];
   targets: Target[];
@@ -424,6 +426,39 @@ export function render(r: BenchReport): string {
       ),
     );
     out.push(`vault RSS peak over the proxy runs: ${f(p.vaultRssMaxMb, 0)} MB`);
+  }
+  if (r.slowProvider) {
+    const sp = r.slowProvider;
+    out.push(
+      '',
+      `SLOW PROVIDER (${sp.database}: tenant B's token requests, a new key each and TOKEN_CACHE=off, alone and while tenant A keeps ${sp.slowCalls} provider calls of ${sp.holdMs} ms in flight)`,
+    );
+    out.push(
+      table(
+        [
+          'run',
+          'req/s offered',
+          'p50 ms',
+          'p90 ms',
+          'p99 ms',
+          'max ms',
+          'non2xx/errors',
+          'A at provider',
+          'A answered',
+        ],
+        sp.runs.map((x) => [
+          x.target,
+          String(x.rate),
+          f(x.p50, 2),
+          f(x.p90, 2),
+          f(x.p99, 2),
+          f(x.max, 1),
+          `${x.non2xx}/${x.errors}`,
+          x.aAtProvider === undefined ? '' : `${x.aAtProvider}/${sp.slowCalls}`,
+          x.aCompleted === undefined ? '' : `${x.aCompleted} (${x.aFailed ?? 0} failed)`,
+        ]),
+      ),
+    );
   }
   if (r.client) {
     const c = r.client;

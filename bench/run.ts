@@ -11,6 +11,7 @@ import { tokenBench } from './token.ts';
 import { proxyBench } from './proxy.ts';
 import { propagationBench } from './propagation.ts';
 import { readyBench } from './ready.ts';
+import { slowProviderBench } from './slow-provider.ts';
 import { spawnSync } from 'node:child_process';
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
@@ -20,8 +21,11 @@ const { values: a } = parseArgs({
     pg: { type: 'boolean', default: false },
     only: {
       type: 'string',
-      default: 'token,ready,propagation,cache-memory,sweep,idle,client,proxy',
+      default: 'token,ready,propagation,cache-memory,sweep,idle,client,proxy,slow-provider',
     },
+    'slow-calls': { type: 'string', default: '8' },
+    'slow-ms': { type: 'string', default: '2000' },
+    'slow-rate': { type: 'string', default: '200' },
     'proxy-rate': { type: 'string', default: '500' },
     accounts: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '1,2' },
@@ -194,6 +198,25 @@ async function main(): Promise<void> {
           durationS: int('duration'),
           warmupS: int('warmup'),
           rateRps: int('proxy-rate'),
+          log,
+        });
+      } finally {
+        await db.drop();
+      }
+    }
+    if (only.has('slow-provider')) {
+      log(`slow provider: tenant B's token requests beside tenant A's slow provider calls`);
+      const db = await fresh('slow');
+      try {
+        report.slowProvider = await slowProviderBench({
+          db,
+          emulatorUrl: emulator.url,
+          slowCalls: int('slow-calls'),
+          holdMs: int('slow-ms'),
+          rateRps: int('slow-rate'),
+          durationS: int('duration'),
+          warmupS: int('warmup'),
+          connections: int('connections'),
           log,
         });
       } finally {

@@ -170,7 +170,7 @@ export async function buildApp(
   const { services, config } = deps;
   await app.register(healthRoutes(deps.database.ping));
   if (opts.routes === 'health') return app;
-  registerAuditedChanges(app, services.audit, deps.scoped);
+  registerAuditedChanges(app, services.audit);
   await app.register(tenantRoutes(services.tenants));
   await app.register(apiKeyRoutes(services.apiKeys));
   await app.register(operatorKeyRoutes(services.apiKeys));

@@ -55,7 +55,7 @@ export async function bootstrap(deps: Deps, tx: Tx): Promise<BootstrapResult> {
 
   let defaultTenant = await tenants.defaultTenantId(tx);
   if ((await tenants.countTenants(tx)) === 0) {
-    const tenant = await tenants.createTenant('default', tx);
+    const tenant = await tenants.createTenantIn(tx, 'default');
     await tenants.setDefaultTenant(tenant.id, tx);
     defaultTenant = tenant.id;
     result.tenantId = tenant.id;
@@ -66,10 +66,11 @@ export async function bootstrap(deps: Deps, tx: Tx): Promise<BootstrapResult> {
         'first start: created the default tenant without an admin key (production prints no keys); set VAULT_BOOTSTRAP_ADMIN_KEY or run `keys create --key-role admin --tenant <id>`',
       );
     } else if (!adminKey) {
-      const { token } = await apiKeys.createKey(
-        { tenantId: tenant.id, role: 'admin', name: 'first admin key' },
-        tx,
-      );
+      const { token } = await apiKeys.createKeyIn(tx, {
+        tenantId: tenant.id,
+        role: 'admin',
+        name: 'first admin key',
+      });
       result.generatedAdminKey = token;
     }
   }

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from './config.ts';
 import { pgChangeFeed, pgliteChangeFeed, type Change } from './db/changes.ts';
-import { createScopedDb } from './db/scoped.ts';
 import type { ConnectedAccountService } from './features/connected-accounts/service.ts';
+import type { CredentialAccountService } from './features/connected-accounts/credentials.ts';
 import { createKeyring } from './crypto/keyring.ts';
 import { deriveLinkKeys } from './crypto/link-keys.ts';
 import { loadOrCreateDevMasterKey } from './dev-master-key.ts';
@@ -11,6 +11,7 @@ import { openDatabase, type Database } from './db/client.ts';
 import { createApiKeyService } from './features/api-keys/service.ts';
 import { createAuditService } from './features/audit/service.ts';
 import { createAuditWriter } from './features/audit/writer.ts';
+import { createChangeCommitter } from './features/audit/commit.ts';
 import { createAuthConfigService } from './features/auth-configs/service.ts';
 import { createLinkService } from './features/connect/link-issuer.ts';
 import { createConnectFlowService } from './features/connect/service.ts';
@@ -63,9 +64,7 @@ export async function createDeps(
     );
   }
   const keyring = createKeyring(masterKeys);
-  // Services see one db handle: inside an admin request it is that request's transaction.
-  const scoped = createScopedDb(database.db);
-  const db = scoped.db;
+  const db = database.db;
   // Announced changes drive the in-process caches; started by the processes that serve (main).
   const changes =
     database.kind === 'pglite'
@@ -77,7 +76,16 @@ export async function createDeps(
               'change feed: connection lost',
             ),
         });
-  const announce = (c: Change) => scoped.afterCommit(() => changes.publish(c));
+  // Services call it once their change has committed (see db/transact.ts).
+  const announce = (c: Change) => changes.publish(c);
+  const audit = createAuditWriter({
+    db,
+    clock,
+    logger,
+    flushMs: config.AUDIT_FLUSH_SECONDS * 1000,
+  });
+  // Each admin change and its audit row: one short transaction of the service's own.
+  const commitChange = createChangeCommitter({ db, audit });
   const cacheLimits = {
     maxEntries: config.TOKEN_CACHE_MAX_ENTRIES,
     maxAgeMs: config.TOKEN_CACHE_MAX_AGE_SECONDS * 1000,
@@ -85,7 +93,7 @@ export async function createDeps(
   // Counters the services move; the gauges that need accounts are bound once those exist.
   const late: {
     accounts?: Pick<ConnectedAccountService, 'countByStatus' | 'oldestDue'>;
-    revive?: (tenantId: string, configId: string) => Promise<void>;
+    revive?: CredentialAccountService['reviveClientCredentials'];
   } = {};
   // Every outbound call made for a tenant takes a slot of that tenant and of the origin it goes to.
   const outbound = createOutboundLimiter(
@@ -123,16 +131,18 @@ export async function createDeps(
   const authConfigs = createAuthConfigService({
     db,
     clock,
+    commitChange,
     dataKeys,
     checkUrl: checkTenantUrl,
     callbackBase: config.callbackBase,
     urlPolicy,
     announce,
-    onClientSecretChanged: (tenantId, configId) => late.revive!(tenantId, configId),
+    onClientSecretChanged: (tenantId, configId, scope) => late.revive!(tenantId, configId, scope),
   });
   const apiKeys = createApiKeyService({
     db,
     clock,
+    commitChange,
     missingAuthConfigIds: authConfigs.missingIds,
     changes,
     announce,
@@ -148,6 +158,7 @@ export async function createDeps(
   const tenants = createTenantService({
     db,
     clock,
+    commitChange,
     dataKeys,
     apiKeys,
     destroyKeys: rotation.destroyTenantKeys,
@@ -164,6 +175,7 @@ export async function createDeps(
   const accounts = createConnectedAccountService({
     db,
     clock,
+    commitChange,
     changes,
     announce,
     cache: { enabled: config.TOKEN_CACHE === 'on', ...cacheLimits },
@@ -187,8 +199,8 @@ export async function createDeps(
     tenantDispatcher: egressAgent,
   });
   const credentialAccounts = createCredentialAccountService({
-    db,
     clock,
+    commitChange,
     accounts,
     authConfigs,
     providers,
@@ -250,14 +262,15 @@ export async function createDeps(
     batchSize: config.REFRESH_BATCH_SIZE,
     onTakeovers: (n) => metrics.leaseTakeovers.inc(n),
   });
-  const audit = createAuditWriter({
+  const auditTrail = createAuditService({ db });
+  const events = createEventService({
     db,
     clock,
-    logger,
-    flushMs: config.AUDIT_FLUSH_SECONDS * 1000,
+    commitChange,
+    dataKeys,
+    checkUrl: checkTenantUrl,
+    urlPolicy,
   });
-  const auditTrail = createAuditService({ db });
-  const events = createEventService({ db, clock, dataKeys, checkUrl: checkTenantUrl, urlPolicy });
   const webhooks = createWebhookDispatcher({
     db,
     clock,
@@ -305,7 +318,6 @@ export async function createDeps(
     clock,
     keyring,
     database,
-    scoped,
     changes,
     providers,
     metrics,

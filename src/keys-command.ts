@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { createDeps } from './deps.ts';
 import { newApiKey } from './features/api-keys/secrets.ts';
+import { commandChange } from './features/audit/context.ts';
 import { createLogger } from './lib/logger.ts';
 
 const USAGE = `usage:
@@ -48,26 +49,19 @@ export async function runKeysCommand(argv: string[]): Promise<void> {
   const print = (v: unknown) => void process.stdout.write(`${JSON.stringify(v)}\n`);
   try {
     await migrate(deps.database);
-    const { apiKeys, tenants, rotation, audit } = deps.services;
-    // What the CLI changes is in the trail like any other change (actor: cli).
-    const audited = (action: string, row: { id: string; tenantId: string | null }) =>
-      audit.change({
-        tenantId: row.tenantId,
-        actorKeyId: null,
-        actorRole: 'cli',
-        action,
-        resourceType: 'api-keys',
-        resourceId: row.id,
-        ip: null,
-      });
+    const { apiKeys, tenants, rotation } = deps.services;
+    // What the CLI changes is in the trail like any other change (actor: cli), in the change's
+    // own transaction, and in the trail of the key's tenant.
+    const change = (action: string, id: string | null, tenantId: string | null) =>
+      commandChange(action, { type: 'api-keys', id, tenantId });
     if (cmd === 'rewrap') {
       // The same shape as POST /v1/master-keys/rewrap answers.
       const r = await rotation.rewrapAll();
       return print({ rewrapped: r.rewrapped, data: r.usage });
     }
     if (cmd === 'revoke') {
-      const row = await apiKeys.revokeAnyKey(arg!);
-      await audited('keys revoke', row);
+      const tenantId = (await apiKeys.findAnyKey(arg!))?.tenantId ?? null;
+      const row = await apiKeys.revokeAnyKey(arg!, change('keys revoke', arg!, tenantId));
       return print({
         id: row.id,
         role: row.role,
@@ -78,9 +72,14 @@ export async function runKeysCommand(argv: string[]): Promise<void> {
     const name = opts.name ?? `${role} key (cli)`;
     const { row, token } =
       role === 'operator'
-        ? await apiKeys.createKey({ tenantId: null, role, name })
-        : await tenants.createTenantKey(opts.tenant!, role as 'admin' | 'service', name);
-    await audited('keys create', row);
+        ? await apiKeys.createKey({ tenantId: null, role, name }, change('keys create', null, null))
+        : await tenants.createTenantKey(
+            opts.tenant!,
+            role as 'admin' | 'service',
+            name,
+            undefined,
+            change('keys create', null, opts.tenant!),
+          );
     print({ id: row.id, role: row.role, tenant_id: row.tenantId, key: token });
   } finally {
     await deps.services.audit.stop();

@@ -84,7 +84,7 @@ export async function startTestVault(
   deps.services.audit.start();
   await deps.changes.start();
   await deps.services.apiKeys.loadKnownIds();
-  const { token: operatorKey } = await deps.services.apiKeys.createKey({
+  const { token: operatorKey } = await deps.services.apiKeys.createKeyIn(database.db, {
     tenantId: null,
     role: 'operator',
     name: 'test operator',

@@ -3,11 +3,13 @@ import { Type } from 'typebox';
 import { paginate } from '../../http/pagination.ts';
 import { IdParam, ListQuery, Page, problems } from '../../http/schemas.ts';
 import { notFound } from '../../lib/errors.ts';
+import { changeOf } from '../audit/context.ts';
 import { ApiKey, CreatedApiKey, Name, apiKeyView } from './schemas.ts';
 import type { ApiKeyService } from './service.ts';
 
 const tags = ['operator-keys'];
 const operator = { roles: ['operator' as const] };
+const change = { ...operator, audit: 'change' as const };
 
 /** Operator keys manage each other: list, create another, revoke (also `keys revoke`). */
 export const operatorKeyRoutes =
@@ -29,7 +31,7 @@ export const operatorKeyRoutes =
     app.post(
       '/v1/operator-keys',
       {
-        config: operator,
+        config: change,
         schema: {
           tags,
           summary: 'Create another operator key (the secret is returned once)',
@@ -38,11 +40,10 @@ export const operatorKeyRoutes =
         },
       },
       async (req, reply) => {
-        const { row, token } = await svc.createKey({
-          tenantId: null,
-          role: 'operator',
-          name: req.body.name,
-        });
+        const { row, token } = await svc.createKey(
+          { tenantId: null, role: 'operator', name: req.body.name },
+          changeOf(req),
+        );
         reply.code(201).header('cache-control', 'no-store');
         return { ...apiKeyView(row), key: token };
       },
@@ -51,7 +52,7 @@ export const operatorKeyRoutes =
     app.delete(
       '/v1/operator-keys/:id',
       {
-        config: operator,
+        config: change,
         schema: {
           tags,
           summary: 'Revoke an operator key (it stops working at once; the record stays)',
@@ -62,7 +63,7 @@ export const operatorKeyRoutes =
       async (req) => {
         const row = await svc.getOperatorKey(req.params.id);
         if (!row) throw notFound('api_key', req.params.id);
-        return apiKeyView(await svc.revokeAnyKey(row.id));
+        return apiKeyView(await svc.revokeAnyKey(row.id, changeOf(req)));
       },
     );
   };

@@ -2,11 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../../http/auth.ts';
 import { paginate } from '../../http/pagination.ts';
 import { IdParam, ListQuery, Page, problems } from '../../http/schemas.ts';
+import { changeOf } from '../audit/context.ts';
 import type { ApiKeyService } from './service.ts';
 import { ApiKey, CreateApiKeyBody, CreatedApiKey, apiKeyView } from './schemas.ts';
 
 const tags = ['api-keys'];
 const admin = { roles: ['admin' as const] };
+const change = { ...admin, audit: 'change' as const };
 
 export const apiKeyRoutes =
   (svc: ApiKeyService): FastifyPluginAsyncTypebox =>
@@ -14,7 +16,7 @@ export const apiKeyRoutes =
     app.post(
       '/v1/api-keys',
       {
-        config: admin,
+        config: change,
         schema: {
           tags,
           summary: 'Create an API key in the caller’s tenant (the secret is returned once)',
@@ -23,12 +25,15 @@ export const apiKeyRoutes =
         },
       },
       async (req, reply) => {
-        const { row, token } = await svc.createKey({
-          tenantId: tenantOf(req),
-          role: req.body.role,
-          name: req.body.name,
-          authConfigIds: req.body.auth_config_ids ?? null,
-        });
+        const { row, token } = await svc.createKey(
+          {
+            tenantId: tenantOf(req),
+            role: req.body.role,
+            name: req.body.name,
+            authConfigIds: req.body.auth_config_ids ?? null,
+          },
+          changeOf(req),
+        );
         reply.code(201).header('cache-control', 'no-store');
         return { ...apiKeyView(row), key: token };
       },
@@ -63,7 +68,7 @@ export const apiKeyRoutes =
     app.delete(
       '/v1/api-keys/:id',
       {
-        config: admin,
+        config: change,
         schema: {
           tags,
           summary: 'Revoke an API key (it stops working at once; the record stays)',
@@ -71,6 +76,6 @@ export const apiKeyRoutes =
           response: { 200: ApiKey, ...problems(400, 401, 403, 404) },
         },
       },
-      async (req) => apiKeyView(await svc.revokeKey(tenantOf(req), req.params.id)),
+      async (req) => apiKeyView(await svc.revokeKey(tenantOf(req), req.params.id, changeOf(req))),
     );
   };

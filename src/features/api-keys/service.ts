@@ -5,6 +5,8 @@ import type { PageRequest } from '../../http/pagination.ts';
 import type { Change, ChangeFeed } from '../../db/changes.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { InternalError, badRequest, notFound } from '../../lib/errors.ts';
+import type { CommitChange } from '../audit/commit.ts';
+import type { ChangeContext } from '../audit/context.ts';
 import * as repo from './repo.ts';
 import { hashApiKey, hashMatches, newApiKey, parseApiKey } from './secrets.ts';
 import { createKeyVerifier } from './verification.ts';
@@ -12,6 +14,8 @@ import { createKeyVerifier } from './verification.ts';
 export interface ApiKeyDeps {
   db: Db;
   clock: Clock;
+  /** an admin change and its audit row, in one transaction */
+  commitChange: CommitChange;
   /** announced changes (revocations, new keys): the verification cache follows them */
   changes?: Pick<ChangeFeed, 'live' | 'subscribe'>;
   cache?: { maxEntries: number; maxAgeMs: number };
@@ -37,7 +41,8 @@ export function createApiKeyService(deps: ApiKeyDeps) {
   const verifier = createKeyVerifier(deps);
   const { forget, announceKey, forgetTenant } = verifier;
 
-  async function createKey(input: CreateKeyInput, tx: DbOrTx = db) {
+  /** A new key, inside `tx` (the admin change's, or the bootstrap's own). */
+  async function insertKey(tx: DbOrTx, input: CreateKeyInput) {
     if ((input.role === 'operator') !== (input.tenantId === null))
       throw new InternalError(
         'api_key_scope_invalid',
@@ -74,6 +79,13 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     announceKey(row);
     return { row, token };
   }
+
+  const createKey = (input: CreateKeyInput, change: ChangeContext) =>
+    deps.commitChange(
+      change,
+      ({ tx }) => insertKey(tx, input),
+      (r) => r.row.id,
+    );
 
   /**
    * Provisions a key whose token the operator chose in advance (VAULT_BOOTSTRAP_*_KEY), once. A key
@@ -133,27 +145,34 @@ export function createApiKeyService(deps: ApiKeyDeps) {
   const listKeys = (tenantId: string, page: PageRequest) =>
     repo.listApiKeys(db, tenantId, page.limit, page.cursor);
 
-  async function revokeKey(tenantId: string, id: string) {
-    const row = await repo.revokeApiKey(db, tenantId, id, clock.now());
-    forget({ id, tenantId });
-    if (row) return row;
-    return getKey(tenantId, id); // already revoked: idempotent, or 404
-  }
+  const revokeKey = (tenantId: string, id: string, change: ChangeContext) =>
+    deps.commitChange(change, async ({ tx, afterCommit }) => {
+      // Already revoked: idempotent; unknown: 404.
+      const row =
+        (await repo.revokeApiKey(tx, tenantId, id, clock.now())) ??
+        (await repo.getApiKey(tx, tenantId, id));
+      if (!row) throw notFound('api_key', id);
+      afterCommit(() => forget({ id, tenantId }));
+      return row;
+    });
 
   /** Revokes any key by id, operator keys included (CLI, operator routes); idempotent. */
-  async function revokeAnyKey(id: string) {
-    const row =
-      (await repo.revokeApiKeyById(db, id, clock.now())) ?? (await repo.findApiKeyById(db, id));
-    forget({ id, tenantId: row?.tenantId ?? null });
-    if (!row) throw notFound('api_key', id);
-    return row;
-  }
+  const revokeAnyKey = (id: string, change: ChangeContext) =>
+    deps.commitChange(change, async ({ tx, afterCommit }) => {
+      const row =
+        (await repo.revokeApiKeyById(tx, id, clock.now())) ?? (await repo.findApiKeyById(tx, id));
+      if (!row) throw notFound('api_key', id);
+      afterCommit(() => forget({ id, tenantId: row.tenantId }));
+      return row;
+    });
 
   return {
     createKey,
     check: verifier.check,
     /** Loads the ids of usable keys (once); resolves when loaded or failed (then retried). */
     loadKnownIds: verifier.loadKnownIds,
+    /** a key made inside the caller's own transaction (the first start's), not an admin change */
+    createKeyIn: insertKey,
     revokeAnyKey,
     forgetTenant,
     ensureBootstrapKey,
@@ -161,6 +180,8 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     tombstoneTenantKeys: (tenantId: string, tx: DbOrTx) =>
       repo.tombstoneTenantKeys(tx, tenantId, clock.now()),
     getOperatorKey: (id: string) => repo.getOperatorKey(db, id),
+    /** any key by id, whatever its tenant (the key commands) */
+    findAnyKey: (id: string) => repo.findApiKeyById(db, id),
     listOperatorKeys: (page: PageRequest) => repo.listOperatorKeys(db, page.limit, page.cursor),
     authenticate: verifier.authenticate,
     getKey,

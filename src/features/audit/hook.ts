@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
-import type { ScopedDb } from '../../db/scoped.ts';
+import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
+import { auditRecord, changeOf, successStatus } from './context.ts';
 import type { AuditWriter } from './writer.ts';
 
 const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
@@ -7,63 +7,57 @@ const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**
-     * How an admin change on this route is audited: by default in the change's own transaction;
-     * `after` for long, resumable operations that commit in batches of their own (key rotation);
-     * `false` for routes that are not admin changes (token issuance is counted by its service).
+     * How an admin change on this route is audited; every route with roles and a mutating method
+     * says so, or the app does not start:
+     * - `change`: the route hands `changeOf(req)` to its service, which writes the row in the
+     *   change's own transaction;
+     * - `after`: long, resumable operations that commit in batches of their own (key rotation):
+     *   the row is written once the handler has succeeded;
+     * - `false`: not an admin change (token issuance and proxied calls are counted by their
+     *   services).
      */
-    audit?: 'after' | false;
+    audit?: 'change' | 'after' | false;
   }
-}
-
-function record(req: FastifyRequest, reply: FastifyReply, result: unknown) {
-  const p = req.principal!;
-  const url = req.routeOptions.url ?? '';
-  const resourceId =
-    (req.params as { id?: string } | undefined)?.id ??
-    ((result as { id?: unknown } | null)?.id as string | undefined) ??
-    null;
-  // An operator's change to a tenant (creating it, its keys, rotating its data key) belongs to
-  // that tenant's trail too: tenants see what was done to them.
-  const tenantId =
-    p.tenantId ??
-    (url.startsWith('/v1/tenants') && resourceId?.startsWith('tn_') ? resourceId : null);
-  return {
-    tenantId,
-    actorKeyId: p.keyId,
-    actorRole: p.role,
-    action: `${req.method} ${url}`,
-    resourceType: url.split('/')[2] ?? 'unknown',
-    resourceId,
-    ip: req.ip,
-    details: { status: reply.statusCode, request_id: req.id },
-  };
 }
 
 /**
  * Every successful admin change is one audit row (who: key id and role; what: route and resource;
- * when; from where; never a body, so no secret can reach the trail), written in the same
- * transaction as the change: the route's handler runs inside a request transaction that every
- * service joins, and the row is inserted before it commits. A change that fails writes nothing.
+ * when; from where; never a body, so no secret can reach the trail); a change that fails writes
+ * nothing. The declaration is checked when routes are registered, so a forgotten one fails at boot.
  */
-export function registerAuditedChanges(app: FastifyInstance, audit: AuditWriter, scoped: ScopedDb) {
+export function registerAuditedChanges(app: FastifyInstance, audit: Pick<AuditWriter, 'change'>) {
+  app.decorateRequest('auditChange', null);
   app.addHook('onRoute', (route) => {
     const methods = ([] as string[]).concat(route.method);
-    const cfg = route.config as { roles?: unknown[]; audit?: 'after' | false } | undefined;
-    if (!cfg?.roles || cfg.audit === false || !methods.some((m) => MUTATING.has(m))) return;
+    const cfg = route.config as
+      { roles?: unknown[]; audit?: 'change' | 'after' | false } | undefined;
+    if (!cfg?.roles || !methods.some((m) => MUTATING.has(m))) return;
+    const name = `${methods.join(',')} ${route.url}`;
+    if (cfg.audit === undefined) {
+      throw new Error(
+        `route ${name} changes something but declares no config.audit ('change', 'after' or false)`,
+      );
+    }
+    if (cfg.audit === false) return;
+    // The row records what the route answers: one success status, known before it answers.
+    if (successStatus(route.schema) === undefined)
+      throw new Error(`route ${name} is audited but its response schema has no single 2xx status`);
     const handler = route.handler as RouteHandlerMethod;
+    if (cfg.audit === 'after') {
+      route.handler = async function (this: FastifyInstance, req, reply) {
+        const result = await handler.call(this, req, reply);
+        await audit.change(auditRecord(changeOf(req)));
+        return result;
+      };
+      return;
+    }
     route.handler = async function (this: FastifyInstance, req, reply) {
-      if (cfg.audit === 'after') {
-        const result = await handler.call(this, req, reply);
-        await audit.change(record(req, reply, result));
-        return result;
-      }
-      return scoped.run(async () => {
-        const result = await handler.call(this, req, reply);
-        // Handlers return their body: nothing may be sent before the transaction commits.
-        if (reply.sent) throw new Error(`${req.method} ${req.url}: replied inside its transaction`);
-        await audit.change(record(req, reply, result));
-        return result;
-      });
+      const result = await handler.call(this, req, reply);
+      // The change committed without its row: a route that forgot to pass changeOf(req). The
+      // tests sweep every audited route; this says so should one slip through.
+      if (!req.auditChange?.recorded)
+        req.log.error({ action: name }, 'admin change answered without its audit row');
+      return result;
     };
   });
 }

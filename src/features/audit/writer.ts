@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
 import type { auditEvents } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
@@ -21,9 +21,8 @@ type Row = typeof auditEvents.$inferInsert;
 
 /**
  * The audit trail's two kinds of entry (SPEC §3 "Audit of token reads"):
- * - an admin change is one row, written by `change()` with the db handle of the change itself —
- *   inside an admin request, that request's transaction — so the change and its row commit
- *   together or not at all;
+ * - an admin change is one row, written by `change()` in the change's own transaction (see
+ *   commit.ts), so the change and its row commit together or not at all;
  * - token issuances are counted per (API key, connected account, minute) in memory and added to
  *   one row per minute by a flush every `flushMs` (a crash loses at most one interval's counts).
  */
@@ -72,10 +71,10 @@ export function createAuditWriter(deps: {
   };
 
   return {
-    /** One admin change: one row, in the transaction `db` is (the request's, when there is one). */
-    async change(r: AuditRecord) {
+    /** One admin change: one row, in the change's transaction `tx` (or on its own). */
+    async change(r: AuditRecord, tx: DbOrTx = deps.db) {
       const now = deps.clock.now();
-      await repo.insertAuditEvents(deps.db, [
+      await repo.insertAuditEvents(tx, [
         { id: newId('au', now), ...r, details: r.details ?? {}, createdAt: now },
       ]);
     },

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { tenantOf } from '../../http/auth.ts';
 import { paginate } from '../../http/pagination.ts';
 import { IdParam, Page, problems } from '../../http/schemas.ts';
+import { changeOf } from '../audit/context.ts';
 import {
   AuthConfig,
   AuthConfigListQuery,
@@ -14,6 +15,7 @@ import type { AuthConfigService } from './service.ts';
 
 const tags = ['auth-configs'];
 const admin = { roles: ['admin' as const] };
+const change = { ...admin, audit: 'change' as const };
 const params = IdParam('ac');
 
 export const authConfigView = (callbackUrl: (id: string) => string) => (r: AuthConfigRow) => ({
@@ -60,7 +62,7 @@ export const authConfigRoutes =
     app.post(
       '/v1/auth-configs',
       {
-        config: admin,
+        config: change,
         schema: {
           tags,
           summary: 'Register an OAuth app (Atlassian 3LO or generic OAuth 2.0)',
@@ -69,7 +71,7 @@ export const authConfigRoutes =
         },
       },
       async (req, reply) => {
-        const body = view(await svc.create(tenantOf(req), req.body));
+        const body = view(await svc.create(tenantOf(req), req.body, changeOf(req)));
         reply.code(201);
         return body;
       },
@@ -104,7 +106,7 @@ export const authConfigRoutes =
     app.patch(
       '/v1/auth-configs/:id',
       {
-        config: admin,
+        config: change,
         schema: {
           tags,
           summary: 'Update an auth config; sending client_secret rotates it',
@@ -113,7 +115,7 @@ export const authConfigRoutes =
           response: one,
         },
       },
-      async (req) => view(await svc.update(tenantOf(req), req.params.id, req.body)),
+      async (req) => view(await svc.update(tenantOf(req), req.params.id, req.body, changeOf(req))),
     );
 
     for (const [action, status] of [
@@ -123,7 +125,7 @@ export const authConfigRoutes =
       app.post(
         `/v1/auth-configs/:id/${action}`,
         {
-          config: admin,
+          config: change,
           schema: {
             tags,
             summary: `${action[0]!.toUpperCase()}${action.slice(1)} an auth config`,
@@ -131,14 +133,15 @@ export const authConfigRoutes =
             response: one,
           },
         },
-        async (req) => view(await svc.setStatus(tenantOf(req), req.params.id, status)),
+        async (req) =>
+          view(await svc.setStatus(tenantOf(req), req.params.id, status, changeOf(req))),
       );
     }
 
     app.delete(
       '/v1/auth-configs/:id',
       {
-        config: admin,
+        config: change,
         schema: {
           tags,
           params,
@@ -146,7 +149,7 @@ export const authConfigRoutes =
         },
       },
       async (req, reply) => {
-        await svc.remove(tenantOf(req), req.params.id);
+        await svc.remove(tenantOf(req), req.params.id, changeOf(req));
         reply.code(204);
         return null;
       },

@@ -1,12 +1,15 @@
 import type { AuthConfigRow, AuthConfigInsert } from '../../db/schema/index.ts';
 import type { Change } from '../../db/changes.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import type { TxScope } from '../../db/transact.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { InternalError, badRequest, notFound } from '../../lib/errors.ts';
 import { ProviderError, type Oauth2Settings, type ProviderApp } from '../../providers/types.ts';
 import { newId } from '../../lib/ids.ts';
 import type { TenantUrlPolicy } from '../../lib/tenant-urls.ts';
+import type { CommitChange } from '../audit/commit.ts';
+import type { ChangeContext } from '../audit/context.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import * as repo from './repo.ts';
 import type { CreateAuthConfigInput, UpdateAuthConfigInput } from './schemas.ts';
@@ -25,6 +28,8 @@ const last4 = (secret: string) => (secret.length >= 16 ? secret.slice(-4) : null
 export function createAuthConfigService(deps: {
   db: Db;
   clock: Clock;
+  /** an admin change and its audit row, in one transaction */
+  commitChange: CommitChange;
   dataKeys: Pick<DataKeyService, 'encrypt' | 'decrypt'>;
   /** the egress policy for URLs the vault will call (throws a 400 when refused) */
   checkUrl: (url: string) => Promise<unknown>;
@@ -32,13 +37,13 @@ export function createAuthConfigService(deps: {
   callbackBase: string;
   /** https for tenant-supplied URLs (http only in development) */
   urlPolicy: TenantUrlPolicy;
-  /** tells this process's caches of a change it made, after the commit */
+  /** tells this process's caches of a change it made (call it after the commit) */
   announce: (c: Change) => void;
   /**
-   * A client_credentials config's secret changed (in the same transaction): its accounts refused
-   * for client_credentials_invalid get another attempt. Bound late (accounts need configs).
+   * A client_credentials config's secret changed (in the same transaction, `scope`): its accounts
+   * refused for client_credentials_invalid get another attempt. Bound late (accounts need configs).
    */
-  onClientSecretChanged?: (tenantId: string, configId: string) => Promise<void>;
+  onClientSecretChanged?: (tenantId: string, configId: string, scope: TxScope) => Promise<void>;
 }) {
   /** The OAuth redirect URI of one config: its own, so no other config can receive its codes. */
   const callbackUrl = (id: string) => `${deps.callbackBase}/${id}`;
@@ -61,8 +66,8 @@ export function createAuthConfigService(deps: {
     if (s.api_base_url) await deps.checkUrl(s.api_base_url);
   }
 
-  async function create(tenantId: string, input: CreateAuthConfigInput) {
-    // Everything is validated before anything is written.
+  async function create(tenantId: string, input: CreateAuthConfigInput, change: ChangeContext) {
+    // Everything is validated (and the URLs resolved) before the transaction opens.
     const scheme = checkScheme(input);
     const scopes = normalizeScopes(input.provider, input.scopes);
     const oauth2 = normalizeOauth2(input.provider, input.oauth2, null, deps.urlPolicy, scheme);
@@ -70,7 +75,7 @@ export function createAuthConfigService(deps: {
     const allowedReturnUrls = normalizeReturnUrls(input.allowed_return_urls, deps.urlPolicy);
     const now = clock.now();
     const id = newId('ac', now);
-    return repo.insertAuthConfig(db, {
+    const row: AuthConfigInsert = {
       id,
       tenantId,
       name: input.name,
@@ -89,7 +94,12 @@ export function createAuthConfigService(deps: {
       oauth2,
       createdAt: now,
       updatedAt: now,
-    });
+    };
+    return deps.commitChange(
+      change,
+      ({ tx }) => repo.insertAuthConfig(tx, row),
+      (r) => r.id,
+    );
   }
 
   async function get(tenantId: string, id: string, tx: DbOrTx = db) {
@@ -101,7 +111,13 @@ export function createAuthConfigService(deps: {
   const list = (tenantId: string, filter: repo.AuthConfigFilter, page: PageRequest) =>
     repo.listAuthConfigs(db, tenantId, filter, page.limit, page.cursor);
 
-  async function update(tenantId: string, id: string, input: UpdateAuthConfigInput) {
+  async function update(
+    tenantId: string,
+    id: string,
+    input: UpdateAuthConfigInput,
+    change: ChangeContext,
+  ) {
+    // Read, checked, resolved and sealed first; the transaction holds only the writes.
     const current = await get(tenantId, id);
     if (current.authScheme === 'api_token') {
       for (const field of ['client_id', 'client_secret'] as const) {
@@ -154,22 +170,28 @@ export function createAuthConfigService(deps: {
         'body.previous_secret_overlap_seconds applies only together with client_secret',
       );
     }
-    const row = await repo.updateAuthConfig(db, tenantId, id, set);
-    if (row) deps.announce({ kind: 'ac', tenantId, id });
-    if (!row) throw notFound('auth_config', id);
-    if (input.client_secret !== undefined && row.authScheme === 'client_credentials')
-      await deps.onClientSecretChanged?.(tenantId, id);
-    return row;
+    return deps.commitChange(change, async (scope) => {
+      const row = await repo.updateAuthConfig(scope.tx, tenantId, id, set);
+      if (!row) throw notFound('auth_config', id);
+      scope.afterCommit(() => deps.announce({ kind: 'ac', tenantId, id }));
+      if (input.client_secret !== undefined && row.authScheme === 'client_credentials')
+        await deps.onClientSecretChanged?.(tenantId, id, scope);
+      return row;
+    });
   }
 
-  const setStatus = (tenantId: string, id: string, status: 'enabled' | 'disabled') =>
-    update(tenantId, id, { status });
+  const setStatus = (
+    tenantId: string,
+    id: string,
+    status: 'enabled' | 'disabled',
+    change: ChangeContext,
+  ) => update(tenantId, id, { status }, change);
 
-  async function remove(tenantId: string, id: string) {
-    const row = await repo.deleteAuthConfig(db, tenantId, id);
-    if (row) deps.announce({ kind: 'ac', tenantId, id });
-    if (!row) throw notFound('auth_config', id);
-  }
+  const remove = (tenantId: string, id: string, change: ChangeContext) =>
+    deps.commitChange(change, async ({ tx, afterCommit }) => {
+      if (!(await repo.deleteAuthConfig(tx, tenantId, id))) throw notFound('auth_config', id);
+      afterCommit(() => deps.announce({ kind: 'ac', tenantId, id }));
+    });
 
   /** The decrypted client secret, for the provider calls (never for a response). */
   async function clientSecret(row: AuthConfigRow) {
@@ -185,7 +207,8 @@ export function createAuthConfigService(deps: {
   /**
    * Runs a provider call with the current client secret and, when the provider refuses the client
    * and a previous secret is still inside its overlap window, once more with that one. Records which
-   * secret works (a write only when that changes).
+   * secret works (a write only when that changes, on its own: never inside a transaction, which
+   * would stay open across the provider call).
    */
   async function withClientSecret<T>(
     row: AuthConfigRow,

@@ -1,4 +1,3 @@
-import type { Db } from '../../db/client.ts';
 import type { AccountInsert, AccountRow, AuthConfigRow } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { badRequest, conflict } from '../../lib/errors.ts';
@@ -9,6 +8,8 @@ import type { Providers } from '../../providers/index.ts';
 import type { Identity } from '../../providers/types.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import type { Outbox } from '../events/outbox.ts';
+import type { CommitChange } from '../audit/commit.ts';
+import type { ChangeContext } from '../audit/context.ts';
 import { providerRefusal } from './provider-refusal.ts';
 import * as repo from './repo.ts';
 import { nextCredentialCheckAt } from './schedule.ts';
@@ -44,21 +45,21 @@ const MAX_TOKEN_DAYS = 366;
  * token's site URL (a tenant URL: https, egress-checked) or a scoped token's gateway cloud id.
  */
 export function createApiTokenAccounts(deps: {
-  db: Db;
   clock: Clock;
-  accounts: Pick<ConnectedAccountService, 'get'>;
+  commitChange: CommitChange;
+  accounts: Pick<ConnectedAccountService, 'get' | 'announcedAfter'>;
   providers: Pick<Providers, 'apiTokens'>;
   dataKeys: Pick<DataKeyService, 'encrypt'>;
   outbox: Outbox;
   insertActive: (
     row: Omit<AccountInsert, 'status' | 'connectedAt' | 'updatedAt'>,
+    change: ChangeContext,
   ) => Promise<AccountRow>;
-  announced: (row: AccountRow) => AccountRow;
   /** the egress policy for URLs the vault will call (throws a 400 when refused) */
   checkUrl: (url: string) => Promise<unknown>;
   urlPolicy: TenantUrlPolicy;
 }) {
-  const { db, clock, announced } = deps;
+  const { clock } = deps;
 
   function expiryOf(cred: ApiTokenCredentialsT, now: Date): Date | null {
     if (cred.expires_at === undefined) return null;
@@ -111,7 +112,12 @@ export function createApiTokenAccounts(deps: {
     );
   }
 
-  async function create(tenantId: string, config: AuthConfigRow, input: CreateAccountInput) {
+  async function create(
+    tenantId: string,
+    config: AuthConfigRow,
+    input: CreateAccountInput,
+    change: ChangeContext,
+  ) {
     const cred = input.credentials;
     if (!cred) {
       throw badRequest(
@@ -141,28 +147,37 @@ export function createApiTokenAccounts(deps: {
     });
     const id = newId('ca', now);
     const at = clock.now();
-    return deps.insertActive({
-      id,
-      tenantId,
-      authConfigId: config.id,
-      userId: input.user_id,
-      authScheme: 'api_token',
-      apiTokenEnc: await sealedCredential(tenantId, id, cred),
-      apiSiteUrl: site.siteUrl,
-      selectedCloudId: site.cloudId,
-      tokenType: 'Basic',
-      expiresAt,
-      grantedScopes: config.scopes,
-      identity,
-      generation: 1,
-      lastCheckedAt: at,
-      nextCheckAt: nextCredentialCheckAt(at, expiresAt, false),
-      createdAt: now,
-    });
+    const apiTokenEnc = await sealedCredential(tenantId, id, cred);
+    return deps.insertActive(
+      {
+        id,
+        tenantId,
+        authConfigId: config.id,
+        userId: input.user_id,
+        authScheme: 'api_token',
+        apiTokenEnc,
+        apiSiteUrl: site.siteUrl,
+        selectedCloudId: site.cloudId,
+        tokenType: 'Basic',
+        expiresAt,
+        grantedScopes: config.scopes,
+        identity,
+        generation: 1,
+        lastCheckedAt: at,
+        nextCheckAt: nextCredentialCheckAt(at, expiresAt, false),
+        createdAt: now,
+      },
+      change,
+    );
   }
 
   /** PATCH with credentials: the same account id, a token Jira accepted, ACTIVE again. */
-  async function replace(tenantId: string, id: string, cred: ApiTokenCredentialsT) {
+  async function replace(
+    tenantId: string,
+    id: string,
+    cred: ApiTokenCredentialsT,
+    change: ChangeContext,
+  ) {
     const row = await deps.accounts.get(tenantId, id);
     if (row.authScheme !== 'api_token') {
       throw badRequest('invalid_request', 'body.credentials applies to api_token accounts only', {
@@ -186,13 +201,14 @@ export function createApiTokenAccounts(deps: {
       );
     }
     const at = clock.now();
-    return db.transaction(async (tx) => {
+    const apiTokenEnc = await sealedCredential(tenantId, id, cred);
+    return deps.commitChange(change, async (scope) => {
       const written = await repo.updateAccount(
-        tx,
+        scope.tx,
         tenantId,
         id,
         {
-          apiTokenEnc: await sealedCredential(tenantId, id, cred),
+          apiTokenEnc,
           expiresAt,
           identity,
           status: 'ACTIVE',
@@ -215,8 +231,9 @@ export function createApiTokenAccounts(deps: {
           `connected account ${id} changed meanwhile; retry`,
         );
       }
-      if (row.status !== 'ACTIVE') await deps.outbox.emit(tx, 'connected_account.active', written);
-      return announced(written);
+      if (row.status !== 'ACTIVE')
+        await deps.outbox.emit(scope.tx, 'connected_account.active', written);
+      return deps.accounts.announcedAfter(scope, written);
     });
   }
 

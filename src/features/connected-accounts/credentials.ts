@@ -1,5 +1,5 @@
 import type { Change } from '../../db/changes.ts';
-import type { Db } from '../../db/client.ts';
+import type { TxScope } from '../../db/transact.ts';
 import type { AccountInsert, AccountRow, AuthConfigRow } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { badRequest, conflict, unlessFound } from '../../lib/errors.ts';
@@ -7,6 +7,8 @@ import { newId } from '../../lib/ids.ts';
 import type { TenantUrlPolicy } from '../../lib/tenant-urls.ts';
 import type { Providers } from '../../providers/index.ts';
 import { ProviderError, type Site } from '../../providers/types.ts';
+import type { CommitChange } from '../audit/commit.ts';
+import type { ChangeContext } from '../audit/context.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import type { Outbox } from '../events/outbox.ts';
@@ -20,13 +22,18 @@ import type { ConnectedAccountService } from './service.ts';
 /**
  * Connected accounts that need no browser (SPEC §3 "Atlassian credentials other than 3LO"): a
  * client_credentials account is ACTIVE once the vault holds a token for it; an api_token account
- * once Jira has accepted its token. Every provider call is made before anything is written, so a
- * refusal leaves nothing behind. oauth2_3lo accounts go to the connect flow as before.
+ * once Jira has accepted its token. Every provider call is made before the transaction that writes
+ * the account opens, so a refusal leaves nothing behind and a slow provider holds no connection.
+ * oauth2_3lo accounts go to the connect flow as before.
  */
 export function createCredentialAccountService(deps: {
-  db: Db;
   clock: Clock;
-  accounts: Pick<ConnectedAccountService, 'create' | 'get' | 'grantColumns' | 'selectSite'>;
+  /** an admin change and its audit row, in one transaction */
+  commitChange: CommitChange;
+  accounts: Pick<
+    ConnectedAccountService,
+    'create' | 'get' | 'grantColumns' | 'selectSite' | 'announcedAfter'
+  >;
   authConfigs: Pick<AuthConfigService, 'get' | 'providerApp' | 'withClientSecret'>;
   providers: Providers;
   dataKeys: Pick<DataKeyService, 'encrypt'>;
@@ -36,12 +43,11 @@ export function createCredentialAccountService(deps: {
   checkUrl: (url: string) => Promise<unknown>;
   urlPolicy: TenantUrlPolicy;
 }) {
-  const { db, clock } = deps;
+  const { clock } = deps;
 
   const apiTokens = createApiTokenAccounts({
     ...deps,
-    insertActive: (row) => insertActive(row),
-    announced: (row) => announced(row),
+    insertActive: (row, change) => insertActive(row, change),
   });
 
   const announced = (row: AccountRow) => {
@@ -74,17 +80,17 @@ export function createCredentialAccountService(deps: {
   }
 
   /** POST /v1/connected-accounts, for every scheme: `link` is null when no browser is needed. */
-  async function create(tenantId: string, input: CreateAccountInput) {
+  async function create(tenantId: string, input: CreateAccountInput, change: ChangeContext) {
     const config = await configOf(tenantId, input.auth_config_id);
     if (config.authScheme === 'oauth2_3lo') {
       refuseFields(input, ['credentials', 'cloud_id'], 'applies to api_token auth configs only');
-      return deps.accounts.create(tenantId, input);
+      return deps.accounts.create(tenantId, input, change);
     }
     refuseFields(input, ['return_url'], 'applies to oauth2_3lo auth configs only (no redirect)');
     const account =
       config.authScheme === 'client_credentials'
-        ? await createClientCredentials(tenantId, config, input)
-        : await apiTokens.create(tenantId, config, input);
+        ? await createClientCredentials(tenantId, config, input, change)
+        : await apiTokens.create(tenantId, config, input, change);
     return { account, link: null };
   }
 
@@ -94,6 +100,7 @@ export function createCredentialAccountService(deps: {
     tenantId: string,
     config: AuthConfigRow,
     input: CreateAccountInput,
+    change: ChangeContext,
   ) {
     refuseFields(input, ['credentials', 'cloud_id'], 'applies to api_token auth configs only');
     const pinned = normalizeSiteUrl(input.site_url);
@@ -149,40 +156,58 @@ export function createCredentialAccountService(deps: {
       },
       now,
     );
-    return insertActive({
-      ...grant,
-      id,
-      tenantId,
-      authConfigId: config.id,
-      userId: input.user_id,
-      authScheme: 'client_credentials',
-      pinnedSiteUrl: pinned,
-      grantedScopes: tokens.scopes ?? config.scopes,
-      sites: discovery.sites,
-      identity: discovery.identity,
-      selectedCloudId: selected,
-      createdAt: now,
-    });
+    return insertActive(
+      {
+        ...grant,
+        id,
+        tenantId,
+        authConfigId: config.id,
+        userId: input.user_id,
+        authScheme: 'client_credentials',
+        pinnedSiteUrl: pinned,
+        grantedScopes: tokens.scopes ?? config.scopes,
+        sites: discovery.sites,
+        identity: discovery.identity,
+        selectedCloudId: selected,
+        createdAt: now,
+      },
+      change,
+    );
   }
 
-  /** The account and its connected_account.active event, in one transaction. */
-  function insertActive(row: Omit<AccountInsert, 'status' | 'connectedAt' | 'updatedAt'>) {
+  /**
+   * The account (tokens already sealed), its connected_account.active event and the audit row,
+   * in one transaction.
+   */
+  function insertActive(
+    row: Omit<AccountInsert, 'status' | 'connectedAt' | 'updatedAt'>,
+    change: ChangeContext,
+  ) {
     const now = clock.now();
-    return db.transaction(async (tx) => {
-      const account = await repo.insertAccount(tx, {
-        ...row,
-        status: 'ACTIVE',
-        connectedAt: now,
-        updatedAt: now,
-      });
-      await deps.outbox.emit(tx, 'connected_account.active', account);
-      return announced(account);
-    });
+    return deps.commitChange(
+      change,
+      async (scope) => {
+        const account = await repo.insertAccount(scope.tx, {
+          ...row,
+          status: 'ACTIVE',
+          connectedAt: now,
+          updatedAt: now,
+        });
+        await deps.outbox.emit(scope.tx, 'connected_account.active', account);
+        return deps.accounts.announcedAfter(scope, account);
+      },
+      (account) => account.id,
+    );
   }
 
   /** PATCH /v1/connected-accounts/{id}: select a site, or replace an API token. */
-  async function update(tenantId: string, id: string, input: UpdateAccountInput) {
-    if (input.credentials) return apiTokens.replace(tenantId, id, input.credentials);
+  async function update(
+    tenantId: string,
+    id: string,
+    input: UpdateAccountInput,
+    change: ChangeContext,
+  ) {
+    if (input.credentials) return apiTokens.replace(tenantId, id, input.credentials, change);
     const row = await deps.accounts.get(tenantId, id);
     if (row.authScheme === 'api_token') {
       throw badRequest(
@@ -191,13 +216,21 @@ export function createCredentialAccountService(deps: {
         { field: 'body.selected_cloud_id' },
       );
     }
-    return deps.accounts.selectSite(tenantId, id, input.selected_cloud_id!);
+    return deps.accounts.selectSite(tenantId, id, input.selected_cloud_id!, change);
   }
 
-  /** The config's secret changed: its refused client-credentials accounts get another attempt. */
-  async function reviveClientCredentials(tenantId: string, configId: string) {
-    const rows = await repo.reviveClientCredentialAccounts(db, tenantId, configId, clock.now());
-    rows.forEach(announced);
+  /**
+   * The config's secret changed (in `scope`, the change's transaction): its refused
+   * client-credentials accounts get another attempt.
+   */
+  async function reviveClientCredentials(tenantId: string, configId: string, scope: TxScope) {
+    const rows = await repo.reviveClientCredentialAccounts(
+      scope.tx,
+      tenantId,
+      configId,
+      clock.now(),
+    );
+    scope.afterCommit(() => rows.forEach(announced));
   }
 
   return { create, update, reviveClientCredentials };

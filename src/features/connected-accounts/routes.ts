@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { tenantOf } from '../../http/auth.ts';
 import { paginate } from '../../http/pagination.ts';
 import { IdParam, Page, problems } from '../../http/schemas.ts';
+import { changeOf } from '../audit/context.ts';
 import {
   AccountListQuery,
   ConnectedAccount,
@@ -17,6 +18,7 @@ import type { CredentialAccountService } from './credentials.ts';
 
 const tags = ['connected-accounts'];
 const admin = { roles: ['admin' as const] };
+const change = { ...admin, audit: 'change' as const };
 const params = IdParam('ca');
 const one = { 200: ConnectedAccount, ...problems(400, 401, 403, 404, 409) };
 
@@ -38,7 +40,7 @@ export const connectedAccountRoutes =
     app.post(
       '/v1/connected-accounts',
       {
-        config: admin,
+        config: change,
         schema: {
           tags,
           summary:
@@ -48,7 +50,7 @@ export const connectedAccountRoutes =
         },
       },
       async (req, reply) => {
-        const { account, link } = await credentials.create(tenantOf(req), req.body);
+        const { account, link } = await credentials.create(tenantOf(req), req.body, changeOf(req));
         // redirect_url is a bearer link: no cache keeps it.
         reply.code(201).header('cache-control', 'no-store');
         return withLink(account, link);
@@ -81,7 +83,7 @@ export const connectedAccountRoutes =
     app.patch(
       '/v1/connected-accounts/:id',
       {
-        config: admin,
+        config: change,
         schema: {
           tags,
           summary:
@@ -91,13 +93,16 @@ export const connectedAccountRoutes =
           response: { ...one, ...problems(502) },
         },
       },
-      async (req) => accountView(await credentials.update(tenantOf(req), req.params.id, req.body)),
+      async (req) =>
+        accountView(
+          await credentials.update(tenantOf(req), req.params.id, req.body, changeOf(req)),
+        ),
     );
 
     app.post(
       '/v1/connected-accounts/:id/reconnect',
       {
-        config: admin,
+        config: change,
         schema: {
           tags,
           summary: 'A new connect link for the same account id',
@@ -107,7 +112,12 @@ export const connectedAccountRoutes =
         },
       },
       async (req, reply) => {
-        const { account, link } = await svc.reconnect(tenantOf(req), req.params.id, req.body ?? {});
+        const { account, link } = await svc.reconnect(
+          tenantOf(req),
+          req.params.id,
+          req.body ?? {},
+          changeOf(req),
+        );
         reply.header('cache-control', 'no-store');
         return withLink(account, link);
       },
@@ -115,19 +125,19 @@ export const connectedAccountRoutes =
 
     app.post(
       '/v1/connected-accounts/:id/disable',
-      { config: admin, schema: { tags, params, response: one } },
-      async (req) => accountView(await svc.disable(tenantOf(req), req.params.id)),
+      { config: change, schema: { tags, params, response: one } },
+      async (req) => accountView(await svc.disable(tenantOf(req), req.params.id, changeOf(req))),
     );
     app.post(
       '/v1/connected-accounts/:id/enable',
-      { config: admin, schema: { tags, params, response: one } },
-      async (req) => accountView(await svc.enable(tenantOf(req), req.params.id)),
+      { config: change, schema: { tags, params, response: one } },
+      async (req) => accountView(await svc.enable(tenantOf(req), req.params.id, changeOf(req))),
     );
 
     app.delete(
       '/v1/connected-accounts/:id',
       {
-        config: admin,
+        config: change,
         schema: {
           tags,
           params,
@@ -135,7 +145,7 @@ export const connectedAccountRoutes =
         },
       },
       async (req, reply) => {
-        await svc.remove(tenantOf(req), req.params.id);
+        await svc.remove(tenantOf(req), req.params.id, changeOf(req));
         reply.code(204);
         return null;
       },

@@ -1,4 +1,5 @@
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { transact, type TxScope } from '../../db/transact.ts';
 import type { AccountInsert, AccountRow, AccountStatus } from '../../db/schema/index.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import type { Change, ChangeFeed } from '../../db/changes.ts';
@@ -6,6 +7,8 @@ import type { Clock } from '../../lib/clock.ts';
 import { badRequest, conflict, notFound, unlessFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Identity, Site } from '../../providers/types.ts';
+import type { CommitChange } from '../audit/commit.ts';
+import type { ChangeContext } from '../audit/context.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import type { Outbox } from '../events/outbox.ts';
@@ -52,9 +55,11 @@ export type IssueLink = (
 export function createConnectedAccountService(deps: {
   db: Db;
   clock: Clock;
+  /** an admin change and its audit row, in one transaction */
+  commitChange: CommitChange;
   /** announced changes: the token reads' cache follows them (off: every read goes to the db) */
   changes: Pick<ChangeFeed, 'live' | 'subscribe'>;
-  /** tells this process's caches of a change it made, after the commit */
+  /** tells this process's caches of a change it made (call it after the commit) */
   announce: (c: Change) => void;
   cache: { enabled: boolean; maxEntries: number; maxAgeMs: number };
   authConfigs: Pick<AuthConfigService, 'get'>;
@@ -67,13 +72,22 @@ export function createConnectedAccountService(deps: {
 
   const { tokenCandidate, tokenCandidates } = createTokenReads(db, deps.changes, deps.cache);
 
-  /** A write of ours: this process's caches learn of it once it commits. */
+  /** A write of ours that has committed: this process's caches learn of it now. */
   function announced<T extends Pick<AccountRow, 'tenantId' | 'id' | 'authConfigId'> | undefined>(
     row: T,
   ): T {
     if (row) {
       deps.announce({ kind: 'ca', tenantId: row.tenantId, id: row.id, configId: row.authConfigId });
     }
+    return row;
+  }
+
+  /** A write in `scope`'s transaction: announced once it commits. */
+  function announcedAfter<T extends Pick<AccountRow, 'tenantId' | 'id' | 'authConfigId'>>(
+    scope: TxScope,
+    row: T,
+  ): T {
+    scope.afterCommit(() => announced(row));
     return row;
   }
 
@@ -119,6 +133,7 @@ export function createConnectedAccountService(deps: {
   async function create(
     tenantId: string,
     input: { auth_config_id: string; user_id: string; return_url?: string; site_url?: string },
+    change: ChangeContext,
   ) {
     const config = await unlessFound(
       deps.authConfigs.get(tenantId, input.auth_config_id),
@@ -137,66 +152,74 @@ export function createConnectedAccountService(deps: {
     if (pinned && config.provider !== 'atlassian')
       throw badRequest('invalid_request', 'body.site_url applies to Atlassian auth configs only');
     const now = clock.now();
-    return db.transaction(async (tx) => {
-      const account = await repo.insertAccount(tx, {
-        id: newId('ca', now),
-        tenantId,
-        authConfigId: config.id,
-        userId: input.user_id,
-        status: 'INITIATED',
-        pinnedSiteUrl: pinned,
-        createdAt: now,
-        updatedAt: now,
-      });
-      const link = await deps.issueLink({ tenantId, accountId: account.id, returnUrl }, tx);
-      announced(account);
-      return { account, link };
-    });
+    return deps.commitChange(
+      change,
+      async (scope) => {
+        const account = await repo.insertAccount(scope.tx, {
+          id: newId('ca', now),
+          tenantId,
+          authConfigId: config.id,
+          userId: input.user_id,
+          status: 'INITIATED',
+          pinnedSiteUrl: pinned,
+          createdAt: now,
+          updatedAt: now,
+        });
+        const link = await deps.issueLink({ tenantId, accountId: account.id, returnUrl }, scope.tx);
+        return { account: announcedAfter(scope, account), link };
+      },
+      (r) => r.account.id,
+    );
   }
 
   const list = (tenantId: string, filter: repo.AccountFilter, page: PageRequest) =>
     repo.listAccounts(db, tenantId, filter, page.limit, page.cursor);
 
-  async function remove(tenantId: string, id: string) {
-    await db.transaction(async (tx) => {
-      const row = await repo.getAccount(tx, tenantId, id);
-      if (!row || !(await repo.deleteAccount(tx, tenantId, id)))
+  const remove = (tenantId: string, id: string, change: ChangeContext) =>
+    deps.commitChange(change, async (scope) => {
+      const row = await repo.getAccount(scope.tx, tenantId, id);
+      if (!row || !(await repo.deleteAccount(scope.tx, tenantId, id)))
         throw notFound('connected_account', id);
-      announced(row);
-      await deps.outbox.emit(tx, 'connected_account.deleted', row);
+      announcedAfter(scope, row);
+      await deps.outbox.emit(scope.tx, 'connected_account.deleted', row);
     });
-  }
 
-  async function disable(tenantId: string, id: string) {
-    await get(tenantId, id);
-    return announced(
-      await repo.updateAccount(db, tenantId, id, {
+  const disable = (tenantId: string, id: string, change: ChangeContext) =>
+    deps.commitChange(change, async (scope) => {
+      const row = await repo.updateAccount(scope.tx, tenantId, id, {
         status: 'DISABLED',
         statusReason: 'disabled_by_admin',
         updatedAt: clock.now(),
-      }),
-    )!;
-  }
+      });
+      if (!row) throw notFound('connected_account', id);
+      return announcedAfter(scope, row);
+    });
 
-  async function enable(tenantId: string, id: string) {
-    const row = await get(tenantId, id);
-    if (row.status !== 'DISABLED') return row;
-    // Back to work if it holds a grant; otherwise it needs a (re)connect.
-    const status: AccountStatus =
-      row.refreshTokenEnc || row.accessTokenEnc || row.apiTokenEnc ? 'ACTIVE' : 'INITIATED';
-    return announced(
-      await repo.updateAccount(
-        db,
+  const enable = (tenantId: string, id: string, change: ChangeContext) =>
+    deps.commitChange(change, async (scope) => {
+      const row = await get(tenantId, id, scope.tx);
+      if (row.status !== 'DISABLED') return row;
+      // Back to work if it holds a grant; otherwise it needs a (re)connect.
+      const status: AccountStatus =
+        row.refreshTokenEnc || row.accessTokenEnc || row.apiTokenEnc ? 'ACTIVE' : 'INITIATED';
+      const written = await repo.updateAccount(
+        scope.tx,
         tenantId,
         id,
         { status, statusReason: null, updatedAt: clock.now() },
         ['DISABLED'],
-      ),
-    )!;
-  }
+      );
+      // Not DISABLED any more: someone else enabled it meanwhile.
+      return written ? announcedAfter(scope, written) : get(tenantId, id, scope.tx);
+    });
 
   /** A new link for the same account id. A live account keeps working until the new grant arrives. */
-  async function reconnect(tenantId: string, id: string, input: { return_url?: string }) {
+  async function reconnect(
+    tenantId: string,
+    id: string,
+    input: { return_url?: string },
+    change: ChangeContext,
+  ) {
     const row = await get(tenantId, id);
     if (row.authScheme !== 'oauth2_3lo') {
       throw conflict(
@@ -212,23 +235,23 @@ export function createConnectedAccountService(deps: {
     if (config.status !== 'enabled')
       throw conflict('auth_config_disabled', `auth config ${config.id} is disabled`);
     const returnUrl = checkReturnUrl(config.allowedReturnUrls, input.return_url);
-    return db.transaction(async (tx) => {
-      const account =
-        row.status === 'ACTIVE'
-          ? row
-          : announced(
-              await repo.updateAccount(tx, tenantId, id, {
-                status: 'INITIATED',
-                statusReason: null,
-                updatedAt: clock.now(),
-              }),
-            )!;
-      const link = await deps.issueLink({ tenantId, accountId: id, returnUrl }, tx);
+    return deps.commitChange(change, async (scope) => {
+      let account = row;
+      if (row.status !== 'ACTIVE') {
+        const written = await repo.updateAccount(scope.tx, tenantId, id, {
+          status: 'INITIATED',
+          statusReason: null,
+          updatedAt: clock.now(),
+        });
+        if (!written) throw notFound('connected_account', id);
+        account = announcedAfter(scope, written);
+      }
+      const link = await deps.issueLink({ tenantId, accountId: id, returnUrl }, scope.tx);
       return { account, link };
     });
   }
 
-  async function selectSite(tenantId: string, id: string, cloudId: string) {
+  async function selectSite(tenantId: string, id: string, cloudId: string, change: ChangeContext) {
     const row = await get(tenantId, id);
     if (!row.sites.some((s) => s.cloud_id === cloudId)) {
       throw badRequest(
@@ -236,12 +259,14 @@ export function createConnectedAccountService(deps: {
         `body.cloud_id: site ${cloudId} is not among the account's sites`,
       );
     }
-    return announced(
-      await repo.updateAccount(db, tenantId, id, {
+    return deps.commitChange(change, async (scope) => {
+      const written = await repo.updateAccount(scope.tx, tenantId, id, {
         selectedCloudId: cloudId,
         updatedAt: clock.now(),
-      }),
-    )!;
+      });
+      if (!written) throw notFound('connected_account', id);
+      return announcedAfter(scope, written);
+    });
   }
 
   /** The flow failed: only an account still INITIATED turns FAILED (a live account never breaks). */
@@ -273,25 +298,26 @@ export function createConnectedAccountService(deps: {
       connectedAt: now,
       lastRefreshedAt: null,
     };
-    return db.transaction(async (tx) => {
+    return transact(db, async (scope) => {
       const written = await repo.updateAccount(
-        tx,
+        scope.tx,
         tenantId,
         id,
         set,
         ['INITIATED', 'ACTIVE', 'FAILED', 'EXPIRED'],
         row.generation,
       );
-      announced(written);
-      if (written && row.status !== 'ACTIVE') {
-        await deps.outbox.emit(tx, 'connected_account.active', written);
+      if (!written) return undefined;
+      if (row.status !== 'ACTIVE') {
+        await deps.outbox.emit(scope.tx, 'connected_account.active', written);
       }
-      return written;
+      return announcedAfter(scope, written);
     });
   }
 
   return {
     grantColumns,
+    announcedAfter,
     create,
     get,
     /** the row, or undefined (no error): for callers that decide themselves what absence means */

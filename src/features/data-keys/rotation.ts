@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.ts';
+import type { TxScope } from '../../db/transact.ts';
 import {
   SEALED_FIELDS,
   replaceSealedValue,
@@ -90,12 +91,10 @@ export function createKeyRotation(deps: {
   }
 
   /** Destroys the tenant's data keys with its rows: copies of the rows can no longer be decrypted. */
-  async function destroyTenantKeys(
-    tenantId: string,
-    tx: Parameters<typeof repo.deleteTenantDataKeys>[0],
-  ) {
-    await repo.deleteTenantDataKeys(tx, tenantId);
-    deps.dataKeys.forget(tenantId);
+  async function destroyTenantKeys(tenantId: string, scope: TxScope) {
+    await repo.deleteTenantDataKeys(scope.tx, tenantId);
+    // Forgotten once gone for good: earlier, a concurrent read could cache a key again.
+    scope.afterCommit(() => deps.dataKeys.forget(tenantId));
   }
 
   return { usage, rewrapAll, rotateTenantDataKey, destroyTenantKeys };

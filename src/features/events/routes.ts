@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { tenantOf } from '../../http/auth.ts';
 import { paginate } from '../../http/pagination.ts';
 import { IdParam, ListQuery, Page, problems } from '../../http/schemas.ts';
+import { changeOf } from '../audit/context.ts';
 import {
   CreateEndpointBody,
   CreatedEndpoint,
@@ -15,6 +16,7 @@ import {
 import type { EventService } from './service.ts';
 
 const admin = { roles: ['admin' as const] };
+const change = { ...admin, audit: 'change' as const };
 
 export const eventRoutes =
   (svc: EventService): FastifyPluginAsyncTypebox =>
@@ -23,7 +25,7 @@ export const eventRoutes =
     app.post(
       '/v1/webhook-endpoints',
       {
-        config: admin,
+        config: change,
         schema: {
           tags,
           summary: 'Register a webhook endpoint (its signing secret is returned once)',
@@ -32,7 +34,7 @@ export const eventRoutes =
         },
       },
       async (req, reply) => {
-        const { row, secret } = await svc.createEndpoint(tenantOf(req), req.body);
+        const { row, secret } = await svc.createEndpoint(tenantOf(req), req.body, changeOf(req));
         reply.code(201).header('cache-control', 'no-store');
         return { ...endpointView(row), secret };
       },
@@ -65,7 +67,7 @@ export const eventRoutes =
     app.delete(
       '/v1/webhook-endpoints/:id',
       {
-        config: admin,
+        config: change,
         schema: {
           tags,
           params: IdParam('we'),
@@ -73,7 +75,7 @@ export const eventRoutes =
         },
       },
       async (req, reply) => {
-        await svc.deleteEndpoint(tenantOf(req), req.params.id);
+        await svc.deleteEndpoint(tenantOf(req), req.params.id, changeOf(req));
         reply.code(204);
         return null;
       },
@@ -103,7 +105,7 @@ export const eventRoutes =
     app.post(
       '/v1/events/:id/replay',
       {
-        config: admin,
+        config: change,
         schema: {
           tags: ['events'],
           summary: 'Deliver an event again to its endpoints',
@@ -112,7 +114,7 @@ export const eventRoutes =
         },
       },
       async (req) => {
-        const { event, deliveries } = await svc.replay(tenantOf(req), req.params.id);
+        const { event, deliveries } = await svc.replay(tenantOf(req), req.params.id, changeOf(req));
         return eventView(deliveries)(event);
       },
     );

@@ -5,6 +5,8 @@ import type { PageRequest } from '../../http/pagination.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import type { CommitChange } from '../audit/commit.ts';
+import type { ChangeContext } from '../audit/context.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import { tenantUrl, type TenantUrlPolicy } from '../../lib/tenant-urls.ts';
 import * as repo from './repo.ts';
@@ -16,6 +18,8 @@ export const endpointSecretField = (tenantId: string, id: string) =>
 export function createEventService(deps: {
   db: Db;
   clock: Clock;
+  /** an admin change and its audit row, in one transaction */
+  commitChange: CommitChange;
   dataKeys: Pick<DataKeyService, 'encrypt'>;
   /** refuses URLs that fail the egress policy (throws a 4xx AppError) */
   checkUrl: (url: string) => Promise<unknown>;
@@ -26,7 +30,9 @@ export function createEventService(deps: {
   async function createEndpoint(
     tenantId: string,
     input: { url: string; event_types?: EventType[] },
+    change: ChangeContext,
   ) {
+    // The URL is resolved (DNS) and the secret sealed before the transaction opens.
     const url = tenantUrl('body.url', input.url, deps.urlPolicy);
     // Credentials in the URL would travel with every delivery and show wherever the URL is shown.
     if (url.username || url.password) {
@@ -40,15 +46,21 @@ export function createEventService(deps: {
     const now = clock.now();
     const id = newId('we', now);
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
-    const row = await repo.insertEndpoint(db, {
-      id,
-      tenantId,
-      url: input.url,
-      secretEnc: await deps.dataKeys.encrypt(endpointSecretField(tenantId, id), secret),
-      eventTypes: [...new Set(input.event_types ?? [])],
-      createdAt: now,
-      updatedAt: now,
-    });
+    const secretEnc = await deps.dataKeys.encrypt(endpointSecretField(tenantId, id), secret);
+    const row = await deps.commitChange(
+      change,
+      ({ tx }) =>
+        repo.insertEndpoint(tx, {
+          id,
+          tenantId,
+          url: input.url,
+          secretEnc,
+          eventTypes: [...new Set(input.event_types ?? [])],
+          createdAt: now,
+          updatedAt: now,
+        }),
+      (r) => r.id,
+    );
     return { row, secret };
   }
 
@@ -61,9 +73,10 @@ export function createEventService(deps: {
   const listEndpoints = (tenantId: string, page: PageRequest) =>
     repo.listEndpoints(db, tenantId, page.limit, page.cursor);
 
-  async function deleteEndpoint(tenantId: string, id: string) {
-    if (!(await repo.deleteEndpoint(db, tenantId, id))) throw notFound('webhook_endpoint', id);
-  }
+  const deleteEndpoint = (tenantId: string, id: string, change: ChangeContext) =>
+    deps.commitChange(change, async ({ tx }) => {
+      if (!(await repo.deleteEndpoint(tx, tenantId, id))) throw notFound('webhook_endpoint', id);
+    });
 
   /** Newest first, each with its deliveries. */
   async function listEvents(
@@ -80,12 +93,14 @@ export function createEventService(deps: {
     return rows.map((r) => ({ ...r, deliveries: deliveries.filter((d) => d.eventId === r.id) }));
   }
 
-  async function replay(tenantId: string, id: string) {
-    const event = await repo.getEvent(db, tenantId, id);
-    if (!event) throw notFound('event', id);
-    await repo.requeueEvent(db, tenantId, id, clock.now());
-    return { event, deliveries: await repo.deliveriesOf(db, tenantId, [id]) };
-  }
+  /** Queues the event's deliveries again; the dispatcher sends them (never inside this change). */
+  const replay = (tenantId: string, id: string, change: ChangeContext) =>
+    deps.commitChange(change, async ({ tx }) => {
+      const event = await repo.getEvent(tx, tenantId, id);
+      if (!event) throw notFound('event', id);
+      await repo.requeueEvent(tx, tenantId, id, clock.now());
+      return { event, deliveries: await repo.deliveriesOf(tx, tenantId, [id]) };
+    });
 
   return { createEndpoint, getEndpoint, listEndpoints, deleteEndpoint, listEvents, replay };
 }

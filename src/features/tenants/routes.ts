@@ -3,11 +3,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { paginate } from '../../http/pagination.ts';
 import { IdParam, ListQuery, Page, Timestamp, problems } from '../../http/schemas.ts';
+import { changeOf } from '../audit/context.ts';
 import { CreateApiKeyBody, CreatedApiKey, Name, apiKeyView } from '../api-keys/schemas.ts';
 import type { TenantService } from './service.ts';
 
 const tags = ['tenants'];
 const operator = { roles: ['operator' as const] };
+const change = { ...operator, audit: 'change' as const };
 
 const Tenant = Type.Object(
   { id: Type.String(), name: Type.String(), status: Type.String(), created_at: Timestamp },
@@ -26,7 +28,7 @@ export const tenantRoutes =
     app.post(
       '/v1/tenants',
       {
-        config: operator,
+        config: change,
         schema: {
           tags,
           summary: 'Create a tenant (operator keys)',
@@ -35,7 +37,7 @@ export const tenantRoutes =
         },
       },
       async (req, reply) => {
-        const body = tenantView(await svc.createTenant(req.body.name));
+        const body = tenantView(await svc.createTenant(req.body.name, changeOf(req)));
         reply.code(201);
         return body;
       },
@@ -70,7 +72,7 @@ export const tenantRoutes =
     app.delete(
       '/v1/tenants/:id',
       {
-        config: operator,
+        config: change,
         schema: {
           tags,
           summary: 'Delete a tenant and everything it owns; its data keys are destroyed first',
@@ -79,7 +81,7 @@ export const tenantRoutes =
         },
       },
       async (req, reply) => {
-        await svc.deleteTenant(req.params.id);
+        await svc.deleteTenant(req.params.id, changeOf(req));
         reply.code(204);
         return null;
       },
@@ -88,7 +90,7 @@ export const tenantRoutes =
     app.post(
       '/v1/tenants/:id/api-keys',
       {
-        config: operator,
+        config: change,
         schema: {
           tags,
           summary: 'Create an API key for a tenant (operator keys); the secret is returned once',
@@ -103,6 +105,7 @@ export const tenantRoutes =
           req.body.role,
           req.body.name,
           req.body.auth_config_ids,
+          changeOf(req),
         );
         reply.code(201).header('cache-control', 'no-store');
         return { ...apiKeyView(row), key: token };

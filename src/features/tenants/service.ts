@@ -1,31 +1,39 @@
 import type { Db, DbOrTx } from '../../db/client.ts';
+import type { TxScope } from '../../db/transact.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import { notFound } from '../../lib/errors.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import type { ApiKeyService } from '../api-keys/service.ts';
+import type { CommitChange } from '../audit/commit.ts';
+import type { ChangeContext } from '../audit/context.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import * as repo from './repo.ts';
 
 export function createTenantService(deps: {
   db: Db;
   clock: Clock;
+  commitChange: CommitChange;
   dataKeys: Pick<DataKeyService, 'createDataKey'>;
   apiKeys: Pick<ApiKeyService, 'createKey' | 'tombstoneTenantKeys' | 'forgetTenant'>;
   /** destroys the tenant's data keys inside the deletion's transaction */
-  destroyKeys: (tenantId: string, tx: DbOrTx) => Promise<void>;
+  destroyKeys: (tenantId: string, scope: TxScope) => Promise<void>;
 }) {
   const { db } = deps;
 
-  /** A tenant is born with its data key, in one transaction. */
-  async function createTenant(name: string, tx?: DbOrTx) {
-    const run = async (t: DbOrTx) => {
-      const tenant = await repo.insertTenant(t, { id: newId('tn', deps.clock.now()), name });
-      await deps.dataKeys.createDataKey(tenant.id, t);
-      return tenant;
-    };
-    return tx ? run(tx) : db.transaction(run);
+  /** A tenant is born with its data key, in the same transaction. */
+  async function insertTenant(tx: DbOrTx, name: string) {
+    const tenant = await repo.insertTenant(tx, { id: newId('tn', deps.clock.now()), name });
+    await deps.dataKeys.createDataKey(tenant.id, tx);
+    return tenant;
   }
+
+  const createTenant = (name: string, change: ChangeContext) =>
+    deps.commitChange(
+      change,
+      ({ tx }) => insertTenant(tx, name),
+      (t) => t.id,
+    );
 
   async function getTenant(id: string) {
     const t = await repo.getTenant(db, id);
@@ -39,26 +47,32 @@ export function createTenantService(deps: {
     tenantId: string,
     role: 'admin' | 'service',
     name: string,
-    authConfigIds?: string[],
+    authConfigIds: string[] | undefined,
+    change: ChangeContext,
   ) {
     await getTenant(tenantId);
-    return deps.apiKeys.createKey({ tenantId, role, name, authConfigIds: authConfigIds ?? null });
+    return deps.apiKeys.createKey(
+      { tenantId, role, name, authConfigIds: authConfigIds ?? null },
+      change,
+    );
   }
 
   /** Deleting a tenant destroys its data keys first: surviving copies of its rows become unreadable. */
-  async function deleteTenant(id: string) {
+  async function deleteTenant(id: string, change: ChangeContext) {
     await getTenant(id);
-    await db.transaction(async (tx) => {
-      await deps.destroyKeys(id, tx);
-      await deps.apiKeys.tombstoneTenantKeys(id, tx);
-      await repo.deleteTenant(tx, id);
+    await deps.commitChange(change, async (scope) => {
+      await deps.destroyKeys(id, scope);
+      await deps.apiKeys.tombstoneTenantKeys(id, scope.tx);
+      await repo.deleteTenant(scope.tx, id);
+      scope.afterCommit(() => deps.apiKeys.forgetTenant(id));
     });
-    deps.apiKeys.forgetTenant(id);
   }
 
   return {
     deleteTenant,
     createTenant,
+    /** the first start's default tenant, inside the bootstrap's own transaction (no audit row) */
+    createTenantIn: insertTenant,
     getTenant,
     listTenants,
     createTenantKey,
