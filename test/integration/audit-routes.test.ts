@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import Fastify from 'fastify';
 import { registerAuditedChanges } from '../../src/features/audit/hook.ts';
 import { newId, type IdPrefix } from '../../src/lib/ids.ts';
-import { atlassianConfig, uniqueSecret } from '../helpers/fixtures.ts';
+import { PUBLIC_HOST, atlassianConfig, uniqueSecret } from '../helpers/fixtures.ts';
 import { startFlowFixture } from '../helpers/flow.ts';
 import { openOwnDatabase } from '../helpers/own-database.ts';
 import type { Res } from '../helpers/vault.ts';
@@ -241,7 +241,7 @@ test('every mutating admin route writes one audit row on success and none on fai
 
   const endpoint = await call('POST /v1/webhook-endpoints', {
     key,
-    body: { url: 'https://hooks.example.com/vault' },
+    body: { url: `https://${PUBLIC_HOST}/vault` },
     status: 201,
   });
   assert.equal(endpoint.row!.resource_id, endpoint.body.id);
