@@ -32,6 +32,12 @@ export interface ChangeFeed {
    * than a second ago has been delivered. Cheap enough to ask on every cached read.
    */
   readonly live: boolean;
+  /**
+   * True while connected and subscribed, however long ago the last ping came back: enough for what
+   * only needs "every announcement will arrive, if late" (the set of usable key ids), and steadier
+   * than `live` on a process whose event loop is busy.
+   */
+  readonly subscribed: boolean;
   subscribe(listener: { change(c: Change): void; reset(): void }): void;
   /**
    * A change this process just committed, applied to its own caches at once (the database's
@@ -247,6 +253,9 @@ export function pgChangeFeed(
       // On the token path (every cached read): one clock read, one subtraction, one comparison.
       return performance.now() - provenAt < PROVEN_FOR_MS;
     },
+    get subscribed() {
+      return provenAt !== -Infinity;
+    },
     subscribe: (l) => void out.listeners.push(l),
     publish: (c) => out.publish(c),
     start: () => connect(),
@@ -270,6 +279,9 @@ export function pgliteChangeFeed(database: Database): ChangeFeed {
   let unlisten: (() => Promise<void>) | undefined;
   return {
     get live() {
+      return live;
+    },
+    get subscribed() {
       return live;
     },
     subscribe: (l) => void out.listeners.push(l),

@@ -17,7 +17,7 @@ export interface ApiKeyDeps {
   /** an admin change and its audit row, in one transaction */
   commitChange: CommitChange;
   /** announced changes (revocations, new keys): the verification cache follows them */
-  changes?: Pick<ChangeFeed, 'live' | 'subscribe'>;
+  changes?: Pick<ChangeFeed, 'live' | 'subscribed' | 'subscribe'>;
   cache?: { maxEntries: number; maxAgeMs: number };
   /** tells this process's caches of a change it made, after the commit */
   announce?: (c: Change) => void;

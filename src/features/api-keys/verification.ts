@@ -60,9 +60,11 @@ export function createKeyVerifier(
     isLive: () => deps.changes?.live ?? false,
   });
   // The ids of usable keys, so a made-up key costs no lookup (followed by the same feed).
+  // The set needs only a subscribed feed (a late announcement is covered by the grace period for
+  // new ids), not the one-second proof the caches need: a busy event loop must not turn it off.
   const knownIds = createKnownKeyIds({
     clock,
-    isLive: () => deps.changes?.live ?? false,
+    isLive: () => deps.changes?.subscribed ?? false,
     loadPage: (limit, after) => repo.listUsableKeyIds(db, limit, after),
     onError: deps.onError,
   });
