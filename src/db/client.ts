@@ -77,12 +77,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     pool.query = ((...args: unknown[]) => {
       const first = args[0] as string | { text?: string } | undefined;
       const text = typeof first === 'string' ? first : first?.text;
+      // The callback form (nothing here uses it) is passed through as it is.
+      if (typeof args[args.length - 1] === 'function') return query(...args);
       const once = () =>
         query(...args).catch((err: unknown) => {
           noticeRefusal(err);
           throw err;
         });
-      if (typeof args[args.length - 1] === 'function' || !text || !isPlainRead(text)) return once();
+      if (!text || !isPlainRead(text)) return once();
       return retryWhileUnavailable(once, { forMs: BLIP_RETRY_MS });
     }) as typeof pool.query;
     const db = drizzlePg(pool, { schema }) as unknown as Db;
