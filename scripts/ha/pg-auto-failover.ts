@@ -150,6 +150,8 @@ export async function startFormation(opts: FormationOptions = {}) {
     'trust',
     '--no-ssl',
   ]);
+  // pg_autoctl makes the monitor listen on every interface; this test's belongs on loopback.
+  autoctl(['config', 'set', '--pgdata', monitorData, 'postgresql.listen_addresses', '127.0.0.1']);
   service('monitor', ['run', '--pgdata', monitorData]);
   const untilMonitor = Date.now() + 30_000;
   while (
