@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { createTask, validate as validCron } from 'node-cron';
 import { parseMasterKeys, type MasterKey } from './crypto/master-keys.ts';
+import { needsSelection, parseDatabaseUrl } from './db/hosts.ts';
 import { StartupError } from './lib/errors.ts';
 import { parseTrustProxy, type TrustProxy } from './lib/trust-proxy.ts';
 
@@ -210,6 +211,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       `HTTP_HEADERS_TIMEOUT_MS (${parsed.HTTP_HEADERS_TIMEOUT_MS}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${parsed.HTTP_REQUEST_TIMEOUT_MS}): the headers are part of the request`,
     );
+  }
+  // Several hosts (h1:5432,h2:5432) and target_session_attrs are read by the vault itself.
+  for (const name of ['DATABASE_URL', 'DATABASE_LISTEN_URL'] as const) {
+    const url = parsed[name];
+    if (!url || !needsSelection(url)) continue;
+    try {
+      parseDatabaseUrl(url);
+    } catch (err) {
+      throw new ConfigError(`${name}: ${(err as Error).message}`);
+    }
   }
   for (const name of ['REFRESH_CRON', 'WEBHOOK_CRON'] as const) {
     if (!validCron(parsed[name])) {

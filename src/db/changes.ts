@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Database } from './client.ts';
+import { clientFor } from './hosts.ts';
 
 /** What changed (the payload of the cv_changes triggers, migration 0011). */
 export interface Change {
@@ -130,6 +131,7 @@ export function pgChangeFeed(
 ): ChangeFeed {
   const out = fanOut();
   const dropAfterMs = opts.dropAfterMs ?? DROP_AFTER_MS;
+  const { Client, connectionString } = clientFor(url, 3_000);
   // Every statement on this connection carries a marker of this feed, so that a session it gave up
   // on can be told apart (in pg_stat_activity) from any other, even from one a pooler handed on.
   const marker = `cv_changes ${randomBytes(6).toString('hex')}`;
@@ -137,6 +139,8 @@ export function pgChangeFeed(
   const whoSql = `select pid, backend_start::text as started, '${marker}' from pg_stat_activity where pid = pg_backend_pid()`;
   /** when the last answered ping (or the LISTEN) was sent; -Infinity while not subscribed */
   let provenAt = -Infinity;
+  /** between a LISTEN that succeeded and the connection's drop (or stop) */
+  let isSubscribed = false;
   /** when the request now outstanding on the connection was sent (undefined: none) */
   let waitingSince: number | undefined;
   let client: pg.Client | undefined;
@@ -150,8 +154,12 @@ export function pgChangeFeed(
 
   const drop = (c: pg.Client) => {
     if (client !== c) return;
-    provenAt = -Infinity;
+    // `provenAt` stays: every change committed before it was applied here, so the caches may go on
+    // serving until PROVEN_FOR_MS after it, as if the connection were merely slow, and not a
+    // moment longer. A database blip (a failover, a restart) then costs cached answers nothing for
+    // that long; the subscription that follows resets the caches.
     waitingSince = undefined;
+    isSubscribed = false;
     client = undefined;
     clearTimeout(nextPing);
     clearInterval(watchdog);
@@ -161,7 +169,9 @@ export function pgChangeFeed(
     c.removeAllListeners('notification');
     void close(c);
     if (!stopped) retry = setTimeout(connect, backoff);
-    backoff = Math.min(backoff * 2, 5_000);
+    // Reconnecting is cheap and, while the feed is down, every cached read goes to the database:
+    // at most a second between attempts, so the caches are back soon after the database is.
+    backoff = Math.min(backoff * 2, 1_000);
   };
   const fail = (c: pg.Client, err: unknown) => {
     if (client === c) opts.onError?.(err);
@@ -204,8 +214,10 @@ export function pgChangeFeed(
 
   async function connect(): Promise<void> {
     if (stopped) return;
-    const c = new pg.Client({
-      connectionString: url,
+    // Through a multi-host string this finds the primary (NOTIFY is not sent on standbys), again
+    // after each failover.
+    const c = new Client({
+      connectionString,
       connectionTimeoutMillis: 3_000,
       // A second line behind the pings: the kernel probes a socket idle for 1 s (how often and how
       // many times is the system's setting), so even a feed whose timers stall finds out.
@@ -239,6 +251,7 @@ export function pgChangeFeed(
       // Subscribed again: whatever was cached before may have missed a change.
       out.reset();
       provenAt = sentAt;
+      isSubscribed = true;
       waitingSince = undefined;
       backoff = 100;
       nextPing = setTimeout(ping, PING_EVERY_MS, c);
@@ -254,7 +267,7 @@ export function pgChangeFeed(
       return performance.now() - provenAt < PROVEN_FOR_MS;
     },
     get subscribed() {
-      return provenAt !== -Infinity;
+      return isSubscribed;
     },
     subscribe: (l) => void out.listeners.push(l),
     publish: (c) => out.publish(c),
@@ -262,6 +275,7 @@ export function pgChangeFeed(
     async stop() {
       stopped = true;
       provenAt = -Infinity;
+      isSubscribed = false;
       clearTimeout(retry);
       clearTimeout(nextPing);
       clearInterval(watchdog);

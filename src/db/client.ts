@@ -7,7 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../lib/package-root.ts';
 import { lockDataDir, makePrivate } from './data-dir.ts';
-import { isDatabaseUnavailable } from './errors.ts';
+import { isDatabaseUnavailable, isReadOnlyRefusal } from './errors.ts';
+import { clientFor } from './hosts.ts';
+import { BLIP_RETRY_MS, isPlainRead, retryWhileUnavailable } from './retry.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -38,21 +40,53 @@ export interface DatabaseOptions {
   poolMax?: number;
 }
 
+/** How long opening a connection may take (each host of a multi-host string, when probing). */
+const CONNECT_TIMEOUT_MS = 3_000;
+
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
+    // One host or several (`h1:5432,h2:5432`, target_session_attrs): every connection of the pool
+    // goes to the server that takes writes, found again after a failover.
+    const { Client, connectionString, locator } = clientFor(opts.url, CONNECT_TIMEOUT_MS);
     const pool = new pg.Pool({
-      connectionString: opts.url,
+      Client: Client as unknown as new () => pg.ClientBase,
+      connectionString,
       max: opts.poolMax ?? 16,
       // Fail fast when the database is away: requests answer 503 instead of hanging.
-      connectionTimeoutMillis: 3_000,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       query_timeout: 30_000,
       idleTimeoutMillis: 30_000,
+      // An idle connection whose server vanished without a word (a host gone, a path cut) is found
+      // out by the kernel instead of failing the next query that takes it.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     // An idle client losing its server must not crash the process; the pool replaces it. A
     // checked-out one (a request's transaction) gets the same: its query fails with the error,
     // which the request answers as 503, but pg also emits it on the client, where nothing listens.
     pool.on('error', () => {});
     pool.on('connect', (client) => client.on('error', () => {}));
+    /** A write refused as read-only: the server was demoted under us; find the primary again. */
+    const noticeRefusal = (err: unknown) => {
+      if (isReadOnlyRefusal(err)) locator?.forget();
+    };
+    // A single statement outside a transaction that only reads is run again when its connection
+    // died or no primary was reachable, for a short while (a connection that died idle, a
+    // failover's last moments); anything else fails as it did. See retry.ts for what is safe.
+    const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+    pool.query = ((...args: unknown[]) => {
+      const first = args[0] as string | { text?: string } | undefined;
+      const text = typeof first === 'string' ? first : first?.text;
+      // The callback form (nothing here uses it) is passed through as it is.
+      if (typeof args[args.length - 1] === 'function') return query(...args);
+      const once = () =>
+        query(...args).catch((err: unknown) => {
+          noticeRefusal(err);
+          throw err;
+        });
+      if (!text || !isPlainRead(text)) return once();
+      return retryWhileUnavailable(once, { forMs: BLIP_RETRY_MS });
+    }) as typeof pool.query;
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     // drizzle's pool transaction sends BEGIN before its try/finally, so a BEGIN on a connection
     // that died while idle never gives the client back: the pool leaks it and `end()` waits for
@@ -65,6 +99,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
         return await (drizzlePg(client, { schema }) as unknown as Db).transaction(fn, config);
       } catch (err) {
         if (isDatabaseUnavailable(err)) broken = err as Error;
+        noticeRefusal(err);
         throw err;
       } finally {
         client.release(broken);

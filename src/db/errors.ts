@@ -14,6 +14,9 @@ const CONNECTION_CODES = new Set([
   '08003',
   '08004',
   '08006',
+  // A write refused because the server is (now) read-only: it was demoted, or is being promoted
+  // and not yet open for writes. Nothing was written; the primary is elsewhere or coming.
+  '25006',
 ]);
 // "PGlite is closed": the embedded database went away under a request (shutdown).
 const CONNECTION_MESSAGES =
@@ -25,6 +28,15 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     if (typeof x.code === 'string' && CONNECTION_CODES.has(x.code)) return true;
     if (typeof x.message === 'string' && CONNECTION_MESSAGES.test(x.message)) return true;
     e = x.cause;
+  }
+  return false;
+}
+
+/** A write refused because the server is read-only (demoted, or a standby being promoted). */
+export function isReadOnlyRefusal(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    if ((e as { code?: unknown }).code === '25006') return true;
+    e = (e as { cause?: unknown }).cause;
   }
   return false;
 }

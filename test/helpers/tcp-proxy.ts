@@ -39,11 +39,18 @@ export async function startTcpProxy(target: { host: string; port: number }) {
       const upstream = connect(target.port, target.host);
       const pair: Pair = { client, upstream, silent: false };
       pairs.add(pair);
-      for (const s of [client, upstream]) {
+      for (const [s, other] of [
+        [client, upstream],
+        [upstream, client],
+      ] as const) {
         sockets.add(s);
+        // One side gone (a process killed, a reset) ends the other, as it would without a proxy
+        // in between: a server session must not outlive its client here. Not while silent: a
+        // path that forgot the connection passes no FIN or reset either.
         s.on('close', () => {
           sockets.delete(s);
           pairs.delete(pair);
+          if (!pair.silent) other.destroy();
         });
         s.on('error', () => s.destroy());
       }

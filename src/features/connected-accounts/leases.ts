@@ -1,9 +1,23 @@
 import type { Change } from '../../db/changes.ts';
 import type { Db } from '../../db/client.ts';
+import { BLIP_RETRY_MS, RESULT_RETRY_MS, retryWhileUnavailable } from '../../db/retry.ts';
 import type { AccountInsert, AccountRow, EventType } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Outbox } from '../events/outbox.ts';
 import * as repo from './repo.ts';
+
+/**
+ * Whether `row` holds what `set` wrote: its scalar values and instants (sealed tokens are unique
+ * ciphertexts, instants are the writer's own), leaving out arrays and documents.
+ */
+function landed(row: AccountRow, set: Partial<AccountInsert>): boolean {
+  return Object.entries(set).every(([k, v]) => {
+    const have = (row as Record<string, unknown>)[k];
+    if (v instanceof Date) return have instanceof Date && have.getTime() === v.getTime();
+    if (v === undefined || (v !== null && typeof v === 'object')) return true;
+    return have === v;
+  });
+}
 
 /**
  * The account writes refreshing is made of (SPEC §6), for the refresh feature: claims and leases
@@ -46,11 +60,29 @@ export function createAccountLeaseService(deps: {
         repo.claimDueChecks(tx, owner, now, leaseUntil, limit, excludeTenants),
       ),
 
+    /**
+     * Retried through a database blip: an attempt whose connection died may have taken the lease,
+     * and then the repetition finds it taken — by this owner, until this very instant, which is
+     * how it recognises its own (a lease lost with an old primary is simply free again).
+     */
     acquire: (tenantId: string, id: string, owner: string, now: Date, leaseUntil: Date) =>
-      repo.acquireLease(db, tenantId, id, owner, now, leaseUntil),
+      retryWhileUnavailable(
+        async (attempt) => {
+          const got = await repo.acquireLease(db, tenantId, id, owner, now, leaseUntil);
+          if (got || attempt === 0) return got;
+          const row = await repo.getAccount(db, tenantId, id);
+          return row?.leaseOwner === owner && row.leaseExpiresAt?.getTime() === leaseUntil.getTime()
+            ? row
+            : undefined;
+        },
+        { forMs: BLIP_RETRY_MS },
+      ),
 
+    /** Idempotent (it clears what is this owner's), so retried through a blip. */
     release: (tenantId: string, id: string, owner: string) =>
-      repo.releaseLease(db, tenantId, id, owner),
+      retryWhileUnavailable(() => repo.releaseLease(db, tenantId, id, owner), {
+        forMs: BLIP_RETRY_MS,
+      }),
 
     releaseAll: (owner: string) => repo.releaseAllLeases(db, owner),
 
@@ -86,7 +118,21 @@ export function createAccountLeaseService(deps: {
           return written;
         });
       };
-      return write().then((written) => {
+      // Retried across a failover: a refresh result exists nowhere else (the provider has already
+      // spent the old refresh token). The compare-and-swap makes a repetition harmless: once an
+      // attempt has landed, the generation or the lease no longer match and nothing more is
+      // written (nor a second event). The row then shows what we wrote, which is how a repetition
+      // that matched nothing tells "ours landed" from "someone else's did".
+      const written = retryWhileUnavailable(
+        async (attempt) => {
+          const got = await write();
+          if (got || attempt === 0) return got;
+          const now = await repo.getAccount(db, row.tenantId, row.id);
+          return now && landed(now, set) ? now : undefined;
+        },
+        { forMs: RESULT_RETRY_MS },
+      );
+      return written.then((written) => {
         if (written) {
           const { tenantId, id, authConfigId: configId } = written;
           deps.announce({ kind: 'ca', tenantId, id, configId });
