@@ -43,6 +43,10 @@ export const createProviderHttp = (opts: {
   clock: opts.clock,
 });
 
+/** The value of `Authorization: Basic …` for an API token (`email:token`, as Atlassian takes it). */
+export const basicCredential = (user: string, secret: string) =>
+  Buffer.from(`${user}:${secret}`, 'utf8').toString('base64');
+
 /** True when both URLs parse and share scheme, host and port. */
 export function sameOrigin(a: string, b: string): boolean {
   try {
@@ -169,7 +173,7 @@ export async function tokenRequest(
   }
   if (oauthError && CLIENT_ERRORS.has(oauthError)) {
     throw new ProviderError(
-      'client_credentials',
+      'invalid_client',
       `the provider refused the client (${oauthError})`,
       res.status,
       oauthError,

@@ -1,22 +1,26 @@
-import type { Change } from '../../db/changes.ts';
 import type { Db } from '../../db/client.ts';
-import type { AccountInsert, AccountRow, EventType } from '../../db/schema/index.ts';
+import type { AccountRow, EventType } from '../../db/schema/index.ts';
+import { standalone, transact, type Writes } from '../../db/transact.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Outbox } from '../events/outbox.ts';
-import * as repo from './repo.ts';
+import * as leases from './lease-repo.ts';
+import { getAccount } from './repo.ts';
+import type { AccountUpdate } from './token-read-model.ts';
 
 /**
- * The account writes refreshing is made of (SPEC §6), for the refresh feature: claims and leases
- * across processes, the compare-and-swap write of a result (with its lifecycle event in the same
- * transaction), and the consent-expiring notice. The rules of *when* and *what* are refresh's.
+ * The account writes refreshing and checking are made of, for the refresh feature: claims and
+ * leases across processes, the compare-and-swap write of a result (with its lifecycle event in
+ * the same transaction), the proxy's 401 claim and the consent-expiring notice. The rules of
+ * *when* and *what* are the refresh feature's and the schemes'.
  */
 export function createAccountLeaseService(deps: {
   db: Db;
+  writes: Writes;
   clock: Clock;
   outbox: Outbox;
-  announce: (c: Change) => void;
 }) {
-  const { db } = deps;
+  const { db, writes } = deps;
+  const alone = standalone(writes);
 
   return {
     /**
@@ -30,11 +34,11 @@ export function createAccountLeaseService(deps: {
       limit: number,
       excludeTenants: string[] = [],
     ) =>
-      db.transaction((tx) =>
-        repo.claimDueAccounts(tx, owner, now, leaseUntil, limit, excludeTenants),
+      transact(writes, (scope) =>
+        leases.claimDueAccounts(scope, owner, now, leaseUntil, limit, excludeTenants),
       ),
 
-    /** Claims ACTIVE API-token accounts whose daily check is due (SKIP LOCKED + lease). */
+    /** Claims ACTIVE accounts whose check is due (SKIP LOCKED + lease). */
     claimDueChecks: (
       owner: string,
       now: Date,
@@ -42,19 +46,19 @@ export function createAccountLeaseService(deps: {
       limit: number,
       excludeTenants: string[] = [],
     ) =>
-      db.transaction((tx) =>
-        repo.claimDueChecks(tx, owner, now, leaseUntil, limit, excludeTenants),
+      transact(writes, (scope) =>
+        leases.claimDueChecks(scope, owner, now, leaseUntil, limit, excludeTenants),
       ),
 
     acquire: (tenantId: string, id: string, owner: string, now: Date, leaseUntil: Date) =>
-      repo.acquireLease(db, tenantId, id, owner, now, leaseUntil),
+      leases.acquireLease(alone, tenantId, id, owner, now, leaseUntil),
 
     release: (tenantId: string, id: string, owner: string) =>
-      repo.releaseLease(db, tenantId, id, owner),
+      leases.releaseLease(alone, tenantId, id, owner),
 
-    releaseAll: (owner: string) => repo.releaseAllLeases(db, owner),
+    releaseAll: (owner: string) => leases.releaseAllLeases(alone, owner),
 
-    read: (tenantId: string, id: string) => repo.getAccount(db, tenantId, id),
+    read: (tenantId: string, id: string) => getAccount(db, tenantId, id),
 
     /**
      * Whether this caller may refresh because the provider refused the token of `generation`: true
@@ -66,7 +70,7 @@ export function createAccountLeaseService(deps: {
       generation: number,
       now: Date,
       cooledBefore: Date,
-    ) => repo.claimRejectionRefresh(db, tenantId, id, generation, now, cooledBefore),
+    ) => leases.claimRejectionRefresh(alone, tenantId, id, generation, now, cooledBefore),
 
     /**
      * The CAS write of a lease holder (releases the lease); with `event`, the event is written in
@@ -75,22 +79,13 @@ export function createAccountLeaseService(deps: {
     writeLeased(
       row: Pick<AccountRow, 'tenantId' | 'id' | 'generation'>,
       owner: string,
-      set: Partial<AccountInsert>,
+      set: AccountUpdate,
       event?: EventType,
-    ) {
-      const write = async (): Promise<AccountRow | undefined> => {
-        if (!event) return repo.writeAsLeaseHolder(db, row, owner, set);
-        return db.transaction(async (tx) => {
-          const written = await repo.writeAsLeaseHolder(tx, row, owner, set);
-          if (written) await deps.outbox.emit(tx, event, written);
-          return written;
-        });
-      };
-      return write().then((written) => {
-        if (written) {
-          const { tenantId, id, authConfigId: configId } = written;
-          deps.announce({ kind: 'ca', tenantId, id, configId });
-        }
+    ): Promise<AccountRow | undefined> {
+      if (!event) return leases.writeAsLeaseHolder(alone, row, owner, set);
+      return transact(writes, async (scope) => {
+        const written = await leases.writeAsLeaseHolder(scope, row, owner, set);
+        if (written) await deps.outbox.emit(scope.tx, event, written);
         return written;
       });
     },
@@ -99,11 +94,11 @@ export function createAccountLeaseService(deps: {
     async notifyConsentExpiring(limit = 500): Promise<number> {
       const now = deps.clock.now();
       const horizon = new Date(now.getTime() + 14 * 86_400_000);
-      return db.transaction(async (tx) => {
-        const rows = await repo.consentExpiringUnnotified(tx, horizon, limit);
+      return transact(writes, async (scope) => {
+        const rows = await leases.consentExpiringUnnotified(scope, horizon, limit);
         for (const r of rows) {
-          const marked = await repo.markConsentExpiringNotified(tx, r.tenantId, r.id, now);
-          await deps.outbox.emit(tx, 'connected_account.consent_expiring', marked);
+          const marked = await leases.markConsentExpiringNotified(scope, r.tenantId, r.id, now);
+          await deps.outbox.emit(scope.tx, 'connected_account.consent_expiring', marked);
         }
         return rows.length;
       });
