@@ -140,8 +140,8 @@ export function createRefreshService(deps: RefreshDeps) {
       if (!current || current.generation !== row.generation) return { kind: 'lost' };
     } else {
       // The secret is refused. If it was rotated while we asked, the new one deserves its try.
-      const now = await deps.authConfigs.get(row.tenantId, row.authConfigId);
-      if (now.clientSecretUpdatedAt.getTime() !== config.clientSecretUpdatedAt.getTime())
+      const current = await deps.authConfigs.get(row.tenantId, row.authConfigId);
+      if (current.clientSecretUpdatedAt.getTime() !== config.clientSecretUpdatedAt.getTime())
         return fail(row, fatal.reason, err);
     }
     return expire(row, fatal.reason);
