@@ -101,7 +101,7 @@ export function createMetrics(deps: {
   });
   const proxyRejections = new Counter({
     name: 'cv_proxy_rejections_total',
-    help: 'Proxied calls the provider answered 401, by what the vault did: refreshed (this 401 caused the refresh), refresh_failed, newer_token (retried with a token refreshed meanwhile), cooldown (a 401 refreshed within PROXY_REJECTION_COOLDOWN_SECONDS), fresh_token (issued in the last minute), not_refreshable (an API token)',
+    help: 'Proxied calls the provider answered 401, by what the vault did: refreshed (this 401 caused the refresh), refresh_failed, newer_token (retried with a token refreshed meanwhile), cooldown (a 401 refreshed within PROXY_REJECTION_COOLDOWN_SECONDS), fresh_token (issued in the last minute), not_refreshable (a credential its scheme cannot renew on demand: an API token, a grant without a refresh token)',
     labelNames: ['outcome'],
     registers: [registry],
   });
