@@ -4,11 +4,9 @@ import type { TxScope } from '../../db/transact.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { badRequest, conflict, notFound, unlessFound } from '../../lib/errors.ts';
-import { newId } from '../../lib/ids.ts';
 import { checkReturnUrl } from '../../lib/return-url.ts';
 import type { TenantUrlPolicy } from '../../lib/tenant-urls.ts';
 import type { Providers } from '../../providers/index.ts';
-import { providerAccess } from '../../schemes/access.ts';
 import {
   SCHEME_CREATE_FIELDS,
   SCHEMES_REPLACING,
@@ -16,13 +14,14 @@ import {
   schemesTaking,
 } from '../../schemes/index.ts';
 import { holdsAny } from '../../schemes/sealed.ts';
-import type { CreateContext, CreateInput, ReplaceContext } from '../../schemes/types.ts';
+import type { CreateInput } from '../../schemes/types.ts';
 import type { CommitChange } from '../audit/commit.ts';
 import type { ChangeContext } from '../audit/context.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import type { Outbox } from '../events/outbox.ts';
 import type { GrantWriter } from './grants.ts';
+import { createSchemeContexts } from './scheme-contexts.ts';
 import * as repo from './repo.ts';
 import type { UpdateAccountInput } from './schemas.ts';
 
@@ -53,7 +52,7 @@ export function createConnectedAccountService(deps: {
   urlPolicy: TenantUrlPolicy;
 }) {
   const { db, clock } = deps;
-  const access = providerAccess(deps.providers, deps.authConfigs);
+  const { creation, replacement } = createSchemeContexts(deps);
 
   async function get(tenantId: string, id: string, tx: DbOrTx = db) {
     const row = await repo.getAccount(tx, tenantId, id);
@@ -75,65 +74,6 @@ export function createConnectedAccountService(deps: {
     return config;
   }
 
-  /** What creating or replacing a credential may use, whatever the account. */
-  const common = {
-    ...access,
-    clock,
-    seal: deps.dataKeys.encrypt,
-    checkUrl: deps.checkUrl,
-    urlPolicy: deps.urlPolicy,
-    grantColumns: deps.grants.grantColumns,
-  };
-
-  /** What creating an account of `config` may use, its inserts bound to this `change`. */
-  const creation = (config: AuthConfigRow, change: ChangeContext): CreateContext => ({
-    ...common,
-    insertInitiated: (row, returnUrl) =>
-      deps.commitChange(
-        change,
-        async (scope) => {
-          const now = clock.now();
-          const account = await repo.insertAccount(scope, {
-            id: newId('ca', now),
-            tenantId: config.tenantId,
-            authConfigId: config.id,
-            authScheme: config.authScheme,
-            userId: row.userId,
-            status: 'INITIATED',
-            pinnedSiteUrl: row.pinnedSiteUrl,
-            createdAt: now,
-            updatedAt: now,
-          });
-          const link = await deps.issueLink(
-            { tenantId: config.tenantId, accountId: account.id, returnUrl },
-            scope.tx,
-          );
-          return { account, link };
-        },
-        (r) => r.account.id,
-      ),
-    insertActive: (row) =>
-      deps.commitChange(
-        change,
-        async (scope) => {
-          const now = clock.now();
-          const account = await repo.insertAccount(scope, {
-            ...row,
-            tenantId: config.tenantId,
-            authConfigId: config.id,
-            authScheme: config.authScheme,
-            status: 'ACTIVE',
-            connectedAt: now,
-            createdAt: now,
-            updatedAt: now,
-          });
-          await deps.outbox.emit(scope.tx, 'connected_account.active', account);
-          return account;
-        },
-        (account) => account.id,
-      ),
-  });
-
   /** POST /v1/connected-accounts: the config's scheme creates it; `link` null without a browser. */
   async function create(tenantId: string, input: CreateInput, change: ChangeContext) {
     const config = await configFor(tenantId, input.auth_config_id);
@@ -149,40 +89,6 @@ export function createConnectedAccountService(deps: {
     }
     return scheme.create(creation(config, change), config, input);
   }
-
-  /** What replacing an account's credential may use, its write bound to this `change`. */
-  const replacement = (change: ChangeContext): ReplaceContext => {
-    return {
-      ...common,
-      config: (row) => deps.authConfigs.get(row.tenantId, row.authConfigId),
-      writeReplaced: (row, set) =>
-        deps.commitChange(change, async (scope) => {
-          const written = await repo.updateAccount(
-            scope,
-            row.tenantId,
-            row.id,
-            {
-              ...set,
-              status: 'ACTIVE',
-              statusReason: null,
-              generation: row.generation + 1,
-              updatedAt: clock.now(),
-            },
-            ['ACTIVE', 'EXPIRED'],
-            row.generation,
-          );
-          if (!written) {
-            throw conflict(
-              'connected_account_changed',
-              `connected account ${row.id} changed meanwhile; retry`,
-            );
-          }
-          if (row.status !== 'ACTIVE')
-            await deps.outbox.emit(scope.tx, 'connected_account.active', written);
-          return written;
-        }),
-    };
-  };
 
   /** PATCH /v1/connected-accounts/{id}: select a site, or give the account a new credential. */
   async function update(
