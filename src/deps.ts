@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Config } from './config.ts';
+import { createCredentialUse } from './deps-credentials.ts';
 import { pgChangeFeed, pgliteChangeFeed, type Change } from './db/changes.ts';
 import type { Writes } from './db/transact.ts';
 import type { ConnectedAccountService } from './features/connected-accounts/service.ts';
@@ -28,13 +27,7 @@ import { createConnectedAccountService } from './features/connected-accounts/ser
 import { createTokenReads } from './features/connected-accounts/token-reads.ts';
 import { createKeyRotation } from './features/data-keys/rotation.ts';
 import { createDataKeyService } from './features/data-keys/service.ts';
-import { createRefreshService } from './features/refresh/service.ts';
-import { createRefreshWorker } from './features/refresh/worker.ts';
-import { createApiTokenChecks } from './features/refresh/api-token-checks.ts';
 import { createTenantService } from './features/tenants/service.ts';
-import { createTokenService } from './features/tokens/service.ts';
-import { createRejectionService } from './features/tokens/rejections.ts';
-import { createProxyService } from './features/proxy/service.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createProviders } from './providers/index.ts';
@@ -218,46 +211,21 @@ export async function createDeps(
     providers,
     stateTtlSeconds: config.CONNECT_LINK_TTL_SECONDS,
   });
-  // This process's name in refresh leases.
-  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  const refresh = createRefreshService({
+  const { refresh, apiTokenChecks, worker, tokens, proxy } = createCredentialUse({
+    config,
     clock,
     logger,
     dataKeys,
     authConfigs,
     grants,
     leases,
-    providers,
-    owner,
-    leaseSeconds: config.REFRESH_LEASE_SECONDS,
-    onOutcome: (o, provider) => metrics.refreshes.inc({ outcome: o.kind, provider }),
-    failureStreak: config.WEBHOOK_REFRESH_FAILED_STREAK,
-  });
-  const apiTokenChecks = createApiTokenChecks({
-    clock,
-    logger,
-    dataKeys,
-    authConfigs,
-    leases,
+    tokenReads,
     providers,
     outbound,
-    owner,
-    leaseSeconds: config.REFRESH_LEASE_SECONDS,
-    batchSize: config.REFRESH_BATCH_SIZE,
-    concurrency: config.REFRESH_CONCURRENCY,
-  });
-  const worker = createRefreshWorker({
-    leases,
-    clock,
-    logger,
-    refresh,
-    checks: apiTokenChecks,
-    outbound,
-    owner,
-    cronExpression: config.REFRESH_CRON,
-    concurrency: config.REFRESH_CONCURRENCY,
-    batchSize: config.REFRESH_BATCH_SIZE,
-    onTakeovers: (n) => metrics.leaseTakeovers.inc(n),
+    metrics,
+    auditWriter,
+    dispatcher: overrides.dispatcher,
+    tenantDispatcher: egressAgent,
   });
   const auditTrail = createAuditService({ db });
   const events = createEventService({
@@ -279,36 +247,6 @@ export async function createDeps(
     maxResponseBytes: config.PROVIDER_MAX_RESPONSE_BYTES,
     outbound,
   });
-  const tokens = createTokenService({
-    clock,
-    dataKeys,
-    authConfigs,
-    reads: tokenReads,
-    providers,
-    refresh,
-    audit: auditWriter,
-  });
-  const rejections = createRejectionService({
-    clock,
-    dataKeys,
-    leases,
-    refresh,
-    cooldownSeconds: config.PROXY_REJECTION_COOLDOWN_SECONDS,
-  });
-  const proxy = createProxyService({
-    tokens,
-    rejections,
-    metrics,
-    clock,
-    providers,
-    dispatcher: overrides.dispatcher,
-    tenantDispatcher: egressAgent,
-    outbound,
-    maxBodyBytes: config.PROXY_MAX_BODY_BYTES,
-    timeoutMs: config.PROXY_TIMEOUT_MS,
-    retryMaxWaitSeconds: config.PROXY_RETRY_MAX_WAIT_SECONDS,
-  });
-
   return {
     config,
     logger,
