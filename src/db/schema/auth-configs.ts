@@ -6,8 +6,6 @@ import { timestamps, tstz } from './columns.ts';
 import { oneOfNames } from './names.ts';
 import { tenants } from './tenants.ts';
 
-export type { AuthSchemeName as AuthScheme } from '../../schemes/index.ts';
-
 export const authConfigs = pgTable(
   'auth_configs',
   {
