@@ -125,7 +125,7 @@ export async function idleTickBench(o: {
     });
     const deps = await createDeps(config, { database, logger: createLogger('warn') });
     await migrate(database);
-    const { tenants, authConfigs, worker, audit, leases } = deps.services;
+    const { tenants, authConfigs, worker, auditWriter: audit, leases } = deps.services;
     const setup = (action: string) =>
       commandChange(action, { type: 'bench', id: null, tenantId: null });
     const tenant = await tenants.createTenant('idle bench', setup('bench tenant'));

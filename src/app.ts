@@ -170,12 +170,12 @@ export async function buildApp(
   const { services, config } = deps;
   await app.register(healthRoutes(deps.database.ping));
   if (opts.routes === 'health') return app;
-  registerAuditedChanges(app, services.audit);
+  registerAuditedChanges(app, services.auditWriter);
   await app.register(tenantRoutes(services.tenants));
   await app.register(apiKeyRoutes(services.apiKeys));
   await app.register(operatorKeyRoutes(services.apiKeys));
   await app.register(authConfigRoutes(services.authConfigs));
-  await app.register(connectedAccountRoutes(services.accounts, services.credentialAccounts));
+  await app.register(connectedAccountRoutes(services.accounts));
   await app.register(
     connectRoutes(services.connect, { secureCookies: config.PUBLIC_URL.startsWith('https:') }),
   );

@@ -5,12 +5,18 @@ import { parseMasterKeys, type MasterKey } from './crypto/master-keys.ts';
 import { needsSelection, parseDatabaseUrl } from './db/hosts.ts';
 import { StartupError } from './lib/errors.ts';
 import { parseTrustProxy, type TrustProxy } from './lib/trust-proxy.ts';
+import { PROVIDER_SETTINGS, type ProviderEnvName } from './providers/index.ts';
 
 /**
- * The one place that reads process.env (HOUSE: config is parsed once). A bad value stops the process
- * with a message naming the variable.
+ * The one place that reads process.env: the configuration is parsed once, at start. A bad value
+ * stops the process with a message naming the variable.
  */
 const Url = Type.String({ pattern: '^https?://[^\\s]+$' });
+
+/** Each provider's deployment settings (its base URLs), as its definition declares them. */
+const providerSettings = Object.fromEntries(
+  PROVIDER_SETTINGS.map((s) => [s.env, Type.String({ ...Url, default: s.default })]),
+) as Record<ProviderEnvName, typeof Url>;
 const Bool = Type.Boolean();
 const oneOf = <T extends string>(values: readonly T[], def: T) =>
   Type.Union(
@@ -34,7 +40,7 @@ export const EnvSchema = Type.Object({
   NODE_ENV: oneOf(['development', 'production', 'test'] as const, 'development'),
   PORT: Int(3000, 0, 'a TCP port, 0-65535 (0: any free port)', 65535),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
-  /** /metrics listens apart from the API (SPEC §7) */
+  /** /metrics listens apart from the API (loopback by default: it is not for the public) */
   METRICS_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   METRICS_PORT: Int(
     9464,
@@ -61,8 +67,7 @@ export const EnvSchema = Type.Object({
   VAULT_BOOTSTRAP_ADMIN_KEY: Type.Optional(Type.String({ minLength: 1 })),
   VAULT_BOOTSTRAP_OPERATOR_KEY: Type.Optional(Type.String({ minLength: 1 })),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
-  ATLASSIAN_AUTH_URL: Type.String({ ...Url, default: 'https://auth.atlassian.com' }),
-  ATLASSIAN_API_URL: Type.String({ ...Url, default: 'https://api.atlassian.com' }),
+  ...providerSettings,
   REFRESH_CRON: Type.String({ minLength: 1, default: '*/30 * * * * *' }),
   /** 0 and up; tokens shorter than twice the window are refreshed at half their life instead */
   REFRESH_AHEAD_SECONDS: Int(600, 0, 'seconds, 0 or more'),
@@ -236,6 +241,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError((err as Error).message);
   }
   const { VAULT_MASTER_KEYS: _omit, TRUST_PROXY: _raw, ...rest } = parsed;
+  // Provider base URLs without a trailing slash: paths are appended after one.
+  for (const s of PROVIDER_SETTINGS) rest[s.env] = rest[s.env].replace(/\/+$/, '');
   return {
     ...rest,
     trustProxy,
@@ -243,8 +250,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     PUBLIC_URL: publicUrl,
     masterKeys,
     callbackBase: `${publicUrl}/v1/oauth/callback`,
-    ATLASSIAN_AUTH_URL: parsed.ATLASSIAN_AUTH_URL.replace(/\/+$/, ''),
-    ATLASSIAN_API_URL: parsed.ATLASSIAN_API_URL.replace(/\/+$/, ''),
   };
 }
 

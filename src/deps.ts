@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Config } from './config.ts';
+import { createCredentialUse } from './deps-credentials.ts';
 import { pgChangeFeed, pgliteChangeFeed, type Change } from './db/changes.ts';
+import type { Writes } from './db/transact.ts';
 import type { ConnectedAccountService } from './features/connected-accounts/service.ts';
-import type { CredentialAccountService } from './features/connected-accounts/credentials.ts';
 import { createKeyring } from './crypto/keyring.ts';
 import { deriveLinkKeys } from './crypto/link-keys.ts';
 import { loadOrCreateDevMasterKey } from './dev-master-key.ts';
@@ -21,18 +20,14 @@ import { createEventService } from './features/events/service.ts';
 import { createMetrics } from './features/metrics/metrics.ts';
 import { checkEgress, tenantEgress } from './lib/egress.ts';
 import { createOutboundLimiter } from './lib/outbound-limiter.ts';
+import { createAccountAggregates } from './features/connected-accounts/aggregates.ts';
+import { createGrantWriter } from './features/connected-accounts/grants.ts';
 import { createAccountLeaseService } from './features/connected-accounts/leases.ts';
 import { createConnectedAccountService } from './features/connected-accounts/service.ts';
-import { createCredentialAccountService } from './features/connected-accounts/credentials.ts';
+import { createTokenReads } from './features/connected-accounts/token-reads.ts';
 import { createKeyRotation } from './features/data-keys/rotation.ts';
 import { createDataKeyService } from './features/data-keys/service.ts';
-import { createRefreshService } from './features/refresh/service.ts';
-import { createRefreshWorker } from './features/refresh/worker.ts';
-import { createApiTokenChecks } from './features/refresh/api-token-checks.ts';
 import { createTenantService } from './features/tenants/service.ts';
-import { createTokenService } from './features/tokens/service.ts';
-import { createRejectionService } from './features/tokens/rejections.ts';
-import { createProxyService } from './features/proxy/service.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createProviders } from './providers/index.ts';
@@ -76,25 +71,23 @@ export async function createDeps(
               'change feed: connection lost',
             ),
         });
-  // Services call it once their change has committed (see db/transact.ts).
+  // Repo write helpers announce their committed writes to this process's caches (db/transact.ts).
   const announce = (c: Change) => changes.publish(c);
-  const audit = createAuditWriter({
+  const writes: Writes = { db, announce };
+  const auditWriter = createAuditWriter({
     db,
     clock,
     logger,
     flushMs: config.AUDIT_FLUSH_SECONDS * 1000,
   });
   // Each admin change and its audit row: one short transaction of the service's own.
-  const commitChange = createChangeCommitter({ db, audit });
+  const commitChange = createChangeCommitter({ writes, audit: auditWriter });
   const cacheLimits = {
     maxEntries: config.TOKEN_CACHE_MAX_ENTRIES,
     maxAgeMs: config.TOKEN_CACHE_MAX_AGE_SECONDS * 1000,
   };
-  // Counters the services move; the gauges that need accounts are bound once those exist.
-  const late: {
-    accounts?: Pick<ConnectedAccountService, 'countByStatus' | 'oldestDue'>;
-    revive?: CredentialAccountService['reviveClientCredentials'];
-  } = {};
+  // A config's new secret revives accounts: bound once the account service exists.
+  const late: { revive?: ConnectedAccountService['reviveAfterSecretChange'] } = {};
   // Every outbound call made for a tenant takes a slot of that tenant and of the origin it goes to.
   const outbound = createOutboundLimiter(
     {
@@ -107,10 +100,7 @@ export async function createDeps(
   const metrics = createMetrics({
     database,
     clock,
-    accounts: {
-      countByStatus: () => late.accounts!.countByStatus(),
-      oldestDue: (now) => late.accounts!.oldestDue(now),
-    },
+    accounts: createAccountAggregates({ db }),
     changesLive: () => changes.live,
     outbound: () => outbound.stats(),
   });
@@ -130,14 +120,14 @@ export async function createDeps(
   const { agent: egressAgent, checkTenantUrl, urlPolicy } = egress;
   const authConfigs = createAuthConfigService({
     db,
+    writes,
     clock,
     commitChange,
     dataKeys,
     checkUrl: checkTenantUrl,
     callbackBase: config.callbackBase,
     urlPolicy,
-    announce,
-    onClientSecretChanged: (tenantId, configId, scope) => late.revive!(tenantId, configId, scope),
+    onClientSecretChanged: (row, scope) => late.revive!(row, scope),
   });
   const apiKeys = createApiKeyService({
     db,
@@ -172,24 +162,8 @@ export async function createDeps(
     publicUrl: config.PUBLIC_URL,
     ttlSeconds: config.CONNECT_LINK_TTL_SECONDS,
   });
-  const accounts = createConnectedAccountService({
-    db,
-    clock,
-    commitChange,
-    changes,
-    announce,
-    cache: { enabled: config.TOKEN_CACHE === 'on', ...cacheLimits },
-    authConfigs,
-    issueLink: links.issueLink,
-    dataKeys,
-    refreshAheadSeconds: config.REFRESH_AHEAD_SECONDS,
-    outbox,
-  });
-  const leases = createAccountLeaseService({ db, clock, outbox, announce });
-  late.accounts = accounts;
   const providers = createProviders({
-    authUrl: config.ATLASSIAN_AUTH_URL,
-    apiUrl: config.ATLASSIAN_API_URL,
+    env: (name) => config[name],
     timeoutMs: config.PROVIDER_TIMEOUT_MS,
     maxResponseBytes: config.PROVIDER_MAX_RESPONSE_BYTES,
     outbound,
@@ -198,69 +172,60 @@ export async function createDeps(
     dispatcher: overrides.dispatcher,
     tenantDispatcher: egressAgent,
   });
-  const credentialAccounts = createCredentialAccountService({
+  const grants = createGrantWriter({
+    db,
+    writes,
     clock,
-    commitChange,
-    accounts,
-    authConfigs,
-    providers,
     dataKeys,
     outbox,
-    announce,
+    refreshAheadSeconds: config.REFRESH_AHEAD_SECONDS,
+  });
+  const accounts = createConnectedAccountService({
+    db,
+    clock,
+    commitChange,
+    authConfigs,
+    providers,
+    grants,
+    issueLink: links.issueLink,
+    dataKeys,
+    outbox,
     checkUrl: checkTenantUrl,
     urlPolicy,
   });
-  late.revive = credentialAccounts.reviveClientCredentials;
+  late.revive = accounts.reviveAfterSecretChange;
+  const leases = createAccountLeaseService({ db, writes, clock, outbox });
+  const tokenReads = createTokenReads(db, changes, {
+    enabled: config.TOKEN_CACHE === 'on',
+    ...cacheLimits,
+  });
   const connect = createConnectFlowService({
     db,
     clock,
     logger,
     linkKeys,
     accounts,
+    grants,
     authConfigs,
     dataKeys,
     providers,
     stateTtlSeconds: config.CONNECT_LINK_TTL_SECONDS,
   });
-  // This process's name in refresh leases.
-  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  const refresh = createRefreshService({
+  const { refresh, apiTokenChecks, worker, tokens, proxy } = createCredentialUse({
+    config,
     clock,
     logger,
     dataKeys,
     authConfigs,
-    accounts,
+    grants,
     leases,
-    providers,
-    owner,
-    leaseSeconds: config.REFRESH_LEASE_SECONDS,
-    onOutcome: (o, provider) => metrics.refreshes.inc({ outcome: o.kind, provider }),
-    failureStreak: config.WEBHOOK_REFRESH_FAILED_STREAK,
-  });
-  const apiTokenChecks = createApiTokenChecks({
-    clock,
-    logger,
-    dataKeys,
-    leases,
+    tokenReads,
     providers,
     outbound,
-    owner,
-    leaseSeconds: config.REFRESH_LEASE_SECONDS,
-    batchSize: config.REFRESH_BATCH_SIZE,
-    concurrency: config.REFRESH_CONCURRENCY,
-  });
-  const worker = createRefreshWorker({
-    leases,
-    clock,
-    logger,
-    refresh,
-    checks: apiTokenChecks,
-    outbound,
-    owner,
-    cronExpression: config.REFRESH_CRON,
-    concurrency: config.REFRESH_CONCURRENCY,
-    batchSize: config.REFRESH_BATCH_SIZE,
-    onTakeovers: (n) => metrics.leaseTakeovers.inc(n),
+    metrics,
+    auditWriter,
+    dispatcher: overrides.dispatcher,
+    tenantDispatcher: egressAgent,
   });
   const auditTrail = createAuditService({ db });
   const events = createEventService({
@@ -282,36 +247,6 @@ export async function createDeps(
     maxResponseBytes: config.PROVIDER_MAX_RESPONSE_BYTES,
     outbound,
   });
-  const tokens = createTokenService({
-    clock,
-    dataKeys,
-    authConfigs,
-    accounts,
-    providers,
-    refresh,
-    audit,
-  });
-  const rejections = createRejectionService({
-    clock,
-    dataKeys,
-    leases,
-    refresh,
-    cooldownSeconds: config.PROXY_REJECTION_COOLDOWN_SECONDS,
-  });
-  const proxy = createProxyService({
-    tokens,
-    rejections,
-    metrics,
-    clock,
-    atlassianApiUrl: config.ATLASSIAN_API_URL,
-    dispatcher: overrides.dispatcher,
-    tenantDispatcher: egressAgent,
-    outbound,
-    maxBodyBytes: config.PROXY_MAX_BODY_BYTES,
-    timeoutMs: config.PROXY_TIMEOUT_MS,
-    retryMaxWaitSeconds: config.PROXY_RETRY_MAX_WAIT_SECONDS,
-  });
-
   return {
     config,
     logger,
@@ -328,13 +263,13 @@ export async function createDeps(
       apiKeys,
       tenants,
       accounts,
-      credentialAccounts,
+      grants,
       leases,
       connect,
       refresh,
       apiTokenChecks,
       worker,
-      audit,
+      auditWriter,
       auditTrail,
       tokens,
       proxy,

@@ -82,7 +82,7 @@ export async function runKeysCommand(argv: string[]): Promise<void> {
           );
     print({ id: row.id, role: row.role, tenant_id: row.tenantId, key: token });
   } finally {
-    await deps.services.audit.stop();
+    await deps.services.auditWriter.stop();
     await deps.database.close();
   }
 }

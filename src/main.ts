@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   deps.metrics.startGauges(config.METRICS_GAUGE_INTERVAL_SECONDS * 1000, (err) =>
     deps.logger.warn({ err: { message: (err as Error).message } }, 'metrics gauges not read'),
   );
-  const { worker, audit, webhooks } = deps.services;
+  const { worker, auditWriter: audit, webhooks } = deps.services;
   audit.start();
   const background = role === 'worker' || role === 'all';
   if (background) worker.start();

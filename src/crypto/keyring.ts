@@ -11,8 +11,6 @@ export interface Keyring {
   readonly kids: readonly string[];
   wrap(dataKey: Buffer, aad: string): string;
   unwrap(wrapped: string, aad: string): Buffer;
-  /** The kid a wrapped value was sealed with. */
-  kidOf(wrapped: string): string;
 }
 
 export function createKeyring(masterKeys: readonly MasterKey[]): Keyring {
@@ -31,7 +29,6 @@ export function createKeyring(masterKeys: readonly MasterKey[]): Keyring {
       if (dk.length !== 32) throw new DecryptError('unwrapped data key has the wrong length');
       return dk;
     },
-    kidOf: (wrapped) => parseSealed(wrapped).keyId,
   };
 }
 

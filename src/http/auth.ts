@@ -1,6 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from '../lib/errors.ts';
-import type { Principal, Role } from '../lib/principal.ts';
+import {
+  isTenantPrincipal,
+  type Principal,
+  type Role,
+  type TenantPrincipal,
+} from '../lib/principal.ts';
 import type { ApiKeyService } from '../features/api-keys/service.ts';
 import { KNOWN, UNSCREENED } from '../features/api-keys/verification.ts';
 import type { Limiter } from './rate-limit.ts';
@@ -77,9 +82,12 @@ export function registerAuth(
   });
 }
 
-/** The tenant of the calling key; operator keys hold none and so cannot reach tenant resources. */
-export function tenantOf(req: FastifyRequest): string {
-  const t = req.principal?.tenantId;
-  if (!t) throw forbidden('this route needs a tenant key');
-  return t;
+/** The calling key as a tenant's; operator keys hold no tenant and so reach no tenant resources. */
+export function tenantPrincipal(req: FastifyRequest): TenantPrincipal {
+  const p = req.principal;
+  if (!p || !isTenantPrincipal(p)) throw forbidden('this route needs a tenant key');
+  return p;
 }
+
+/** The tenant of the calling key (see tenantPrincipal). */
+export const tenantOf = (req: FastifyRequest): string => tenantPrincipal(req).tenantId;

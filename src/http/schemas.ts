@@ -1,4 +1,4 @@
-import { Type, type TSchema } from 'typebox';
+import { Type, type TLiteral, type TSchema, type TSchemaOptions, type TUnion } from 'typebox';
 import { ID_PATTERN, type IdPrefix } from '../lib/ids.ts';
 
 export const IdParam = (prefix: IdPrefix) =>
@@ -11,6 +11,19 @@ export const Timestamp = Type.String({ format: 'date-time' });
 
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
   Type.Union([t, Type.Null()]);
+
+/**
+ * One of `names` (`anyOf` of `const`s, in their order): the API's enums spelled from the
+ * registries and lists that own them (providers, schemes, statuses).
+ */
+export const Literals = <const T extends readonly [string, ...string[]]>(
+  names: T,
+  options?: TSchemaOptions,
+) =>
+  Type.Union(
+    names.map((n) => Type.Literal(n)),
+    options,
+  ) as unknown as TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }>;
 
 export const ProblemSchema = Type.Object(
   {

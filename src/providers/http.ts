@@ -43,6 +43,10 @@ export const createProviderHttp = (opts: {
   clock: opts.clock,
 });
 
+/** The value of `Authorization: Basic …` for an API token (`email:token`, as Atlassian takes it). */
+export const basicCredential = (user: string, secret: string) =>
+  Buffer.from(`${user}:${secret}`, 'utf8').toString('base64');
+
 /** True when both URLs parse and share scheme, host and port. */
 export function sameOrigin(a: string, b: string): boolean {
   try {
@@ -52,7 +56,13 @@ export function sameOrigin(a: string, b: string): boolean {
   }
 }
 
-const CLIENT_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'access_denied']);
+/** The standard `error` codes of a token endpoint that are not outages, by what they mean. */
+const TOKEN_ERRORS: Readonly<Record<string, 'invalid_grant' | 'invalid_client'>> = {
+  invalid_grant: 'invalid_grant',
+  invalid_client: 'invalid_client',
+  unauthorized_client: 'invalid_client',
+  access_denied: 'invalid_client',
+};
 
 /** What went wrong on the way, as the ProviderError every caller already knows how to map. */
 function callFailure(err: unknown, host: string): ProviderError {
@@ -117,13 +127,21 @@ export async function sendJson(
   return { status: res.status, headers: res.headers, json };
 }
 
-/** POSTs a token request and turns the answer into a TokenSet or a classified ProviderError. */
+/**
+ * POSTs a token request and turns the answer into a TokenSet or a classified ProviderError.
+ * `errors` adds a provider's own `error` codes to the standard ones (a provider that calls a dead
+ * refresh token something else than invalid_grant), whatever the status they come with.
+ */
 export async function tokenRequest(
   http: ProviderHttp,
   tenantId: string,
   url: string,
   body: Record<string, string>,
-  opts: { format: 'json' | 'form'; basicAuth?: { id: string; secret: string } },
+  opts: {
+    format: 'json' | 'form';
+    basicAuth?: { id: string; secret: string };
+    errors?: Readonly<Record<string, 'invalid_grant' | 'invalid_client'>>;
+  },
 ): Promise<TokenSet> {
   const headers: Record<string, string> = {
     'content-type':
@@ -159,7 +177,10 @@ export async function tokenRequest(
       ra,
     );
   }
-  if (oauthError === 'invalid_grant') {
+  const known = (map: Readonly<Record<string, string>> | undefined) =>
+    map && oauthError && Object.hasOwn(map, oauthError) ? map[oauthError] : undefined;
+  const kind = known(opts.errors) ?? known(TOKEN_ERRORS);
+  if (kind === 'invalid_grant') {
     throw new ProviderError(
       'invalid_grant',
       'the provider refused the grant',
@@ -167,9 +188,9 @@ export async function tokenRequest(
       oauthError,
     );
   }
-  if (oauthError && CLIENT_ERRORS.has(oauthError)) {
+  if (kind === 'invalid_client') {
     throw new ProviderError(
-      'client_credentials',
+      'invalid_client',
       `the provider refused the client (${oauthError})`,
       res.status,
       oauthError,

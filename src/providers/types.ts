@@ -1,4 +1,9 @@
-/** An Atlassian site the grant covers (accessible-resources, merged per cloud id). */
+import type { TSchema } from 'typebox';
+import type { TenantUrlPolicy } from '../lib/tenant-urls.ts';
+import type { AuthSchemeName } from '../schemes/index.ts';
+import type { ProviderHttp } from './http.ts';
+
+/** A site the grant covers, where the provider has sites (Atlassian: accessible-resources). */
 export interface Site {
   cloud_id: string;
   name: string;
@@ -15,33 +20,16 @@ export interface Identity {
   [k: string]: unknown;
 }
 
-/** The knobs of a generic OAuth 2.0 auth config (iHub-style). */
-export interface Oauth2Settings {
-  /** null for client_credentials configs (no authorization step) */
-  authorization_url: string | null;
-  token_url: string;
-  authorization_params: Record<string, string>;
-  token_request_format: 'json' | 'form';
-  client_auth: 'client_secret_post' | 'client_secret_basic';
-  include_scope_in_token_request: boolean;
-  pkce: boolean;
-  scope_separator: ' ' | ',' | '+';
-  /** RFC 9207 issuer identifier, checked against the callback's `iss` when the server sends one */
-  issuer?: string | null;
-  /** where the proxy sends API calls (configs stored before it existed have none) */
-  api_base_url?: string | null;
-}
-
 /** What a provider needs to know of an auth config; providers know HTTP, not our tables. */
 export interface ProviderApp {
   /** whose call this is: outbound calls are capped per tenant */
   tenantId: string;
-  provider: 'atlassian' | 'oauth2';
-  /** empty for api_token configs, which hold no client */
+  /** empty for configs that hold no client (API tokens) */
   clientId: string;
   clientSecret: string;
   scopes: string[];
-  oauth2: Oauth2Settings | null;
+  /** the config's own settings of this provider (its `configFields`), null where it has none */
+  settings: unknown;
   redirectUri: string;
 }
 
@@ -62,8 +50,8 @@ export interface Discovery {
 export type ProviderErrorKind =
   /** the grant is dead (invalid_grant): only a reconnect helps */
   | 'invalid_grant'
-  /** the client id/secret were refused */
-  | 'client_credentials'
+  /** the client id/secret were refused (invalid_client, unauthorized_client) */
+  | 'invalid_client'
   /** 5xx, 429, timeouts, network: try again later */
   | 'transient'
   /** anything else the provider said no to */
@@ -82,13 +70,51 @@ export class ProviderError extends Error {
   }
 }
 
+/** The site a credential is bound to (an API token's), rather than one of the grant's sites. */
+export interface BoundSite {
+  /** a site's own base URL (a classic Atlassian API token), which a tenant supplied */
+  siteUrl: string | null;
+  /** a site reached through the provider's gateway by id (a scoped token) */
+  cloudId: string | null;
+}
+
+/** What a provider needs to know of a connected account to say where its API calls go. */
+export interface ApiAccount {
+  id: string;
+  authConfigId: string;
+  /** its config's settings of this provider (see ProviderApp.settings) */
+  settings: unknown;
+  /** the site its credential is bound to, if it is bound to one */
+  boundSite: BoundSite | null;
+}
+
+/**
+ * Where a proxied call goes: `base` followed by `rest`. `origin` says whose URL the base is: the
+ * deployment's (an operator setting: the operator's agent) or one a tenant supplied (the
+ * egress-policy agent, so a credential never reaches a private address).
+ */
+export interface ApiTarget {
+  base: string;
+  rest: string[];
+  origin: 'operator' | 'tenant';
+}
+
+/** An API token (HTTP Basic `email:token`) and where it is used. */
+export interface ApiTokenCredential {
+  email: string;
+  apiToken: string;
+}
+
+/** The calls a provider answers; made once per process from its settings. */
 export interface Provider {
   usesPkce(app: ProviderApp): boolean;
   authorizationUrl(app: ProviderApp, p: { state: string; codeChallenge?: string }): string;
   exchangeCode(app: ProviderApp, p: { code: string; codeVerifier?: string }): Promise<TokenSet>;
   refresh(app: ProviderApp, refreshToken: string): Promise<TokenSet>;
   /** grant_type=client_credentials: a token for the client itself (no refresh token) */
-  clientCredentials(app: ProviderApp): Promise<TokenSet>;
+  clientCredentials?(app: ProviderApp): Promise<TokenSet>;
+  /** API tokens: who the credential is, asked of the provider's API (401/403/404: `rejected`) */
+  verifyApiToken?(tenantId: string, site: BoundSite, cred: ApiTokenCredential): Promise<Identity>;
   /**
    * sites and identity where the provider has them; `identityOptional`: an identity the provider
    * will not give (a service account without read:me) is null rather than a failure
@@ -98,10 +124,79 @@ export interface Provider {
     accessToken: string,
     opts?: { identityOptional?: boolean },
   ): Promise<Discovery>;
-  /** the base URL for API calls on a site, where the provider has one */
-  apiBaseUrl(cloudId: string | null): string | null;
   /** RFC 9207: whether an `iss` the authorization server sent back names this provider */
   issuerMatches(app: ProviderApp, iss: string): boolean;
+  /**
+   * Where API calls with this account's credential go, as the token endpoint reports it
+   * (`api_base_url`), on the site `cloudId` where the provider has sites; null: nowhere known.
+   */
+  apiBaseUrl(account: ApiAccount, cloudId: string | null): string | null;
+  /**
+   * Where the proxy sends a call for `segments` (the path after `/proxy/`, checked already): the
+   * same base as `apiBaseUrl`, per product where the provider has several. Throws the caller's
+   * 400/409 when the path or the account cannot be served.
+   */
+  apiTarget(account: ApiAccount, segments: string[], cloudId: string | null): ApiTarget;
+}
+
+/** One deployment setting of a provider: an environment variable config.ts reads. */
+export interface ProviderSetting {
+  env: string;
+  default: string;
+  /** for the README's configuration table and the refusal of a bad value */
+  description: string;
+}
+
+/**
+ * A provider's own part of an auth config: one body field (e.g. `oauth2`) with its schemas, how
+ * it is checked and normalised, and which of its URLs the vault will call.
+ */
+export interface ProviderConfigFields {
+  /** the body and view field, e.g. `oauth2` */
+  field: string;
+  /** the create/update body's field */
+  input: TSchema;
+  /** the field in the auth config view (a non-null value; the view adds `null` for others) */
+  view: TSchema;
+  /**
+   * The settings to store from `input` merged over `current` (an update), for a config of
+   * `scheme`; throws a 400 naming the field. `input` has passed the `input` schema.
+   */
+  normalize(
+    input: unknown,
+    current: unknown,
+    ctx: { policy: TenantUrlPolicy; needsAuthorization: boolean },
+  ): unknown;
+  /** the URLs of the stored settings the vault will call (checked against the egress policy) */
+  urlsToCall(settings: unknown): string[];
+  /** the stored settings as the view shows them */
+  present(settings: unknown): unknown;
+}
+
+/**
+ * Everything a provider means, in one object: the registry (registry.ts) holds one per provider.
+ * `Settings` names its deployment settings (base URLs an operator may point elsewhere, e.g. at the
+ * emulator).
+ */
+export interface ProviderDefinition<S extends string = string> {
+  /** the auth schemes it offers (each must find what it needs in the runtime, `create`) */
+  schemes: readonly AuthSchemeName[];
+  settings: Readonly<Record<S, ProviderSetting>>;
   /** how long a refresh family lives from consent, in days, where the provider limits it */
   familyLifetimeDays: number | null;
+  /** whether a connected account may pin one of its sites (`site_url` at creation) */
+  pinsSites: boolean;
+  /** its own auth config field, if it has one */
+  configFields?: ProviderConfigFields;
+  /**
+   * The scopes to store for a config (deduplicated); throws a 400 naming the first one the
+   * provider does not know (with the nearest known one where it keeps a catalog).
+   */
+  normalizeScopes(scopes: string[]): string[];
+  /** The runtime, from the settings' values (trailing slashes removed) and its HTTP clients. */
+  create(ctx: {
+    urls: Readonly<Record<S, string>>;
+    /** `operator` for the deployment's URLs, `tenant` for URLs tenants supplied */
+    http: { operator: ProviderHttp; tenant: ProviderHttp };
+  }): Provider;
 }

@@ -81,7 +81,7 @@ export async function startTestVault(
   await migrate(database);
   const app = await buildApp(deps);
   await app.ready();
-  deps.services.audit.start();
+  deps.services.auditWriter.start();
   await deps.changes.start();
   await deps.services.apiKeys.loadKnownIds();
   const { token: operatorKey } = await deps.services.apiKeys.createKeyIn(database.db, {
@@ -134,7 +134,7 @@ export async function startTestVault(
     },
     async close() {
       await app.close();
-      await deps.services.audit.stop();
+      await deps.services.auditWriter.stop();
       await deps.changes.stop();
       await drop();
     },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test, type TestContext } from 'node:test';
-import { apiTokenField } from '../../src/features/connected-accounts/api-token-accounts.ts';
+import { accountField } from '../../src/schemes/sealed.ts';
 import {
   assertNowhere,
   eventTypes,
@@ -148,7 +148,7 @@ describe('API tokens (api_token)', () => {
     const raw = String(await rawColumn(fx.vault, a.id, 'api_token_enc'));
     assert.ok(!raw.includes(token) && !raw.includes(s.user.email), 'stored in clear');
     const opened = await fx.vault.deps.services.dataKeys.decrypt(
-      apiTokenField(s.tenantId, a.id),
+      accountField(s.tenantId, a.id, 'api_token'),
       raw,
     );
     assert.equal(JSON.parse(opened).api_token, token);

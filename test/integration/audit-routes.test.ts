@@ -59,7 +59,7 @@ async function call(
     'x-request-id': requestId,
   });
   assert.equal(res.status, p.status, `${op}: ${res.text}`);
-  await fx.vault.deps.services.audit.flush();
+  await fx.vault.deps.services.auditWriter.flush();
   const rows = await rowsOf(requestId);
   if (p.status >= 300) {
     assert.deepEqual(rows, [], `${op} failed with ${p.status}: no audit row`);
@@ -360,7 +360,7 @@ test('a change whose audit row cannot be written is not made', async (t) => {
   const svcNow = await vault.call('GET', '/v1/auth-configs', svc.body.key);
   assert.equal(svcNow.status, 403, svcNow.text);
 
-  await vault.deps.services.audit.flush();
+  await vault.deps.services.auditWriter.flush();
   const rows = (await db.execute(
     sql`select action from audit_events where tenant_id = ${tenantId} and actor_role = 'admin'`,
   )) as unknown as { rows: { action: string }[] };

@@ -35,7 +35,7 @@ test('every admin change is in the audit trail, without secrets, tenant-scoped a
     scopes: ['bad:scope'],
   });
   assert.equal(refused.status, 400, 'a 400: not a change, so not audited');
-  await vault.deps.services.audit.flush();
+  await vault.deps.services.auditWriter.flush();
 
   const res = await vault.call('GET', '/v1/audit-events', a.adminKey);
   assert.equal(res.status, 200);
@@ -119,7 +119,7 @@ test('every admin change is in the audit trail, without secrets, tenant-scoped a
           `${method} ${url}: ${res.text}`,
         );
       }
-  await vault.deps.services.audit.flush();
+  await vault.deps.services.auditWriter.flush();
   assert.equal(await table(), rowsBefore, 'the audit rows are unchanged');
   assert.deepEqual(
     (await vault.call('GET', '/v1/audit-events', a.adminKey)).body.data,

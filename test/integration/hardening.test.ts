@@ -143,7 +143,7 @@ describe('hardening', () => {
     const a = await vault.newTenant(); // operator: tenant + admin key
     const b = await vault.newTenant();
     await vault.call('POST', '/v1/auth-configs', a.adminKey, atlassianConfig());
-    await vault.deps.services.audit.flush();
+    await vault.deps.services.auditWriter.flush();
     const trailA = (await vault.call('GET', '/v1/audit-events', a.adminKey)).body.data as {
       action: string;
       actor_role: string;

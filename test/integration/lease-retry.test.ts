@@ -59,13 +59,15 @@ test('a lease and a refresh result whose answers were lost are recognised as our
   const { tenantId } = s;
   const id = run.accountId;
   const db = fx.vault.deps.database.db;
-  const leasesWith = (lost: number) =>
-    createAccountLeaseService({
-      db: answersLostAfterCommit(db, lost),
+  const leasesWith = (lost: number) => {
+    const lossy = answersLostAfterCommit(db, lost);
+    return createAccountLeaseService({
+      db: lossy,
+      writes: { db: lossy, announce: () => {} },
       clock: fx.clock,
       outbox: createOutbox({ clock: fx.clock }),
-      announce: () => {},
     });
+  };
   const now = fx.clock.now();
   const until = new Date(now.getTime() + 60_000);
 

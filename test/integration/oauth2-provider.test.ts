@@ -206,11 +206,10 @@ describe('generic oauth2 provider against oidc-provider', () => {
     const refreshed = await vault.deps.providers.get('oauth2').refresh(
       {
         tenantId: s.tenantId,
-        provider: 'oauth2',
         clientId: BASIC.id,
         clientSecret: BASIC.secret,
         scopes: t.row.grantedScopes,
-        oauth2: (await vault.deps.services.authConfigs.get(s.tenantId, s.configId)).oauth2,
+        settings: (await vault.deps.services.authConfigs.get(s.tenantId, s.configId)).settings,
         redirectUri: CALLBACK,
       },
       t.refreshToken,

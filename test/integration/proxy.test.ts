@@ -214,7 +214,7 @@ test('GET, POST, PUT and DELETE reach Jira and Confluence with the token and not
   assert.equal(m.value('cv_proxy_requests_total', { status_class: '2xx' }), 9);
   assert.equal(m.value('cv_proxy_requests_total', { status_class: '4xx' }), 1);
   // Audited like token reads: one aggregated row per key, account and minute.
-  await w.vault.deps.services.audit.flush();
+  await w.vault.deps.services.auditWriter.flush();
   const audited = await w.vault.call(
     'GET',
     `/v1/audit-events?action=proxy.request&resource_id=${w.accountId}`,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { tokenField } from '../../src/features/connected-accounts/service.ts';
+import { accountField } from '../../src/schemes/sealed.ts';
 import { atlassianSetup, runFlow } from '../helpers/flow.ts';
 import { ownFlowFixture, refreshesPerFamily } from '../helpers/own-fixture.ts';
 
@@ -54,7 +54,7 @@ async function makeDue(fx: Fx, adminKey: string, id: string) {
 const storedRefreshToken = async (fx: Fx, tenantId: string, id: string) => {
   const row = await fx.vault.deps.services.accounts.get(tenantId, id);
   return fx.vault.deps.services.dataKeys.decrypt(
-    tokenField(tenantId, id, 'refresh_token'),
+    accountField(tenantId, id, 'refresh_token'),
     row.refreshTokenEnc!,
   );
 };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test, type TestContext } from 'node:test';
-import { tokenField } from '../../src/features/connected-accounts/service.ts';
+import { accountField } from '../../src/schemes/sealed.ts';
 import {
   assertNowhere,
   eventTypes,
@@ -95,7 +95,7 @@ describe('service accounts (client_credentials)', () => {
     const raw = String(await rawColumn(fx.vault, a.id, 'access_token_enc'));
     assert.ok(!raw.includes(tok.body.access_token), 'access token stored in clear');
     const stored = await fx.vault.deps.services.dataKeys.decrypt(
-      tokenField(s.tenantId, a.id, 'access_token'),
+      accountField(s.tenantId, a.id, 'access_token'),
       raw,
     );
     assert.equal(stored, tok.body.access_token, 'the column holds the sealed token');

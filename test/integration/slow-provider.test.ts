@@ -149,7 +149,7 @@ test('a slow provider call of tenant A holds nothing that tenant B needs', async
 
   if (usingPostgres()) {
     // Nothing B did is still running (the token count is flushed now, not by the timer later).
-    await vault.deps.services.audit.flush();
+    await vault.deps.services.auditWriter.flush();
     const observer = new pg.Client({ connectionString: (own as { url?: string }).url });
     await observer.connect();
     try {

@@ -78,7 +78,7 @@ test('token issuances add up in one audit row per (key, account, minute); admin 
   fx.clock.advance(60);
   for (let i = 0; i < 7; i++)
     await fx.vault.call('POST', `/v1/connected-accounts/${run.accountId}/token`, s.adminKey);
-  await fx.vault.deps.services.audit.flush();
+  await fx.vault.deps.services.auditWriter.flush();
   const db = fx.vault.deps.database.db;
   const issued = await rows(
     db,
@@ -123,7 +123,7 @@ test('audit rows older than AUDIT_RETENTION_DAYS are purged in batches', async (
           values (${`au_old${i.toString().padStart(21, '0')}`}, ${tenantId}, 'old', 'x', ${new Date(now - 91 * day).toISOString()})`,
     );
   }
-  const purged = await fx.vault.deps.services.audit.purge(90, 10);
+  const purged = await fx.vault.deps.services.auditWriter.purge(90, 10);
   assert.equal(purged, 25);
   const left = await rows(
     db,

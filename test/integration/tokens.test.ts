@@ -286,7 +286,7 @@ describe('token endpoint', () => {
     const off = await fx.vault.call('POST', `/v1/auth-configs/${s.configId}/token`, scoped);
     assert.deepEqual([off.status, off.body.code], [409, 'auth_config_disabled']);
 
-    await fx.vault.deps.services.audit.flush();
+    await fx.vault.deps.services.auditWriter.flush();
     const r = await fx.vault.deps.database.db.execute(
       sql`select * from audit_events where resource_id = ${s.accountId} and action = 'token.issued'`,
     );

@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
+import { PROVIDER_NAMES } from '../../src/providers/index.ts';
+import { SCHEME_NAMES } from '../../src/schemes/index.ts';
 
 /**
- * The layout's rules (routes → service → repo → db; one owner per table), checked on the import
- * graph of src/ so that a change breaking them fails here rather than in review.
+ * The layout's rules (routes → service → repo → db; one owner per table; provider and scheme
+ * knowledge in their registries), checked on the source of src/ so that a change breaking them
+ * fails here rather than in review.
  */
 const SRC = resolve(import.meta.dirname, '../../src');
 
@@ -16,19 +19,66 @@ function files(dir: string): string[] {
   });
 }
 
+const text = new Map(files(SRC).map((f) => [relative(SRC, f), readFileSync(f, 'utf8')]));
+
 /** file (relative to src) → the src files it imports (relative to src). */
 const graph = new Map(
-  files(SRC).map((f) => {
-    const text = readFileSync(f, 'utf8');
-    const targets = [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'/gm)].map(
-      (m) => relative(SRC, resolve(dirname(f), m[1]!)),
+  [...text].map(([from, source]) => {
+    const targets = [...source.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'/gm)].map(
+      (m) => relative(SRC, resolve(dirname(join(SRC, from)), m[1]!)),
     );
-    return [relative(SRC, f), targets] as const;
+    return [from, targets] as const;
   }),
 );
 
 const featureOf = (f: string) => /^features\/([^/]+)\//.exec(f)?.[1];
-const isRepo = (f: string) => /^features\/[^/]+\/repo\.ts$/.test(f);
+/** A feature's repos: repo.ts, or one per use case (lease-repo.ts, aggregate-repo.ts …). */
+const isRepo = (f: string) => /^features\/[^/]+\/(?:[a-z-]+-)?repo\.ts$/.test(f);
+
+/**
+ * Read models that join tables of their owner with tables they may only read; the one place
+ * such a join may live. Each is named here with what it reads.
+ */
+const READ_MODELS: Record<string, { owner: string; reads: string[] }> = {
+  'features/connected-accounts/token-read-model.ts': {
+    owner: 'connected-accounts',
+    reads: ['connected_accounts', 'auth_configs'],
+  },
+};
+
+/** drizzle table identifiers (as exported by db/schema) → SQL table names. */
+const TABLES = new Map(
+  [...text]
+    .filter(([f]) => f.startsWith('db/schema/'))
+    .flatMap(([, source]) =>
+      [...source.matchAll(/export const (\w+) = pgTable\(\s*'(\w+)'/g)].map(
+        (m) => [m[1]!, m[2]!] as const,
+      ),
+    ),
+);
+const TABLE_NAMES = new Set(TABLES.values());
+
+/** The string and template literals of a source (where SQL lives), without its comments. */
+const literals = (source: string) =>
+  [...source.matchAll(/`(?:[^`\\]|\\.)*`|'(?:[^'\\\n]|\\.)*'/g)].map((m) => m[0]);
+
+/** The tables a file queries: imported from db/schema as values, or named in SQL it writes. */
+function tablesOf(file: string): Set<string> {
+  const source = text.get(file)!;
+  const found = new Set<string>();
+  for (const m of source.matchAll(/^import\s*\{([^}]*)\}\s*from\s*'[^']*db\/schema\/[^']*'/gm)) {
+    for (const spec of m[1]!.split(',')) {
+      const name = spec.trim().split(/\s+as\s+/)[0]!;
+      if (name && !name.startsWith('type ') && TABLES.has(name)) found.add(TABLES.get(name)!);
+    }
+  }
+  for (const lit of literals(source)) {
+    for (const m of lit.matchAll(/\b(?:from|join|update|into|table)\s+"?([a-z_]+)"?/gi)) {
+      if (TABLE_NAMES.has(m[1]!)) found.add(m[1]!);
+    }
+  }
+  return found;
+}
 
 test('no feature imports another feature’s repo', () => {
   const bad = [...graph].flatMap(([from, tos]) =>
@@ -59,31 +109,87 @@ test('features depend on each other without cycles', () => {
   assert.deepEqual(cycles, []);
 });
 
-test('only a feature’s own repo (and db/) queries its tables', () => {
-  const tables = [
-    ...readFileSync(join(SRC, 'db/schema/index.ts'), 'utf8').matchAll(/'\.\/(.+)\.ts'/g),
-  ];
-  assert.ok(tables.length >= 6);
-  // The drizzle table objects are imported from db/schema only by repos (and db/ itself); services,
-  // routes and everything else import row types, never the tables.
-  const bad = [...graph].flatMap(([from]) => {
-    if (from.startsWith('db/') || isRepo(from)) return [];
-    const text = readFileSync(join(SRC, from), 'utf8');
-    const m = /^import \{([^}]*)\} from '[^']*db\/schema\/index\.ts'/m.exec(text);
-    const values = (m?.[1] ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s && !s.startsWith('type '));
-    return values.filter((v) => !/^[A-Z_]+$/.test(v)).map((v) => `${from} imports table ${v}`);
-  });
+test('each table has one owner: only that feature’s repos (and declared read models, and db/) query it', () => {
+  assert.ok(TABLE_NAMES.size >= 12, `found the tables: ${[...TABLE_NAMES].join(', ')}`);
+  const owners = new Map<string, Set<string>>();
+  const bad: string[] = [];
+  for (const file of text.keys()) {
+    if (file.startsWith('db/') || file.startsWith('emulator/') || READ_MODELS[file]) continue;
+    for (const table of tablesOf(file)) {
+      if (!isRepo(file)) bad.push(`${file} queries ${table} outside a repo`);
+      else owners.set(table, (owners.get(table) ?? new Set()).add(featureOf(file)!));
+    }
+  }
+  for (const [table, features] of owners) {
+    if (features.size > 1) bad.push(`${table} is queried by ${[...features].sort().join(' and ')}`);
+  }
+  for (const [file, model] of Object.entries(READ_MODELS)) {
+    const source = text.get(file);
+    if (!source) {
+      bad.push(`declared read model ${file} does not exist`);
+      continue;
+    }
+    for (const table of tablesOf(file)) {
+      if (!model.reads.includes(table)) bad.push(`${file} reads ${table}, not declared`);
+    }
+    if (/\.(?:insert|update|delete)\(/.test(source)) bad.push(`${file} writes: a read model reads`);
+    const owned = [...(owners.get(model.reads[0]!) ?? [])];
+    if (owned.length && !owned.includes(model.owner))
+      bad.push(`${file}: ${model.reads[0]} belongs to ${owned.join(', ')}, not ${model.owner}`);
+  }
   assert.deepEqual(bad, []);
 });
 
-test('providers/ and crypto/ know neither our tables nor the configuration', () => {
+/**
+ * A comparison with a registry name: `=== 'x'`, `!== 'x'`, `case 'x':`, `eq(col, 'x')`,
+ * `.includes('x')` / `.has('x')`, or `= 'x'` in SQL.
+ */
+function nameBranches(source: string, names: readonly string[]): string[] {
+  const alt = names.map((n) => n.replace(/[^a-z0-9_]/g, '')).join('|');
+  const q = `(['"\`])(${alt})\\1`;
+  const patterns = [
+    new RegExp(`[!=]==?\\s*${q}`, 'g'),
+    new RegExp(`${q}\\s*[!=]==?`, 'g'),
+    new RegExp(`\\bcase\\s+${q}\\s*:`, 'g'),
+    new RegExp(`\\b(?:eq|ne)\\([^()]*,\\s*${q}\\s*\\)`, 'g'),
+    new RegExp(`\\.(?:includes|has)\\(\\s*${q}\\s*\\)`, 'g'),
+  ];
+  const sqlEquals = new RegExp(`[^=!<>]=\\s*'(${alt})'`, 'g');
+  return [
+    ...patterns.flatMap((p) => [...source.matchAll(p)].map((m) => m[0])),
+    ...literals(source)
+      .filter((l) => l.startsWith('`'))
+      .flatMap((l) => [...l.matchAll(sqlEquals)].map((m) => m[0].slice(1))),
+  ];
+}
+
+const outside = (...dirs: string[]) =>
+  [...text].filter(([f]) => !dirs.some((d) => f.startsWith(d)));
+
+test('nothing outside providers/ branches on a provider’s name', () => {
+  const bad = outside('providers/', 'emulator/').flatMap(([file, source]) =>
+    nameBranches(source, PROVIDER_NAMES).map((b) => `${file}: ${b}`),
+  );
+  assert.deepEqual(bad, []);
+});
+
+test('nothing outside the scheme registry (and providers/) branches on an auth scheme’s name', () => {
+  const bad = outside('schemes/', 'providers/', 'emulator/').flatMap(([file, source]) =>
+    nameBranches(source, SCHEME_NAMES).map((b) => `${file}: ${b}`),
+  );
+  assert.deepEqual(bad, []);
+});
+
+test('providers/, schemes/ and crypto/ know neither our features, the HTTP layer nor the configuration', () => {
   const bad = [...graph].flatMap(([from, tos]) =>
-    /^(providers|crypto)\//.test(from)
+    /^(providers|schemes|crypto)\//.test(from)
       ? tos
-          .filter((to) => /^(db|features|http)\//.test(to) || to === 'config.ts')
+          .filter(
+            (to) =>
+              /^(features|http)\//.test(to) ||
+              to === 'config.ts' ||
+              (/^(providers|crypto)\//.test(from) && /^db\//.test(to)),
+          )
           .map((to) => `${from} → ${to}`)
       : [],
   );
@@ -100,11 +206,11 @@ test('the emulator shares no code with the vault', () => {
 });
 
 test('only config.ts reads process.env', () => {
-  const readers = [...graph.keys()].filter(
-    (f) =>
-      !f.startsWith('emulator/') &&
-      f !== 'config.ts' &&
-      /process\.env\b/.test(readFileSync(join(SRC, f), 'utf8')),
-  );
+  const readers = [...text]
+    .filter(
+      ([f, source]) =>
+        !f.startsWith('emulator/') && f !== 'config.ts' && /process\.env\b/.test(source),
+    )
+    .map(([f]) => f);
   assert.deepEqual(readers, []);
 });

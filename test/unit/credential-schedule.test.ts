@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nextCredentialCheckAt } from '../../src/features/connected-accounts/schedule.ts';
+import { nextCredentialCheckAt } from '../../src/lib/schedule.ts';
 
 const DAY = 86_400_000;
 const now = new Date('2026-01-01T00:00:00Z');

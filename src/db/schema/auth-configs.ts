@@ -1,12 +1,10 @@
-import { index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { check, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { PROVIDER_NAMES } from '../../providers/index.ts';
+import { DEFAULT_SCHEME, SCHEMES_WITHOUT_CLIENT, SCHEME_NAMES } from '../../schemes/index.ts';
 import { timestamps, tstz } from './columns.ts';
-import type { Oauth2Settings } from '../../providers/types.ts';
+import { oneOfNames } from './names.ts';
 import { tenants } from './tenants.ts';
-
-/** oauth2_3lo: user consent (connect flow); client_credentials: a service account's client id and
- * secret; api_token: an email + API token per connected account (HTTP Basic). */
-export const AUTH_SCHEMES = ['oauth2_3lo', 'client_credentials', 'api_token'] as const;
-export type AuthScheme = (typeof AUTH_SCHEMES)[number];
 
 export const authConfigs = pgTable(
   'auth_configs',
@@ -16,12 +14,13 @@ export const authConfigs = pgTable(
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
-    provider: text('provider', { enum: ['atlassian', 'oauth2'] }).notNull(),
-    /** how accounts of this config hold credentials (SPEC §3 "Atlassian credentials other than 3LO") */
-    authScheme: text('auth_scheme', { enum: AUTH_SCHEMES }).notNull().default('oauth2_3lo'),
-    /** null only for api_token configs, which hold no client */
+    /** a name of the provider registry (src/providers/index.ts) */
+    provider: text('provider', { enum: PROVIDER_NAMES }).notNull(),
+    /** how accounts of this config hold credentials: a name of the scheme registry (src/schemes/) */
+    authScheme: text('auth_scheme', { enum: SCHEME_NAMES }).notNull().default(DEFAULT_SCHEME),
+    /** null only for configs of schemes that hold no client (API tokens) */
     clientId: text('client_id'),
-    /** envelope-encrypted (AAD: tenant/auth_configs/id/client_secret); null for api_token configs */
+    /** envelope-encrypted (AAD: tenant/auth_configs/id/client_secret); null where clientId is */
     clientSecretEnc: text('client_secret_enc'),
     /** the secret's last 4 characters, kept only for secrets of 16 or more (else null) */
     clientSecretLast4: text('client_secret_last4'),
@@ -37,10 +36,25 @@ export const authConfigs = pgTable(
       .notNull()
       .default('enabled'),
     allowedReturnUrls: text('allowed_return_urls').array().notNull(),
-    oauth2: jsonb('oauth2').$type<Oauth2Settings>(),
+    /**
+     * The provider's own settings of this config (its `configFields`: the generic provider's
+     * knobs), null for providers that have none. The column keeps the name it was born with.
+     */
+    settings: jsonb('oauth2').$type<unknown>(),
     ...timestamps,
   },
-  (t) => [index('auth_configs_tenant_idx').on(t.tenantId, t.id)],
+  (t) => [
+    index('auth_configs_tenant_idx').on(t.tenantId, t.id),
+    check('auth_configs_provider_check', oneOfNames(t.provider, PROVIDER_NAMES)),
+    check('auth_configs_auth_scheme_check', oneOfNames(t.authScheme, SCHEME_NAMES)),
+    // Only a config of a scheme without a client may lack one, whatever the code does.
+    check(
+      'auth_configs_client_check',
+      SCHEMES_WITHOUT_CLIENT.length
+        ? sql`${oneOfNames(t.authScheme, SCHEMES_WITHOUT_CLIENT)} or (${t.clientId} is not null and ${t.clientSecretEnc} is not null)`
+        : sql`${t.clientId} is not null and ${t.clientSecretEnc} is not null`,
+    ),
+  ],
 );
 
 export type AuthConfigRow = typeof authConfigs.$inferSelect;

@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { AUTH_SCHEMES, authConfigs } from './auth-configs.ts';
-import { timestamps, tstz } from './columns.ts';
+import { check, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import type { Identity, Site } from '../../providers/types.ts';
+import { DEFAULT_SCHEME, SCHEME_NAMES } from '../../schemes/index.ts';
+import { authConfigs } from './auth-configs.ts';
+import { timestamps, tstz } from './columns.ts';
+import { oneOfNames } from './names.ts';
 import { tenants } from './tenants.ts';
 
 export const ACCOUNT_STATUSES = ['INITIATED', 'ACTIVE', 'EXPIRED', 'FAILED', 'DISABLED'] as const;
@@ -20,7 +22,7 @@ export const connectedAccounts = pgTable(
       .references(() => authConfigs.id, { onDelete: 'cascade' }),
     userId: text('user_id').notNull(),
     /** the scheme of its auth config when the account was created (a config's scheme never changes) */
-    authScheme: text('auth_scheme', { enum: AUTH_SCHEMES }).notNull().default('oauth2_3lo'),
+    authScheme: text('auth_scheme', { enum: SCHEME_NAMES }).notNull().default(DEFAULT_SCHEME),
     status: text('status', { enum: ACCOUNT_STATUSES }).notNull(),
     statusReason: text('status_reason'),
     /** where the initiator asked to pin the site (URL), if anywhere */
@@ -41,9 +43,10 @@ export const connectedAccounts = pgTable(
     connectedAt: tstz('connected_at'),
     /** the refresh family's absolute expiry (Atlassian: 365 days from consent) */
     familyExpiresAt: tstz('family_expires_at'),
-    // Refresh bookkeeping (SPEC §6).
+    // Refresh bookkeeping: when the worker renews the token next, and how the last attempts went.
     nextRefreshAt: tstz('next_refresh_at'),
     lastRefreshedAt: tstz('last_refreshed_at'),
+    /** consecutive failed refreshes (renewals of a token; checks count apart, check_failures) */
     refreshFailures: integer('refresh_failures').notNull().default(0),
     lastErrorCode: text('last_error_code'),
     lastErrorAt: tstz('last_error_at'),
@@ -55,6 +58,11 @@ export const connectedAccounts = pgTable(
      * cool-down, across replicas (bookkeeping: no change announcement, no new generation)
      */
     rejectionRefreshAt: tstz('rejection_refresh_at'),
+    /**
+     * when a new client secret made this EXPIRED account ACTIVE again without a token to prove
+     * it; the next token obtained clears it and emits connected_account.active
+     */
+    revivedAt: tstz('revived_at'),
     /** when connected_account.consent_expiring was emitted for the current family */
     consentExpiringNotifiedAt: tstz('consent_expiring_notified_at'),
     // API tokens (auth_scheme api_token): the sealed {email, api_token} pair, where it is used (a
@@ -66,6 +74,8 @@ export const connectedAccounts = pgTable(
     /** when the worker next verifies the API token (and looks at its expiry); null: never */
     nextCheckAt: tstz('next_check_at'),
     lastCheckedAt: tstz('last_checked_at'),
+    /** consecutive failed checks (an outage, not a refusal: those expire the account) */
+    checkFailures: integer('check_failures').notNull().default(0),
     ...timestamps,
   },
   (t) => [
@@ -83,44 +93,9 @@ export const connectedAccounts = pgTable(
     index('connected_accounts_consent_expiring_idx')
       .on(t.familyExpiresAt)
       .where(sql`status = 'ACTIVE' and consent_expiring_notified_at is null`),
-  ],
-);
-
-/**
- * One row per connect link handed out. The link (a signed JWT) names the session; `state` is stored
- * only as a hash; both are single-use and expire. Kept apart from the account so that a reconnect of a
- * live account never disturbs its tokens until the new grant is in hand.
- */
-export const connectSessions = pgTable(
-  'connect_sessions',
-  {
-    id: text('id').primaryKey(),
-    tenantId: text('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
-    accountId: text('account_id')
-      .notNull()
-      .references(() => connectedAccounts.id, { onDelete: 'cascade' }),
-    /** the config whose callback (PUBLIC_URL/v1/oauth/callback/{id}) may finish this session */
-    authConfigId: text('auth_config_id'),
-    returnUrl: text('return_url'),
-    linkExpiresAt: tstz('link_expires_at').notNull(),
-    linkUsedAt: tstz('link_used_at'),
-    stateHash: text('state_hash'),
-    stateExpiresAt: tstz('state_expires_at'),
-    stateUsedAt: tstz('state_used_at'),
-    codeVerifierEnc: text('code_verifier_enc'),
-    /** sha256 of the cookie set in the browser that opened the link */
-    bindingHash: text('binding_hash'),
-    outcome: text('outcome'),
-    ...timestamps,
-  },
-  (t) => [
-    uniqueIndex('connect_sessions_state_idx').on(t.stateHash),
-    index('connect_sessions_account_idx').on(t.accountId),
+    check('connected_accounts_auth_scheme_check', oneOfNames(t.authScheme, SCHEME_NAMES)),
   ],
 );
 
 export type AccountRow = typeof connectedAccounts.$inferSelect;
 export type AccountInsert = typeof connectedAccounts.$inferInsert;
-export type SessionRow = typeof connectSessions.$inferSelect;

@@ -66,14 +66,6 @@ export const revokeApiKeyById = (db: DbOrTx, id: string, at: Date) =>
     .returning()
     .then((r) => r[0]);
 
-export const hasOperatorKey = (db: DbOrTx) =>
-  db
-    .select({ id: apiKeys.id })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.role, 'operator'), isNull(apiKeys.revokedAt)))
-    .limit(1)
-    .then((r) => r.length > 0);
-
 export const isTombstoned = (db: DbOrTx, id: string) =>
   db
     .select({ id: apiKeyTombstones.id })

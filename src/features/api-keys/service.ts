@@ -39,7 +39,7 @@ export interface CreateKeyInput {
 export function createApiKeyService(deps: ApiKeyDeps) {
   const { db, clock } = deps;
   const verifier = createKeyVerifier(deps);
-  const { forget, announceKey, forgetTenant } = verifier;
+  const { forget, announceKey } = verifier;
 
   /** A new key, inside `tx` (the admin change's, or the bootstrap's own). */
   async function insertKey(tx: DbOrTx, input: CreateKeyInput) {
@@ -174,7 +174,6 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     /** a key made inside the caller's own transaction (the first start's), not an admin change */
     createKeyIn: insertKey,
     revokeAnyKey,
-    forgetTenant,
     ensureBootstrapKey,
     revokeOtherBootstrapOperators,
     tombstoneTenantKeys: (tenantId: string, tx: DbOrTx) =>
@@ -187,7 +186,6 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     getKey,
     listKeys,
     revokeKey,
-    hasOperatorKey: () => repo.hasOperatorKey(db),
   };
 }
 

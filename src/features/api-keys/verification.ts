@@ -148,10 +148,6 @@ export function createKeyVerifier(
     else knownIds.changed(row.id);
   }
 
-  /** After a tenant's deletion committed: its keys stop working here at once. */
-  const forgetTenant = (tenantId: string) =>
-    deps.announce?.({ kind: 'tn', tenantId, id: tenantId }) ?? cache.invalidate(`tn:${tenantId}`);
-
   return {
     check,
     authenticate,
@@ -159,6 +155,5 @@ export function createKeyVerifier(
     loadKnownIds: () => knownIds.load(),
     forget,
     announceKey,
-    forgetTenant,
   };
 }

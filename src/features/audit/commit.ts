@@ -1,5 +1,4 @@
-import type { Db } from '../../db/client.ts';
-import { transact, type TxScope } from '../../db/transact.ts';
+import { transact, type TxScope, type Writes } from '../../db/transact.ts';
 import { InternalError } from '../../lib/errors.ts';
 import { auditRecord, type ChangeContext } from './context.ts';
 import type { AuditWriter } from './writer.ts';
@@ -10,7 +9,10 @@ import type { AuditWriter } from './writer.ts';
  * commit together or not at all; a change that throws writes no row. Provider, DNS and webhook
  * calls happen before this is called or after it returns, never inside `fn`.
  */
-export function createChangeCommitter(deps: { db: Db; audit: Pick<AuditWriter, 'change'> }) {
+export function createChangeCommitter(deps: {
+  writes: Writes;
+  audit: Pick<AuditWriter, 'change'>;
+}) {
   return async function commitChange<T>(
     change: ChangeContext,
     fn: (scope: TxScope) => Promise<T>,
@@ -23,7 +25,7 @@ export function createChangeCommitter(deps: { db: Db; audit: Pick<AuditWriter, '
         `${change.action}: a change context is one change with one audit row`,
       );
     }
-    return transact(deps.db, async (scope) => {
+    return transact(deps.writes, async (scope) => {
       const result = await fn(scope);
       await deps.audit.change(auditRecord(change, created?.(result)), scope.tx);
       change.recorded = true;

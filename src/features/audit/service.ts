@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.ts';
 import type { PageRequest } from '../../http/pagination.ts';
-import type { Principal } from '../../lib/principal.ts';
+import { isTenantPrincipal, type Principal } from '../../lib/principal.ts';
 import * as repo from './repo.ts';
 
 /** Reading the audit trail: a tenant's keys read the tenant's, operator keys the operators'. */
@@ -9,7 +9,7 @@ export function createAuditService(deps: { db: Db }) {
     list: (p: Principal, filter: repo.AuditFilter, page: PageRequest) =>
       repo.listAuditEvents(
         deps.db,
-        p.role === 'operator' ? { actorRole: 'operator' } : { tenantId: p.tenantId! },
+        isTenantPrincipal(p) ? { tenantId: p.tenantId } : { actorRole: 'operator' },
         filter,
         page.limit,
         page.cursor,

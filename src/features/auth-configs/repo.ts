@@ -1,7 +1,18 @@
-import type { AuthConfigInsert, AuthScheme } from '../../db/schema/index.ts';
+import type { AuthConfigInsert } from '../../db/schema/index.ts';
 import { and, eq, gt, inArray } from 'drizzle-orm';
+import type { Change } from '../../db/changes.ts';
 import type { DbOrTx } from '../../db/client.ts';
+import type { WriteScope } from '../../db/transact.ts';
 import { authConfigs } from '../../db/schema/index.ts';
+import type { ProviderName } from '../../providers/index.ts';
+import type { AuthSchemeName } from '../../schemes/index.ts';
+
+/**
+ * The one owner of `auth_configs`. Updates and deletes announce themselves (every one: the token
+ * read returns the config's status, provider and settings, and its NOTIFY trigger fires on every
+ * update); an insert changes nothing a cache holds.
+ */
+const configChange = (tenantId: string, id: string): Change => ({ kind: 'ac', tenantId, id });
 
 export const insertAuthConfig = (db: DbOrTx, row: AuthConfigInsert) =>
   db
@@ -19,8 +30,8 @@ export const getAuthConfig = (db: DbOrTx, tenantId: string, id: string) =>
 
 export interface AuthConfigFilter {
   status?: 'enabled' | 'disabled';
-  provider?: 'atlassian' | 'oauth2';
-  authScheme?: AuthScheme;
+  provider?: ProviderName;
+  authScheme?: AuthSchemeName;
 }
 
 export const listAuthConfigs = (
@@ -45,25 +56,29 @@ export const listAuthConfigs = (
     .orderBy(authConfigs.id)
     .limit(limit);
 
-export const updateAuthConfig = (
-  db: DbOrTx,
+export async function updateAuthConfig(
+  scope: WriteScope,
   tenantId: string,
   id: string,
-  set: Partial<AuthConfigInsert>,
-) =>
-  db
+  set: Omit<Partial<AuthConfigInsert>, 'id' | 'tenantId' | 'provider' | 'authScheme'>,
+) {
+  const [row] = await scope.tx
     .update(authConfigs)
     .set(set)
     .where(and(eq(authConfigs.tenantId, tenantId), eq(authConfigs.id, id)))
-    .returning()
-    .then((r) => r[0]);
+    .returning();
+  if (row) scope.announce(configChange(tenantId, id));
+  return row;
+}
 
-export const deleteAuthConfig = (db: DbOrTx, tenantId: string, id: string) =>
-  db
+export async function deleteAuthConfig(scope: WriteScope, tenantId: string, id: string) {
+  const [row] = await scope.tx
     .delete(authConfigs)
     .where(and(eq(authConfigs.tenantId, tenantId), eq(authConfigs.id, id)))
-    .returning({ id: authConfigs.id })
-    .then((r) => r[0]);
+    .returning({ id: authConfigs.id });
+  if (row) scope.announce(configChange(tenantId, id));
+  return row;
+}
 
 export const existingAuthConfigIds = (db: DbOrTx, tenantId: string, ids: string[]) =>
   db

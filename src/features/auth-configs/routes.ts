@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { tenantOf } from '../../http/auth.ts';
 import { paginate } from '../../http/pagination.ts';
 import { IdParam, Page, problems } from '../../http/schemas.ts';
+import { PROVIDER_CONFIG_FIELDS } from '../../providers/index.ts';
 import { changeOf } from '../audit/context.ts';
 import {
   AuthConfig,
@@ -41,14 +42,13 @@ export const authConfigView = (callbackUrl: (id: string) => string) => (r: AuthC
   status: r.status,
   allowed_return_urls: r.allowedReturnUrls,
   callback_url: callbackUrl(r.id),
-  oauth2: r.oauth2
-    ? {
-        ...r.oauth2,
-        authorization_url: r.oauth2.authorization_url ?? null,
-        issuer: r.oauth2.issuer ?? null,
-        api_base_url: r.oauth2.api_base_url ?? null,
-      }
-    : null,
+  // Each provider's own field: the config's settings under its provider's, null elsewhere.
+  ...Object.fromEntries(
+    PROVIDER_CONFIG_FIELDS.map((f) => [
+      f.field,
+      f.provider === r.provider && r.settings ? f.present(r.settings) : null,
+    ]),
+  ),
   created_at: r.createdAt.toISOString(),
   updated_at: r.updatedAt.toISOString(),
 });

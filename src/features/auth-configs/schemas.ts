@@ -1,65 +1,25 @@
-import { Type, type Static } from 'typebox';
-import { ListQuery, Timestamp } from '../../http/schemas.ts';
+import { Type, type Static, type TSchema } from 'typebox';
+import { ListQuery, Literals, Timestamp } from '../../http/schemas.ts';
+import { PROVIDER_CONFIG_FIELDS, PROVIDER_NAMES } from '../../providers/index.ts';
+import { SCHEME_NAMES, SCHEMES_SUMMARY } from '../../schemes/index.ts';
 import { Name } from '../api-keys/schemas.ts';
 
 const HttpUrl = Type.String({ maxLength: 2048, pattern: '^https?://[^\\s#]+$' });
 const Token = Type.String({ minLength: 1, maxLength: 512, pattern: '^[\\x21-\\x7e]+$' });
 const Scope = Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' });
 const Status = Type.Union([Type.Literal('enabled'), Type.Literal('disabled')]);
-export const AuthSchemeSchema = Type.Union(
-  [Type.Literal('oauth2_3lo'), Type.Literal('client_credentials'), Type.Literal('api_token')],
-  {
-    description:
-      'oauth2_3lo: user consent through the connect flow (default); client_credentials: a service account’s OAuth 2.0 client credentials (accounts created by the API alone); api_token: Atlassian API tokens over HTTP Basic, one per connected account (atlassian only; no client id/secret)',
-  },
-);
+export const AuthSchemeSchema = Literals(SCHEME_NAMES, { description: SCHEMES_SUMMARY });
+const Provider = Literals(PROVIDER_NAMES);
 
-const Oauth2Fields = {
-  authorization_url: Type.Union([HttpUrl, Type.Null()], {
-    description: 'required for oauth2_3lo; null for client_credentials configs',
-  }),
-  token_url: HttpUrl,
-  authorization_params: Type.Record(
-    Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
-    Type.String({ maxLength: 1024 }),
-    {
-      maxProperties: 20,
-    },
-  ),
-  token_request_format: Type.Union([Type.Literal('json'), Type.Literal('form')]),
-  client_auth: Type.Union([
-    Type.Literal('client_secret_post'),
-    Type.Literal('client_secret_basic'),
-  ]),
-  include_scope_in_token_request: Type.Boolean(),
-  pkce: Type.Boolean(),
-  scope_separator: Type.Union([Type.Literal(' '), Type.Literal(','), Type.Literal('+')]),
-  issuer: Type.Union([HttpUrl, Type.Null()], {
-    description:
-      'RFC 9207 issuer; when the server sends `iss` to the callback it must equal this (default: the authorization URL’s origin)',
-  }),
-  api_base_url: Type.Union([HttpUrl, Type.Null()], {
-    description:
-      'where the proxy sends this config’s API calls (`…/proxy/{path}` → `{api_base_url}/{path}`); held to the same egress policy as token_url',
-  }),
-};
+/** Each provider's own field (e.g. `oauth2`) in the create and update bodies. */
+const providerInputs = Object.fromEntries(
+  PROVIDER_CONFIG_FIELDS.map((f) => [f.field, Type.Optional(f.input)]),
+) as Record<string, ReturnType<typeof Type.Optional<TSchema>>>;
 
-export const Oauth2Input = Type.Object(
-  {
-    authorization_url: Type.Optional(HttpUrl),
-    token_url: Oauth2Fields.token_url,
-    authorization_params: Type.Optional(Oauth2Fields.authorization_params),
-    token_request_format: Type.Optional(Oauth2Fields.token_request_format),
-    client_auth: Type.Optional(Oauth2Fields.client_auth),
-    include_scope_in_token_request: Type.Optional(Oauth2Fields.include_scope_in_token_request),
-    pkce: Type.Optional(Oauth2Fields.pkce),
-    scope_separator: Type.Optional(Oauth2Fields.scope_separator),
-    issuer: Type.Optional(Oauth2Fields.issuer),
-    api_base_url: Type.Optional(Oauth2Fields.api_base_url),
-  },
-  { additionalProperties: false },
+/** … and in the view: the config's own provider's settings, null for every other field. */
+const providerViews = Object.fromEntries(
+  PROVIDER_CONFIG_FIELDS.map((f) => [f.field, Type.Union([f.view, Type.Null()])]),
 );
-export type Oauth2InputT = Static<typeof Oauth2Input>;
 
 const common = {
   name: Name,
@@ -73,14 +33,14 @@ const common = {
 export const CreateAuthConfigBody = Type.Object(
   {
     name: common.name,
-    provider: Type.Union([Type.Literal('atlassian'), Type.Literal('oauth2')]),
+    provider: Provider,
     auth_scheme: Type.Optional(AuthSchemeSchema),
     client_id: Type.Optional(common.client_id),
     client_secret: Type.Optional(common.client_secret),
     scopes: common.scopes,
     allowed_return_urls: Type.Optional(common.allowed_return_urls),
     status: Type.Optional(common.status),
-    oauth2: Type.Optional(Oauth2Input),
+    ...providerInputs,
   },
   { additionalProperties: false },
 );
@@ -102,7 +62,7 @@ export const UpdateAuthConfigBody = Type.Object(
     scopes: Type.Optional(common.scopes),
     allowed_return_urls: Type.Optional(common.allowed_return_urls),
     status: Type.Optional(common.status),
-    oauth2: Type.Optional(Oauth2Input),
+    ...providerInputs,
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -144,7 +104,7 @@ export const AuthConfig = Type.Object(
       description:
         'this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console',
     }),
-    oauth2: Type.Union([Type.Object(Oauth2Fields, { additionalProperties: false }), Type.Null()]),
+    ...providerViews,
     created_at: Timestamp,
     updated_at: Timestamp,
   },
@@ -153,6 +113,6 @@ export const AuthConfig = Type.Object(
 
 export const AuthConfigListQuery = ListQuery({
   status: Type.Optional(Status),
-  provider: Type.Optional(Type.Union([Type.Literal('atlassian'), Type.Literal('oauth2')])),
+  provider: Type.Optional(Provider),
   auth_scheme: Type.Optional(AuthSchemeSchema),
 });

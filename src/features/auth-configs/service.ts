@@ -1,19 +1,20 @@
 import type { AuthConfigRow, AuthConfigInsert } from '../../db/schema/index.ts';
-import type { Change } from '../../db/changes.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import type { TxScope } from '../../db/transact.ts';
+import { standalone, type TxScope, type Writes } from '../../db/transact.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { InternalError, badRequest, notFound } from '../../lib/errors.ts';
-import { ProviderError, type Oauth2Settings, type ProviderApp } from '../../providers/types.ts';
 import { newId } from '../../lib/ids.ts';
 import type { TenantUrlPolicy } from '../../lib/tenant-urls.ts';
+import { providerDefinition, type ProviderName } from '../../providers/index.ts';
+import { ProviderError, type ProviderApp } from '../../providers/types.ts';
+import { schemeOf } from '../../schemes/index.ts';
 import type { CommitChange } from '../audit/commit.ts';
 import type { ChangeContext } from '../audit/context.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import * as repo from './repo.ts';
 import type { CreateAuthConfigInput, UpdateAuthConfigInput } from './schemas.ts';
-import { checkScheme, normalizeOauth2, normalizeReturnUrls, normalizeScopes } from './validate.ts';
+import { checkScheme, normalizeReturnUrls, providerSettings } from './validate.ts';
 
 const secretField = (
   tenantId: string,
@@ -27,6 +28,8 @@ const last4 = (secret: string) => (secret.length >= 16 ? secret.slice(-4) : null
 
 export function createAuthConfigService(deps: {
   db: Db;
+  /** the database and this process's change feed: every write of a config is announced */
+  writes: Writes;
   clock: Clock;
   /** an admin change and its audit row, in one transaction */
   commitChange: CommitChange;
@@ -37,13 +40,11 @@ export function createAuthConfigService(deps: {
   callbackBase: string;
   /** https for tenant-supplied URLs (http only in development) */
   urlPolicy: TenantUrlPolicy;
-  /** tells this process's caches of a change it made (call it after the commit) */
-  announce: (c: Change) => void;
   /**
-   * A client_credentials config's secret changed (in the same transaction, `scope`): its accounts
-   * refused for client_credentials_invalid get another attempt. Bound late (accounts need configs).
+   * A config's client secret changed (in the same transaction, `scope`): accounts its scheme
+   * expired for a refused secret get another attempt. Bound late (accounts need configs).
    */
-  onClientSecretChanged?: (tenantId: string, configId: string, scope: TxScope) => Promise<void>;
+  onClientSecretChanged?: (config: AuthConfigRow, scope: TxScope) => Promise<void>;
 }) {
   /** The OAuth redirect URI of one config: its own, so no other config can receive its codes. */
   const callbackUrl = (id: string) => `${deps.callbackBase}/${id}`;
@@ -51,27 +52,32 @@ export function createAuthConfigService(deps: {
   /** The provider's view of a config; the secret is filled in per call (rotation fallback). */
   const providerApp = (config: AuthConfigRow, clientSecret = ''): ProviderApp => ({
     tenantId: config.tenantId,
-    provider: config.provider,
     clientId: config.clientId ?? '',
     clientSecret,
     scopes: config.scopes,
-    oauth2: config.oauth2,
+    settings: config.settings,
     redirectUri: callbackUrl(config.id),
   });
 
   const { db, clock, dataKeys } = deps;
-  /** Every URL of a generic config the vault will call, against the egress policy. */
-  async function checkOauth2Urls(s: Oauth2Settings) {
-    await deps.checkUrl(s.token_url);
-    if (s.api_base_url) await deps.checkUrl(s.api_base_url);
+  /** Every URL of the provider settings the vault will call, against the egress policy. */
+  async function checkSettingsUrls(provider: ProviderName, settings: unknown) {
+    const fields = providerDefinition(provider).configFields;
+    if (!fields || !settings) return;
+    for (const url of fields.urlsToCall(settings)) await deps.checkUrl(url);
   }
 
   async function create(tenantId: string, input: CreateAuthConfigInput, change: ChangeContext) {
     // Everything is validated (and the URLs resolved) before the transaction opens.
     const scheme = checkScheme(input);
-    const scopes = normalizeScopes(input.provider, input.scopes);
-    const oauth2 = normalizeOauth2(input.provider, input.oauth2, null, deps.urlPolicy, scheme);
-    if (oauth2) await checkOauth2Urls(oauth2);
+    const scopes = providerDefinition(input.provider).normalizeScopes(input.scopes);
+    const settings = providerSettings(
+      undefined,
+      { provider: input.provider, authScheme: scheme },
+      input,
+      deps.urlPolicy,
+    );
+    await checkSettingsUrls(input.provider, settings);
     const allowedReturnUrls = normalizeReturnUrls(input.allowed_return_urls, deps.urlPolicy);
     const now = clock.now();
     const id = newId('ac', now);
@@ -91,7 +97,7 @@ export function createAuthConfigService(deps: {
       scopes,
       status: input.status ?? 'enabled',
       allowedReturnUrls,
-      oauth2,
+      settings,
       createdAt: now,
       updatedAt: now,
     };
@@ -119,15 +125,13 @@ export function createAuthConfigService(deps: {
   ) {
     // Read, checked, resolved and sealed first; the transaction holds only the writes.
     const current = await get(tenantId, id);
-    if (current.authScheme === 'api_token') {
+    if (!schemeOf(current.authScheme).configHoldsClient) {
       for (const field of ['client_id', 'client_secret'] as const) {
         if (input[field] !== undefined) {
           throw badRequest(
             'invalid_request',
-            `body.${field}: an api_token config holds no client`,
-            {
-              field: `body.${field}`,
-            },
+            `body.${field}: an ${current.authScheme} config holds no client`,
+            { field: `body.${field}` },
           );
         }
       }
@@ -137,18 +141,14 @@ export function createAuthConfigService(deps: {
     if (input.name !== undefined) set.name = input.name;
     if (input.client_id !== undefined) set.clientId = input.client_id;
     if (input.status !== undefined) set.status = input.status;
-    if (input.scopes !== undefined) set.scopes = normalizeScopes(current.provider, input.scopes);
+    if (input.scopes !== undefined)
+      set.scopes = providerDefinition(current.provider).normalizeScopes(input.scopes);
     if (input.allowed_return_urls !== undefined)
       set.allowedReturnUrls = normalizeReturnUrls(input.allowed_return_urls, deps.urlPolicy);
-    if (input.oauth2 !== undefined) {
-      set.oauth2 = normalizeOauth2(
-        current.provider,
-        input.oauth2,
-        current.oauth2,
-        deps.urlPolicy,
-        current.authScheme,
-      );
-      if (set.oauth2) await checkOauth2Urls(set.oauth2);
+    const settings = providerSettings(current, undefined, input, deps.urlPolicy);
+    if (settings !== undefined) {
+      set.settings = settings;
+      await checkSettingsUrls(current.provider, settings);
     }
     if (input.client_secret !== undefined) {
       set.clientSecretEnc = await dataKeys.encrypt(secretField(tenantId, id), input.client_secret);
@@ -171,11 +171,9 @@ export function createAuthConfigService(deps: {
       );
     }
     return deps.commitChange(change, async (scope) => {
-      const row = await repo.updateAuthConfig(scope.tx, tenantId, id, set);
+      const row = await repo.updateAuthConfig(scope, tenantId, id, set);
       if (!row) throw notFound('auth_config', id);
-      scope.afterCommit(() => deps.announce({ kind: 'ac', tenantId, id }));
-      if (input.client_secret !== undefined && row.authScheme === 'client_credentials')
-        await deps.onClientSecretChanged?.(tenantId, id, scope);
+      if (input.client_secret !== undefined) await deps.onClientSecretChanged?.(row, scope);
       return row;
     });
   }
@@ -188,9 +186,8 @@ export function createAuthConfigService(deps: {
   ) => update(tenantId, id, { status }, change);
 
   const remove = (tenantId: string, id: string, change: ChangeContext) =>
-    deps.commitChange(change, async ({ tx, afterCommit }) => {
-      if (!(await repo.deleteAuthConfig(tx, tenantId, id))) throw notFound('auth_config', id);
-      afterCommit(() => deps.announce({ kind: 'ac', tenantId, id }));
+    deps.commitChange(change, async (scope) => {
+      if (!(await repo.deleteAuthConfig(scope, tenantId, id))) throw notFound('auth_config', id);
     });
 
   /** The decrypted client secret, for the provider calls (never for a response). */
@@ -205,22 +202,24 @@ export function createAuthConfigService(deps: {
   }
 
   /**
-   * Runs a provider call with the current client secret and, when the provider refuses the client
-   * and a previous secret is still inside its overlap window, once more with that one. Records which
-   * secret works (a write only when that changes, on its own: never inside a transaction, which
-   * would stay open across the provider call).
+   * Runs a provider call with the config's client (the current secret) and, when the provider
+   * refuses the client and a previous secret is still inside its overlap window, once more with
+   * that one. Records which secret works (a write only when that changes, on its own: never inside
+   * a transaction, which would stay open across the provider call).
    */
-  async function withClientSecret<T>(
+  async function withClientApp<T>(
     row: AuthConfigRow,
-    call: (secret: string) => Promise<T>,
+    call: (app: ProviderApp) => Promise<T>,
   ): Promise<T> {
     const note = async (which: 'current' | 'previous') => {
       if (row.clientSecretWorking !== which) {
-        await repo.updateAuthConfig(db, row.tenantId, row.id, { clientSecretWorking: which });
+        await repo.updateAuthConfig(standalone(deps.writes), row.tenantId, row.id, {
+          clientSecretWorking: which,
+        });
       }
     };
     try {
-      const result = await call(await clientSecret(row));
+      const result = await call(providerApp(row, await clientSecret(row)));
       await note('current');
       return result;
     } catch (err) {
@@ -228,13 +227,13 @@ export function createAuthConfigService(deps: {
         row.previousClientSecretEnc &&
         row.previousClientSecretExpiresAt &&
         row.previousClientSecretExpiresAt > clock.now();
-      if (!(err instanceof ProviderError && err.kind === 'client_credentials') || !hasPrevious)
+      if (!(err instanceof ProviderError && err.kind === 'invalid_client') || !hasPrevious)
         throw err;
       const previous = await dataKeys.decrypt(
         secretField(row.tenantId, row.id, PREVIOUS),
         row.previousClientSecretEnc!,
       );
-      const result = await call(previous);
+      const result = await call(providerApp(row, previous));
       await note('previous');
       return result;
     }
@@ -256,7 +255,7 @@ export function createAuthConfigService(deps: {
     setStatus,
     remove,
     clientSecret,
-    withClientSecret,
+    withClientApp,
     missingIds,
   };
 }

@@ -9,13 +9,6 @@ export const insertSession = (db: DbOrTx, row: typeof cs.$inferInsert) =>
     .returning()
     .then((r) => r[0]!);
 
-export const getSession = (db: DbOrTx, tenantId: string, id: string) =>
-  db
-    .select()
-    .from(cs)
-    .where(and(eq(cs.tenantId, tenantId), eq(cs.id, id)))
-    .then((r) => r[0]);
-
 export interface StateSet {
   stateHash: string;
   stateExpiresAt: Date;

@@ -1,14 +1,15 @@
 import type { SessionRow, AuthConfigRow } from '../../db/schema/index.ts';
 import * as oauth from 'oauth4webapi';
 import type { Db } from '../../db/client.ts';
-import type { Site } from '../../providers/types.ts';
 import type { LinkKeys } from '../../crypto/link-keys.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { unlessFound } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
-import type { Providers } from '../../providers/index.ts';
+import { providerDefinition, type Providers } from '../../providers/index.ts';
 import { ProviderError } from '../../providers/types.ts';
+import { grantOf, selectSite } from '../../schemes/grant.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
+import type { GrantWriter } from '../connected-accounts/grants.ts';
 import type { ConnectedAccountService } from '../connected-accounts/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import {
@@ -39,7 +40,7 @@ const verifierField = (tenantId: string, sessionId: string) =>
   ({ tenantId, field: 'code_verifier', rowId: sessionId }) as const;
 
 /**
- * The connect flow (SPEC §4): link → authorize → callback → code exchange → discovery → ACTIVE.
+ * The connect flow: link → authorize → callback → code exchange → discovery → ACTIVE.
  * A forged, stale or replayed link or state — or one from another browser, or for another
  * config's callback — changes nothing; every other failure ends the INITIATED account FAILED
  * with its reason and sends the user back saying so.
@@ -49,8 +50,9 @@ export function createConnectFlowService(deps: {
   clock: Clock;
   logger: Logger;
   linkKeys: LinkKeys;
-  accounts: Pick<ConnectedAccountService, 'get' | 'markFailed' | 'activate'>;
-  authConfigs: Pick<AuthConfigService, 'get' | 'providerApp' | 'withClientSecret'>;
+  accounts: Pick<ConnectedAccountService, 'get'>;
+  grants: Pick<GrantWriter, 'markFailed' | 'activate'>;
+  authConfigs: Pick<AuthConfigService, 'get' | 'providerApp' | 'withClientApp'>;
   dataKeys: Pick<DataKeyService, 'encrypt' | 'decrypt'>;
   providers: Providers;
   stateTtlSeconds: number;
@@ -139,7 +141,7 @@ export function createConnectFlowService(deps: {
     cookies: CookieSpec[],
   ): Promise<FlowResult> {
     const now = clock.now();
-    await deps.accounts.markFailed(session.tenantId, session.accountId, reason);
+    await deps.grants.markFailed(session.tenantId, session.accountId, reason);
     await repo.setOutcome(db, session.tenantId, session.id, reason, now);
     return back(session, false, reason, cookies);
   }
@@ -203,11 +205,8 @@ export function createConnectFlowService(deps: {
 
     let tokens;
     try {
-      tokens = await deps.authConfigs.withClientSecret(config, (secret) =>
-        provider.exchangeCode(deps.authConfigs.providerApp(config, secret), {
-          code: query.code!,
-          codeVerifier: verifier,
-        }),
+      tokens = await deps.authConfigs.withClientApp(config, (app) =>
+        provider.exchangeCode(app, { code: query.code!, codeVerifier: verifier }),
       );
     } catch (err) {
       // Only the provider's answers fail the flow; anything else (the database) surfaces as is.
@@ -227,20 +226,15 @@ export function createConnectFlowService(deps: {
     }
     const selected = selectSite(discovery.sites, account.pinnedSiteUrl);
     if (selected === 'not_granted') return fail(session, 'pinned_site_not_granted', done);
-    const activated = await deps.accounts.activate(session.tenantId, account.id, {
-      accessToken: tokens.accessToken,
-      refreshToken: tokens.refreshToken,
-      tokenType: tokens.tokenType,
+    const familyDays = providerDefinition(config.provider).familyLifetimeDays;
+    const activated = await deps.grants.activate(session.tenantId, account.id, {
       // Counted from before the exchange: the provider's clock started no earlier than that.
-      expiresAt: tokens.expiresIn ? new Date(now.getTime() + tokens.expiresIn * 1000) : null,
-      lifetimeSeconds: tokens.expiresIn ?? null,
+      ...grantOf(tokens, now),
       grantedScopes: tokens.scopes ?? config.scopes,
       sites: discovery.sites,
       identity: discovery.identity,
       selectedCloudId: selected,
-      familyExpiresAt: provider.familyLifetimeDays
-        ? new Date(now.getTime() + provider.familyLifetimeDays * 86_400_000)
-        : null,
+      familyExpiresAt: familyDays ? new Date(now.getTime() + familyDays * 86_400_000) : null,
     });
     if (!activated) return fail(session, 'account_unavailable', done);
     await repo.setOutcome(db, session.tenantId, session.id, 'success', clock.now());
@@ -253,13 +247,7 @@ export function createConnectFlowService(deps: {
 export type ConnectFlowService = ReturnType<typeof createConnectFlowService>;
 
 function exchangeReason(err: ProviderError): string {
-  if (err.kind === 'client_credentials') return 'client_credentials_invalid';
+  if (err.kind === 'invalid_client') return 'client_credentials_invalid';
   if (err.kind === 'transient') return 'provider_unavailable';
   return 'code_exchange_failed';
-}
-
-/** The pinned site if granted; the only site when there is one; none guessed among several. */
-function selectSite(sites: Site[], pinned: string | null): string | null | 'not_granted' {
-  if (pinned) return sites.find((s) => new URL(s.url).origin === pinned)?.cloud_id ?? 'not_granted';
-  return sites.length === 1 ? sites[0]!.cloud_id : null;
 }

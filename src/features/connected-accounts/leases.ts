@@ -1,16 +1,18 @@
-import type { Change } from '../../db/changes.ts';
 import type { Db } from '../../db/client.ts';
 import { BLIP_RETRY_MS, RESULT_RETRY_MS, retryWhileUnavailable } from '../../db/retry.ts';
-import type { AccountInsert, AccountRow, EventType } from '../../db/schema/index.ts';
+import type { AccountRow, EventType } from '../../db/schema/index.ts';
+import { standalone, transact, type Writes } from '../../db/transact.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Outbox } from '../events/outbox.ts';
-import * as repo from './repo.ts';
+import * as leases from './lease-repo.ts';
+import { getAccount } from './repo.ts';
+import type { AccountUpdate } from './token-read-model.ts';
 
 /**
  * Whether `row` holds what `set` wrote: its scalar values and instants (sealed tokens are unique
  * ciphertexts, instants are the writer's own), leaving out arrays and documents.
  */
-function landed(row: AccountRow, set: Partial<AccountInsert>): boolean {
+function landed(row: AccountRow, set: AccountUpdate): boolean {
   return Object.entries(set).every(([k, v]) => {
     const have = (row as Record<string, unknown>)[k];
     if (v instanceof Date) return have instanceof Date && have.getTime() === v.getTime();
@@ -20,17 +22,19 @@ function landed(row: AccountRow, set: Partial<AccountInsert>): boolean {
 }
 
 /**
- * The account writes refreshing is made of (SPEC §6), for the refresh feature: claims and leases
- * across processes, the compare-and-swap write of a result (with its lifecycle event in the same
- * transaction), and the consent-expiring notice. The rules of *when* and *what* are refresh's.
+ * The account writes refreshing and checking are made of, for the refresh feature: claims and
+ * leases across processes, the compare-and-swap write of a result (with its lifecycle event in
+ * the same transaction), the proxy's 401 claim and the consent-expiring notice. The rules of
+ * *when* and *what* are the refresh feature's and the schemes'.
  */
 export function createAccountLeaseService(deps: {
   db: Db;
+  writes: Writes;
   clock: Clock;
   outbox: Outbox;
-  announce: (c: Change) => void;
 }) {
-  const { db } = deps;
+  const { db, writes } = deps;
+  const alone = standalone(writes);
 
   return {
     /**
@@ -44,11 +48,11 @@ export function createAccountLeaseService(deps: {
       limit: number,
       excludeTenants: string[] = [],
     ) =>
-      db.transaction((tx) =>
-        repo.claimDueAccounts(tx, owner, now, leaseUntil, limit, excludeTenants),
+      transact(writes, (scope) =>
+        leases.claimDueAccounts(scope, owner, now, leaseUntil, limit, excludeTenants),
       ),
 
-    /** Claims ACTIVE API-token accounts whose daily check is due (SKIP LOCKED + lease). */
+    /** Claims ACTIVE accounts whose check is due (SKIP LOCKED + lease). */
     claimDueChecks: (
       owner: string,
       now: Date,
@@ -56,8 +60,8 @@ export function createAccountLeaseService(deps: {
       limit: number,
       excludeTenants: string[] = [],
     ) =>
-      db.transaction((tx) =>
-        repo.claimDueChecks(tx, owner, now, leaseUntil, limit, excludeTenants),
+      transact(writes, (scope) =>
+        leases.claimDueChecks(scope, owner, now, leaseUntil, limit, excludeTenants),
       ),
 
     /**
@@ -68,9 +72,9 @@ export function createAccountLeaseService(deps: {
     acquire: (tenantId: string, id: string, owner: string, now: Date, leaseUntil: Date) =>
       retryWhileUnavailable(
         async (attempt) => {
-          const got = await repo.acquireLease(db, tenantId, id, owner, now, leaseUntil);
+          const got = await leases.acquireLease(alone, tenantId, id, owner, now, leaseUntil);
           if (got || attempt === 0) return got;
-          const row = await repo.getAccount(db, tenantId, id);
+          const row = await getAccount(db, tenantId, id);
           return row?.leaseOwner === owner && row.leaseExpiresAt?.getTime() === leaseUntil.getTime()
             ? row
             : undefined;
@@ -80,13 +84,13 @@ export function createAccountLeaseService(deps: {
 
     /** Idempotent (it clears what is this owner's), so retried through a blip. */
     release: (tenantId: string, id: string, owner: string) =>
-      retryWhileUnavailable(() => repo.releaseLease(db, tenantId, id, owner), {
+      retryWhileUnavailable(() => leases.releaseLease(alone, tenantId, id, owner), {
         forMs: BLIP_RETRY_MS,
       }),
 
-    releaseAll: (owner: string) => repo.releaseAllLeases(db, owner),
+    releaseAll: (owner: string) => leases.releaseAllLeases(alone, owner),
 
-    read: (tenantId: string, id: string) => repo.getAccount(db, tenantId, id),
+    read: (tenantId: string, id: string) => getAccount(db, tenantId, id),
 
     /**
      * Whether this caller may refresh because the provider refused the token of `generation`: true
@@ -98,7 +102,7 @@ export function createAccountLeaseService(deps: {
       generation: number,
       now: Date,
       cooledBefore: Date,
-    ) => repo.claimRejectionRefresh(db, tenantId, id, generation, now, cooledBefore),
+    ) => leases.claimRejectionRefresh(alone, tenantId, id, generation, now, cooledBefore),
 
     /**
      * The CAS write of a lease holder (releases the lease); with `event`, the event is written in
@@ -107,14 +111,14 @@ export function createAccountLeaseService(deps: {
     writeLeased(
       row: Pick<AccountRow, 'tenantId' | 'id' | 'generation'>,
       owner: string,
-      set: Partial<AccountInsert>,
+      set: AccountUpdate,
       event?: EventType,
-    ) {
-      const write = async (): Promise<AccountRow | undefined> => {
-        if (!event) return repo.writeAsLeaseHolder(db, row, owner, set);
-        return db.transaction(async (tx) => {
-          const written = await repo.writeAsLeaseHolder(tx, row, owner, set);
-          if (written) await deps.outbox.emit(tx, event, written);
+    ): Promise<AccountRow | undefined> {
+      const write = (): Promise<AccountRow | undefined> => {
+        if (!event) return leases.writeAsLeaseHolder(alone, row, owner, set);
+        return transact(writes, async (scope) => {
+          const written = await leases.writeAsLeaseHolder(scope, row, owner, set);
+          if (written) await deps.outbox.emit(scope.tx, event, written);
           return written;
         });
       };
@@ -123,33 +127,26 @@ export function createAccountLeaseService(deps: {
       // attempt has landed, the generation or the lease no longer match and nothing more is
       // written (nor a second event). The row then shows what we wrote, which is how a repetition
       // that matched nothing tells "ours landed" from "someone else's did".
-      const written = retryWhileUnavailable(
+      return retryWhileUnavailable(
         async (attempt) => {
           const got = await write();
           if (got || attempt === 0) return got;
-          const now = await repo.getAccount(db, row.tenantId, row.id);
+          const now = await getAccount(db, row.tenantId, row.id);
           return now && landed(now, set) ? now : undefined;
         },
         { forMs: RESULT_RETRY_MS },
       );
-      return written.then((written) => {
-        if (written) {
-          const { tenantId, id, authConfigId: configId } = written;
-          deps.announce({ kind: 'ca', tenantId, id, configId });
-        }
-        return written;
-      });
     },
 
     /** Emits connected_account.consent_expiring once per family, 14 days before its absolute expiry. */
     async notifyConsentExpiring(limit = 500): Promise<number> {
       const now = deps.clock.now();
       const horizon = new Date(now.getTime() + 14 * 86_400_000);
-      return db.transaction(async (tx) => {
-        const rows = await repo.consentExpiringUnnotified(tx, horizon, limit);
+      return transact(writes, async (scope) => {
+        const rows = await leases.consentExpiringUnnotified(scope, horizon, limit);
         for (const r of rows) {
-          const marked = await repo.markConsentExpiringNotified(tx, r.tenantId, r.id, now);
-          await deps.outbox.emit(tx, 'connected_account.consent_expiring', marked);
+          const marked = await leases.markConsentExpiringNotified(scope, r.tenantId, r.id, now);
+          await deps.outbox.emit(scope.tx, 'connected_account.consent_expiring', marked);
         }
         return rows.length;
       });

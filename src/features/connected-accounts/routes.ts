@@ -14,7 +14,6 @@ import {
   accountView,
 } from './schemas.ts';
 import type { ConnectedAccountService } from './service.ts';
-import type { CredentialAccountService } from './credentials.ts';
 
 const tags = ['connected-accounts'];
 const admin = { roles: ['admin' as const] };
@@ -32,10 +31,7 @@ const withLink = (
 });
 
 export const connectedAccountRoutes =
-  (
-    svc: ConnectedAccountService,
-    credentials: CredentialAccountService,
-  ): FastifyPluginAsyncTypebox =>
+  (svc: ConnectedAccountService): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.post(
       '/v1/connected-accounts',
@@ -50,7 +46,7 @@ export const connectedAccountRoutes =
         },
       },
       async (req, reply) => {
-        const { account, link } = await credentials.create(tenantOf(req), req.body, changeOf(req));
+        const { account, link } = await svc.create(tenantOf(req), req.body, changeOf(req));
         // redirect_url is a bearer link: no cache keeps it.
         reply.code(201).header('cache-control', 'no-store');
         return withLink(account, link);
@@ -94,9 +90,7 @@ export const connectedAccountRoutes =
         },
       },
       async (req) =>
-        accountView(
-          await credentials.update(tenantOf(req), req.params.id, req.body, changeOf(req)),
-        ),
+        accountView(await svc.update(tenantOf(req), req.params.id, req.body, changeOf(req))),
     );
 
     app.post(

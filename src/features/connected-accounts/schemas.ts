@@ -1,71 +1,41 @@
 import type { AccountRow } from '../../db/schema/index.ts';
-import { Type, type Static } from 'typebox';
-import { ListQuery, Nullable, Timestamp } from '../../http/schemas.ts';
+import { Type, type Static, type TSchema } from 'typebox';
+import { ListQuery, Literals, Nullable, Timestamp } from '../../http/schemas.ts';
 import { ID_PATTERN } from '../../lib/ids.ts';
+import { ACCOUNT_STATUSES } from '../../db/schema/index.ts';
+import {
+  SCHEME_CREATE_FIELDS,
+  SCHEME_NAMES,
+  SCHEMES_REPLACING,
+  schemeOf,
+} from '../../schemes/index.ts';
 
-const Status = Type.Union([
-  Type.Literal('INITIATED'),
-  Type.Literal('ACTIVE'),
-  Type.Literal('EXPIRED'),
-  Type.Literal('FAILED'),
-  Type.Literal('DISABLED'),
-]);
+const Status = Literals(ACCOUNT_STATUSES);
 const UserId = Type.String({ minLength: 1, maxLength: 256 });
-const AuthScheme = Type.Union([
-  Type.Literal('oauth2_3lo'),
-  Type.Literal('client_credentials'),
-  Type.Literal('api_token'),
-]);
-const CloudId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9-]+$' });
+const AuthScheme = Literals(SCHEME_NAMES);
 
-/** An Atlassian API token (write-only: stored encrypted, never in any response). */
-export const ApiTokenCredentials = Type.Object(
-  {
-    email: Type.String({ minLength: 3, maxLength: 320, pattern: '^[^\\s:]+@[^\\s:]+$' }),
-    api_token: Type.String({
-      minLength: 1,
-      maxLength: 2048,
-      pattern: '^[\\x21-\\x7e]+$',
-      description: 'write-only',
-    }),
-    expires_at: Type.Optional(
-      Type.String({
-        format: 'date-time',
-        description: 'the expiry chosen when the token was created (1–365 days); omit if none',
-      }),
-    ),
-  },
-  { additionalProperties: false, description: 'write-only' },
-);
-export type ApiTokenCredentialsT = Static<typeof ApiTokenCredentials>;
-const ReturnUrl = Type.String({ maxLength: 2048 });
+/** The create body's scheme fields (each scheme declares the ones it takes), all optional. */
+const schemeFields = Object.fromEntries(
+  Object.entries(SCHEME_CREATE_FIELDS).map(([name, schema]) => [name, Type.Optional(schema)]),
+) as Record<string, ReturnType<typeof Type.Optional<TSchema>>>;
+
+/** The new credential of PATCH, as the schemes replacing one in place take it. */
+const replacedCredential = (() => {
+  const inputs = SCHEMES_REPLACING.map((s) => schemeOf(s).replaceCredential!.input);
+  return inputs.length === 1 ? inputs[0]! : Type.Union(inputs);
+})();
 
 export const CreateAccountBody = Type.Object(
   {
     auth_config_id: Type.String({ pattern: ID_PATTERN('ac') }),
     user_id: UserId,
-    return_url: Type.Optional(ReturnUrl),
-    site_url: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 512,
-        description:
-          'oauth2_3lo and client_credentials: pin the Atlassian site, e.g. https://acme.atlassian.net; api_token: the site a classic API token calls',
-      }),
-    ),
-    cloud_id: Type.Optional({
-      ...CloudId,
-      description:
-        'api_token: the cloud id of the site a scoped API token calls through the gateway',
-    }),
-    credentials: Type.Optional(ApiTokenCredentials),
+    ...schemeFields,
   },
   { additionalProperties: false },
 );
-export type CreateAccountInput = Static<typeof CreateAccountBody>;
 
 export const ReconnectBody = Type.Object(
-  { return_url: Type.Optional(ReturnUrl) },
+  { return_url: Type.Optional(Type.String({ maxLength: 2048 })) },
   { additionalProperties: false },
 );
 
@@ -73,14 +43,16 @@ export const UpdateAccountBody = Type.Object(
   {
     selected_cloud_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     credentials: Type.Optional({
-      ...ApiTokenCredentials,
+      ...replacedCredential,
       description:
         'api_token accounts: replace the API token in place (verified first; the account becomes ACTIVE)',
     }),
   },
   { additionalProperties: false, minProperties: 1, maxProperties: 1 },
 );
-export type UpdateAccountInput = Static<typeof UpdateAccountBody>;
+export type UpdateAccountInput = Omit<Static<typeof UpdateAccountBody>, 'credentials'> & {
+  credentials?: unknown;
+};
 
 export const AccountListQuery = ListQuery({
   auth_config_id: Type.Optional(Type.String({ pattern: ID_PATTERN('ac') })),
@@ -194,16 +166,9 @@ export function accountView(r: AccountRow) {
         }
       : null,
     granted_scopes: r.grantedScopes,
-    api_token:
-      r.authScheme === 'api_token'
-        ? {
-            site_url: r.apiSiteUrl,
-            cloud_id: r.apiSiteUrl ? null : r.selectedCloudId,
-            last_checked_at: iso(r.lastCheckedAt),
-            next_check_at: iso(r.nextCheckAt),
-            expiring_notified_at: iso(r.credentialExpiringNotifiedAt),
-          }
-        : null,
+    api_token: (schemeOf(r.authScheme).credentialView?.(r) ?? null) as Static<
+      typeof ConnectedAccount
+    >['api_token'],
     connected_at: iso(r.connectedAt),
     expires_at: iso(r.expiresAt),
     family_expires_at: iso(r.familyExpiresAt),

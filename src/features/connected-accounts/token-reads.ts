@@ -1,8 +1,7 @@
 import type { ChangeFeed } from '../../db/changes.ts';
 import type { Db } from '../../db/client.ts';
 import { InvalidatingCache } from '../../lib/invalidating-cache.ts';
-import * as repo from './repo.ts';
-import type { TokenCandidate } from './repo.ts';
+import { preparedTokenReads, type TokenCandidate } from './token-read-model.ts';
 
 /**
  * The token path's reads: prepared once, and cached while the change feed is live (and the cache
@@ -14,7 +13,7 @@ export function createTokenReads(
   changes: Pick<ChangeFeed, 'live' | 'subscribe'>,
   limits: { enabled: boolean; maxEntries: number; maxAgeMs: number },
 ) {
-  const reads = repo.preparedTokenReads(db);
+  const reads = preparedTokenReads(db);
   const cache = new InvalidatingCache<TokenCandidate | TokenCandidate[] | null>({
     max: limits.maxEntries,
     maxAgeMs: limits.maxAgeMs,
@@ -36,7 +35,7 @@ export function createTokenReads(
       ? [`ca:${c.account.id}`, `ac:${c.account.authConfigId}`, `tn:${tenantId}`]
       : [`tn:${tenantId}`];
 
-  /** One account with its config's status and provider (undefined: not found). */
+  /** One account with its config's status, provider and settings (undefined: not found). */
   async function tokenCandidate(tenantId: string, id: string) {
     const v = (await cache.fill(
       `id:${tenantId}:${id}`,
@@ -66,3 +65,5 @@ export function createTokenReads(
 
   return { tokenCandidate, tokenCandidates };
 }
+
+export type TokenReads = ReturnType<typeof createTokenReads>;

@@ -2,6 +2,7 @@ import type { EventRow, EndpointRow, DeliveryRow } from '../../db/schema/index.t
 import { Webhook } from 'standardwebhooks';
 import type { Dispatcher } from 'undici';
 import type { Db } from '../../db/client.ts';
+import { backoff } from '../../lib/backoff.ts';
 import { boundedRequest } from '../../lib/bounded-read.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { findEgressDenied } from '../../lib/egress.ts';
@@ -18,7 +19,7 @@ const BUSY_DELAY_MS = 10_000;
 
 /** 10 s, 20 s, 40 s … capped at 1 h, ±20%: about 30 attempts over the 24 h window. */
 export const retryDelayMs = (attempts: number, random = Math.random) =>
-  Math.min(3_600_000, 10_000 * 2 ** Math.min(attempts - 1, 20)) * (0.8 + 0.4 * random());
+  backoff(attempts, { base: 10_000, cap: 3_600_000, jitter: 'spread' }, random);
 
 /**
  * Delivers pending webhook deliveries, signed per the Standard Webhooks spec (webhook-id is the

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Database } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { OutboundStats } from '../../lib/outbound-limiter.ts';
-import type { ConnectedAccountService } from '../connected-accounts/service.ts';
+import type { AccountAggregates } from '../connected-accounts/aggregates.ts';
 
 /**
  * Prometheus metrics (prom-client), one registry per process. Counters move on the request and
@@ -12,7 +12,7 @@ import type { ConnectedAccountService } from '../connected-accounts/service.ts';
 export function createMetrics(deps: {
   database: Database;
   clock: Clock;
-  accounts: Pick<ConnectedAccountService, 'countByStatus' | 'oldestDue'>;
+  accounts: AccountAggregates;
   /** whether this process's change feed is live (its caches serve only then) */
   changesLive: () => boolean;
   /** the outbound limiter's state now */
@@ -101,7 +101,7 @@ export function createMetrics(deps: {
   });
   const proxyRejections = new Counter({
     name: 'cv_proxy_rejections_total',
-    help: 'Proxied calls the provider answered 401, by what the vault did: refreshed (this 401 caused the refresh), refresh_failed, newer_token (retried with a token refreshed meanwhile), cooldown (a 401 refreshed within PROXY_REJECTION_COOLDOWN_SECONDS), fresh_token (issued in the last minute), not_refreshable (an API token)',
+    help: 'Proxied calls the provider answered 401, by what the vault did: refreshed (this 401 caused the refresh), refresh_failed, newer_token (retried with a token refreshed meanwhile), cooldown (a 401 refreshed within PROXY_REJECTION_COOLDOWN_SECONDS), fresh_token (issued in the last minute), not_refreshable (a credential its scheme cannot renew on demand: an API token, a grant without a refresh token)',
     labelNames: ['outcome'],
     registers: [registry],
   });

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { problems } from '../../http/schemas.ts';
-import { tenantOf } from '../../http/auth.ts';
+import { tenantPrincipal } from '../../http/auth.ts';
+import type { TenantPrincipal } from '../../lib/principal.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { ID_PATTERN } from '../../lib/ids.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -49,7 +50,7 @@ function send(reply: FastifyReply, a: ProxyAnswer) {
   return reply.send(a.body ?? undefined);
 }
 
-/** ANY …/proxy/{path}: provider calls with the account's token (SPEC §4a). */
+/** ANY …/proxy/{path}: provider calls with the account's token. */
 export const proxyRoutes =
   (svc: ProxyService, metrics: Pick<Metrics, 'proxyRequests'>): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -70,14 +71,14 @@ export const proxyRoutes =
       done();
     });
 
-    const call = (req: FastifyRequest, reply: FastifyReply) => {
+    const call = (req: FastifyRequest, reply: FastifyReply, principal: TenantPrincipal) => {
       const abort = new AbortController();
       // The caller went away before the answer was complete: stop the provider call too.
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) abort.abort();
       });
       return {
-        principal: req.principal!,
+        principal,
         method: req.method,
         raw: req.raw,
         ip: req.ip,
@@ -101,9 +102,9 @@ export const proxyRoutes =
         response: responses,
       },
       handler: async (req, reply) => {
-        tenantOf(req);
+        const principal = tenantPrincipal(req);
         const { id } = req.params as { id: string };
-        return send(reply, await svc.viaAccount(id, call(req, reply), cloudIdOf(req)));
+        return send(reply, await svc.viaAccount(id, call(req, reply, principal), cloudIdOf(req)));
       },
     });
 
@@ -124,7 +125,7 @@ export const proxyRoutes =
         response: responses,
       },
       handler: async (req, reply) => {
-        tenantOf(req);
+        const principal = tenantPrincipal(req);
         const { id } = req.params as { id: string };
         const userId = header(req, 'x-vault-user-id');
         const accountId = header(req, 'x-vault-connected-account-id');
@@ -137,7 +138,12 @@ export const proxyRoutes =
           );
         return send(
           reply,
-          await svc.viaConfig(id, { userId, accountId }, call(req, reply), cloudIdOf(req)),
+          await svc.viaConfig(
+            id,
+            { userId, accountId },
+            call(req, reply, principal),
+            cloudIdOf(req),
+          ),
         );
       },
     });

@@ -2,16 +2,17 @@ import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
-import type { TokenCandidate } from '../connected-accounts/service.ts';
 import { untilAborted } from '../../lib/abort.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { AppError, badRequest, conflict } from '../../lib/errors.ts';
+import { AppError } from '../../lib/errors.ts';
 import type { OutboundLimiter, Release } from '../../lib/outbound-limiter.ts';
+import type { TenantPrincipal } from '../../lib/principal.ts';
 import { retryAfterSeconds } from '../../lib/retry-after.ts';
-import type { Principal } from '../../lib/principal.ts';
+import type { Providers } from '../../providers/index.ts';
+import type { TokenCandidate } from '../connected-accounts/token-read-model.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { RejectionService } from '../tokens/rejections.ts';
-import type { TokenService } from '../tokens/service.ts';
+import { apiAccountOf, type TokenService } from '../tokens/service.ts';
 import { keepAnswer, limited, readBody, type Body } from './bodies.ts';
 import { callerClosed, providerTimeout, requestTimeout, upstreamError } from './errors.ts';
 import { forwardedRequestHeaders, returnedResponseHeaders } from './headers.ts';
@@ -19,10 +20,9 @@ import { proxySegments, splitProxyUrl, upstreamUrl } from './paths.ts';
 import { proxyCloudId } from './site.ts';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
-const ATLASSIAN_PRODUCTS = new Set(['jira', 'confluence']);
 
 export interface ProxyCall {
-  principal: Principal;
+  principal: TenantPrincipal;
   method: string;
   /** the request as it arrived: raw URL, headers, unread body */
   raw: IncomingMessage;
@@ -51,19 +51,17 @@ interface Exchange {
 }
 
 /**
- * The proxy (SPEC §4a): a provider call made with the account's token, streamed both ways. The
- * vault's own errors are problem+json; everything the provider answers goes back as it is.
+ * The proxy: a provider call made with the account's token, streamed both ways. Where it goes is
+ * the provider's answer (the same as the token endpoint's api_base_url). The vault's own errors
+ * are problem+json; everything the provider answers goes back as it is.
  */
 export function createProxyService(deps: {
-  tokens: Pick<
-    TokenService,
-    'candidateOfAccount' | 'candidateOfConfig' | 'forProxy' | 'apiBaseUrl'
-  >;
+  tokens: Pick<TokenService, 'candidateOfAccount' | 'candidateOfConfig' | 'forProxy'>;
   rejections: Pick<RejectionService, 'afterRejection'>;
   metrics: Pick<Metrics, 'proxyUpstreamLatency' | 'proxyRejections'>;
   clock: Clock;
-  atlassianApiUrl: string;
-  /** for the operator-configured Atlassian API URL */
+  providers: Providers;
+  /** for the deployment's own provider URLs */
   dispatcher?: Dispatcher;
   /** for URLs tenants supplied (a generic config's api_base_url, an API token's site) */
   tenantDispatcher: Dispatcher;
@@ -74,42 +72,14 @@ export function createProxyService(deps: {
   timeoutMs: number;
   retryMaxWaitSeconds: number;
 }) {
-  const gateway = `${deps.atlassianApiUrl.replace(/\/+$/, '')}/ex/`;
-
-  /** The API base and dispatcher for a path: Atlassian's gateway per product, or the config's base. */
+  /** The API base and dispatcher for a path: the provider's answer. */
   function target(c: TokenCandidate, cloudId: string | null, segments: string[]) {
-    if (c.provider === 'atlassian') {
-      const product = segments[0]!;
-      if (!ATLASSIAN_PRODUCTS.has(product) || segments.length < 2) {
-        throw badRequest(
-          'proxy_path_invalid',
-          'Atlassian paths start with jira/ or confluence/ (e.g. jira/rest/api/3/myself); nothing was sent',
-        );
-      }
-      const reported = deps.tokens.apiBaseUrl(c, cloudId);
-      if (!reported) {
-        throw conflict(
-          'site_missing',
-          `connected account ${c.account.id} has no Atlassian site to call`,
-        );
-      }
-      // The gateway form names the product; a site's own URL (classic API tokens) serves both.
-      if (reported.startsWith(gateway)) {
-        return {
-          base: `${gateway}${product}/${encodeURIComponent(cloudId!)}/`,
-          rest: segments.slice(1),
-          dispatcher: deps.dispatcher,
-        };
-      }
-      return { base: reported, rest: segments.slice(1), dispatcher: deps.tenantDispatcher };
-    }
-    if (!c.apiBaseUrl) {
-      throw conflict(
-        'proxy_not_configured',
-        `auth config ${c.account.authConfigId} has no oauth2.api_base_url; set one to proxy its calls`,
-      );
-    }
-    return { base: c.apiBaseUrl, rest: segments, dispatcher: deps.tenantDispatcher };
+    const t = deps.providers.get(c.provider).apiTarget(apiAccountOf(c), segments, cloudId);
+    return {
+      base: t.base,
+      rest: t.rest,
+      dispatcher: t.origin === 'tenant' ? deps.tenantDispatcher : deps.dispatcher,
+    };
   }
 
   /**
@@ -225,7 +195,7 @@ export function createProxyService(deps: {
     x.body = body;
     const replayable = body.kind !== 'stream';
     const base = forwardedRequestHeaders(call.raw.headers);
-    let auth = `${cred.tokenType} ${cred.accessToken}`;
+    let auth = `${cred.tokenType} ${cred.credential}`;
     let rejected = false;
     let waited = 0;
     for (let attempt = 0; ; attempt++) {

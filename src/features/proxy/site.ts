@@ -1,22 +1,22 @@
-import type { TokenRow } from '../connected-accounts/service.ts';
-import { apiTokenSite } from '../connected-accounts/api-token-accounts.ts';
+import type { TokenRow } from '../connected-accounts/token-read-model.ts';
 import { badRequest, conflict } from '../../lib/errors.ts';
+import { schemeOf } from '../../schemes/index.ts';
 
 /**
  * The cloud id a proxied call goes to: the one the caller names (it must be granted), the
- * account's selected site, or its only one. An API token is bound to its own site: a scoped
- * token's cloud id (the gateway form needs it), or none for a classic token (reached at its site
- * URL).
+ * account's selected site, or its only one. A credential bound to a site (an API token) goes to
+ * that site alone: its cloud id (the gateway form needs it), or none for a site reached at its
+ * own URL.
  */
 export function proxyCloudId(a: TokenRow, named?: string): string | null {
-  if (a.authScheme === 'api_token') {
-    const own = apiTokenSite(a).cloudId;
-    if (named !== undefined && named !== own)
+  const bound = schemeOf(a.authScheme).boundSite(a);
+  if (bound) {
+    if (named !== undefined && named !== bound.cloudId)
       throw badRequest(
         'site_not_granted',
-        `X-Vault-Cloud-Id ${named} is not the site of connected account ${a.id}'s API token`,
+        `X-Vault-Cloud-Id ${named} is not the site connected account ${a.id}'s credential is bound to`,
       );
-    return own;
+    return bound.cloudId;
   }
   if (named !== undefined) {
     if (!a.sites.some((s) => s.cloud_id === named))

@@ -1,20 +1,25 @@
 import { isDatabaseUnavailable } from '../../db/errors.ts';
-import type { AccountInsert, AccountRow, EventType } from '../../db/schema/index.ts';
+import type { AccountRow, EventType } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { EGRESS_DENIED } from '../../lib/egress.ts';
+import { unlessFound } from '../../lib/errors.ts';
 import { laneShare, runFairly } from '../../lib/fair-lanes.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { OUTBOUND_BUSY, type OutboundLimiter } from '../../lib/outbound-limiter.ts';
-import { PROVIDER_RESPONSE_TOO_LARGE } from '../../providers/http.ts';
-import type { Providers } from '../../providers/index.ts';
-import { ProviderError } from '../../providers/types.ts';
-import type { AccountLeaseService } from '../connected-accounts/leases.ts';
-import { apiTokenSite, openApiToken } from '../connected-accounts/api-token-accounts.ts';
 import {
   CREDENTIAL_WARNING_MS,
   backoffSeconds,
   nextCredentialCheckAt,
-} from '../connected-accounts/schedule.ts';
+} from '../../lib/schedule.ts';
+import { PROVIDER_RESPONSE_TOO_LARGE } from '../../providers/http.ts';
+import type { Providers } from '../../providers/index.ts';
+import { ProviderError } from '../../providers/types.ts';
+import { providerAccess } from '../../schemes/access.ts';
+import { schemeOf } from '../../schemes/index.ts';
+import type { RenewContext } from '../../schemes/types.ts';
+import type { AuthConfigService } from '../auth-configs/service.ts';
+import type { AccountLeaseService } from '../connected-accounts/leases.ts';
+import type { AccountUpdate } from '../connected-accounts/token-read-model.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 
 export interface CheckResult {
@@ -27,10 +32,11 @@ export interface CheckResult {
 }
 
 /**
- * The daily look at every API token (SPEC §3): a token past its expiry turns the account
- * EXPIRED/credential_expired (without asking the site); one the site refuses turns it
- * EXPIRED/credential_invalid; 14 days before its expiry connected_account.credential_expiring is
- * sent once. Due accounts are claimed in batches from a partial index on next_check_at (SKIP
+ * The daily look at every credential its scheme checks rather than renews (API tokens): one past
+ * its expiry turns the account EXPIRED (credential_expired, without asking the site); one the
+ * provider refuses turns it EXPIRED (credential_invalid); 14 days before its expiry
+ * connected_account.credential_expiring is sent once. Outages back off on their own counter
+ * (check_failures), apart from refreshes'. Due accounts are claimed in batches from a partial index on next_check_at (SKIP
  * LOCKED + lease, like refreshes), so an idle tick is one index probe and a million tokens are a
  * million checks a day spread by jitter, not a scan.
  */
@@ -38,8 +44,9 @@ export function createApiTokenChecks(deps: {
   clock: Clock;
   logger: Logger;
   dataKeys: Pick<DataKeyService, 'decrypt'>;
+  authConfigs: Pick<AuthConfigService, 'get' | 'providerApp' | 'withClientApp'>;
   leases: Pick<AccountLeaseService, 'claimDueChecks' | 'writeLeased' | 'release'>;
-  providers: Pick<Providers, 'apiTokens'>;
+  providers: Providers;
   /** whether a tenant's outbound calls have room now (its rows wait their turn otherwise) */
   outbound?: Pick<OutboundLimiter, 'hasRoom'>;
   owner: string;
@@ -48,11 +55,25 @@ export function createApiTokenChecks(deps: {
   concurrency: number;
 }) {
   const { clock, logger, leases } = deps;
+  const checking: RenewContext = {
+    ...providerAccess(deps.providers, deps.authConfigs),
+    open: deps.dataKeys.decrypt,
+  };
 
   async function checkOne(row: AccountRow): Promise<keyof CheckResult> {
     const now = clock.now();
-    const write = (set: Partial<AccountInsert>, event?: EventType) =>
+    const write = (set: AccountUpdate, event?: EventType) =>
       leases.writeLeased(row, deps.owner, { ...set, updatedAt: now }, event);
+    const renewal = schemeOf(row.authScheme).renewal;
+    const config = await unlessFound(
+      deps.authConfigs.get(row.tenantId, row.authConfigId),
+      'auth_config_not_found',
+    );
+    // Not a checked credential, or its config went with the lease held: nothing to do.
+    if (renewal.kind !== 'check' || !config) {
+      await leases.release(row.tenantId, row.id, deps.owner);
+      return 'lost';
+    }
     const expire = async (reason: string) => {
       const written = await write(
         {
@@ -67,20 +88,16 @@ export function createApiTokenChecks(deps: {
       if (written) logger.info({ account: row.id, reason }, 'connected account expired');
       return written ? 'expired' : 'lost';
     };
-    if (row.expiresAt && row.expiresAt <= now) return expire('credential_expired');
+    if (row.expiresAt && row.expiresAt <= now) return expire(renewal.expiredReason);
     try {
-      await deps.providers.apiTokens.verify(
-        row.tenantId,
-        apiTokenSite(row),
-        await openApiToken(deps.dataKeys, row),
-      );
+      await renewal.verify(checking, row, config);
     } catch (err) {
       if (isDatabaseUnavailable(err) || !(err instanceof ProviderError)) throw err;
       if (err.kind === 'rejected' && err.oauthError !== EGRESS_DENIED)
-        return expire('credential_invalid');
+        return expire(renewal.rejectedReason);
       // An outage, a site the egress policy now refuses, an answer cut at its cap or no outbound
       // slot free prove nothing about the token: back off, status unchanged.
-      const failures = row.refreshFailures + 1;
+      const failures = row.checkFailures + 1;
       const code =
         err.kind !== 'transient'
           ? EGRESS_DENIED
@@ -89,7 +106,7 @@ export function createApiTokenChecks(deps: {
             : 'provider_unavailable';
       logger.warn({ account: row.id, code, status: err.status }, 'API token check failed');
       const written = await write({
-        refreshFailures: failures,
+        checkFailures: failures,
         lastErrorCode: code,
         lastErrorAt: now,
         nextCheckAt: new Date(
@@ -105,7 +122,7 @@ export function createApiTokenChecks(deps: {
     const written = await write(
       {
         lastCheckedAt: now,
-        refreshFailures: 0,
+        checkFailures: 0,
         lastErrorCode: null,
         lastErrorAt: null,
         ...(warn ? { credentialExpiringNotifiedAt: now } : {}),

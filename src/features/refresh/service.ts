@@ -1,18 +1,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDatabaseUnavailable } from '../../db/errors.ts';
-import type { AccountInsert, AccountRow } from '../../db/schema/index.ts';
+import type { AccountRow, AuthConfigRow } from '../../db/schema/index.ts';
+import { backoff } from '../../lib/backoff.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { EGRESS_DENIED } from '../../lib/egress.ts';
 import { unlessFound } from '../../lib/errors.ts';
-import { OUTBOUND_BUSY } from '../../lib/outbound-limiter.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { OUTBOUND_BUSY } from '../../lib/outbound-limiter.ts';
+import { backoffSeconds } from '../../lib/schedule.ts';
 import { PROVIDER_RESPONSE_TOO_LARGE } from '../../providers/http.ts';
 import type { Providers } from '../../providers/index.ts';
 import { ProviderError } from '../../providers/types.ts';
+import { providerAccess } from '../../schemes/access.ts';
+import { grantOf } from '../../schemes/grant.ts';
+import { schemeOf } from '../../schemes/index.ts';
+import type { FatalRefusal, RenewContext } from '../../schemes/types.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
+import type { GrantWriter } from '../connected-accounts/grants.ts';
 import type { AccountLeaseService } from '../connected-accounts/leases.ts';
-import { backoffSeconds } from '../connected-accounts/schedule.ts';
-import { tokenField, type ConnectedAccountService } from '../connected-accounts/service.ts';
+import type { AccountUpdate } from '../connected-accounts/token-read-model.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 
 /** Failures on the vault's side of the wire, recorded under their own names. */
@@ -20,7 +26,7 @@ const OUTBOUND_CODES = new Set([OUTBOUND_BUSY, EGRESS_DENIED, PROVIDER_RESPONSE_
 
 /** The last_error_code of a refresh that failed without ending the grant. */
 function failureCode(err: ProviderError): string {
-  if (err.kind === 'client_credentials') return 'client_credentials_invalid';
+  if (err.kind === 'invalid_client') return 'client_credentials_invalid';
   if (err.oauthError && OUTBOUND_CODES.has(err.oauthError)) return err.oauthError;
   return err.kind === 'transient' ? 'provider_unavailable' : 'refresh_rejected';
 }
@@ -42,8 +48,8 @@ export interface RefreshDeps {
   clock: Clock;
   logger: Logger;
   dataKeys: Pick<DataKeyService, 'decrypt'>;
-  authConfigs: Pick<AuthConfigService, 'get' | 'providerApp' | 'withClientSecret'>;
-  accounts: Pick<ConnectedAccountService, 'grantColumns'>;
+  authConfigs: Pick<AuthConfigService, 'get' | 'providerApp' | 'withClientApp'>;
+  grants: Pick<GrantWriter, 'grantColumns'>;
   leases: Omit<AccountLeaseService, 'notifyConsentExpiring'>;
   providers: Providers;
   /** this process's identity in leases */
@@ -55,19 +61,24 @@ export interface RefreshDeps {
 }
 
 /**
- * One refresh procedure for the worker and the token endpoint alike (SPEC §6): it runs only under a
- * lease, writes with compare-and-swap on the generation, never drops a stored refresh token, backs off
- * on transient failures without touching the status, and treats invalid_grant as final only after
- * re-reading the row.
+ * One refresh procedure for the worker and the token endpoint alike: it runs only under a lease,
+ * writes with compare-and-swap on the generation, never drops a stored refresh token, backs off on
+ * transient failures without touching the status, and treats a refusal its scheme calls fatal
+ * as final only once what could make it stale has been ruled out. How the new token is obtained
+ * (a refresh token, the client's credentials) is the account's scheme's.
  */
 export function createRefreshService(deps: RefreshDeps) {
   const { clock, logger, owner, leases } = deps;
   const inflight = new Map<string, Promise<AccountRow | undefined>>();
   const leaseUntil = (now: Date) => new Date(now.getTime() + deps.leaseSeconds * 1000);
+  const renewing: RenewContext = {
+    ...providerAccess(deps.providers, deps.authConfigs),
+    open: deps.dataKeys.decrypt,
+  };
 
   const write = (
     row: AccountRow,
-    set: Partial<AccountInsert>,
+    set: AccountUpdate,
     event?: Parameters<typeof leases.writeLeased>[3],
   ) => leases.writeLeased(row, owner, set, event);
 
@@ -105,6 +116,7 @@ export function createRefreshService(deps: RefreshDeps) {
         lastErrorCode: reason,
         lastErrorAt: now,
         nextRefreshAt: null,
+        revivedAt: null,
         updatedAt: now,
       },
       'connected_account.expired',
@@ -114,19 +126,46 @@ export function createRefreshService(deps: RefreshDeps) {
     return { kind: 'expired', row: written };
   }
 
-  /** Refreshes an account whose lease this process holds (the outcome, unreported). */
-  async function refreshOnce(row: AccountRow, ctx: { provider: string }): Promise<RefreshOutcome> {
-    const now = clock.now();
-    // An API token is not refreshed (its checks are api-token-checks.ts): never expire one here
-    // for want of a refresh token.
-    if (row.authScheme === 'api_token') {
-      await leases.release(row.tenantId, row.id, owner);
-      return { kind: 'lost' };
+  /** A refusal its scheme calls fatal, once what could make it stale is ruled out. */
+  async function refused(
+    row: AccountRow,
+    config: AuthConfigRow,
+    fatal: FatalRefusal,
+    err: ProviderError,
+  ): Promise<RefreshOutcome> {
+    if (fatal.unless === 'superseded') {
+      // Another refresher may have spent this token and stored its successor: only a row that is
+      // still at our generation proves the grant itself is dead.
+      const current = await leases.read(row.tenantId, row.id);
+      if (!current || current.generation !== row.generation) return { kind: 'lost' };
+    } else {
+      // The secret is refused. If it was rotated while we asked, the new one deserves its try.
+      const current = await deps.authConfigs.get(row.tenantId, row.authConfigId);
+      if (current.clientSecretUpdatedAt.getTime() !== config.clientSecretUpdatedAt.getTime())
+        return fail(row, fatal.reason, err);
     }
-    if (row.familyExpiresAt && row.familyExpiresAt <= now) return expire(row, 'consent_expired');
-    // Client credentials have no refresh token to lose: the vault asks for a new token instead.
-    const clientCredentials = row.authScheme === 'client_credentials';
-    if (!clientCredentials && !row.refreshTokenEnc) return expire(row, 'refresh_token_missing');
+    return expire(row, fatal.reason);
+  }
+
+  /**
+   * Refreshes an account whose lease this process holds: the outcome, and the provider it was
+   * refreshed with (null: its config is gone).
+   */
+  async function refreshOnce(
+    row: AccountRow,
+  ): Promise<{ outcome: RefreshOutcome; provider: string | null }> {
+    const renewal = schemeOf(row.authScheme).renewal;
+    // A credential that is checked rather than renewed (API tokens: api-token-checks.ts) is never
+    // expired here for want of a refresh.
+    if (renewal.kind !== 'renew') {
+      await leases.release(row.tenantId, row.id, owner);
+      return { outcome: { kind: 'lost' }, provider: null };
+    }
+    const now = clock.now();
+    if (row.familyExpiresAt && row.familyExpiresAt <= now)
+      return { outcome: await expire(row, 'consent_expired'), provider: null };
+    const blocked = renewal.blocked({ hasRefreshToken: row.refreshTokenEnc !== null });
+    if (blocked) return { outcome: await expire(row, blocked), provider: null };
     // A config deleted under the lease (its accounts go with it) is the only "nothing to do" here;
     // a database that does not answer surfaces as it is and the lease runs out.
     const config = await unlessFound(
@@ -135,73 +174,44 @@ export function createRefreshService(deps: RefreshDeps) {
     );
     if (!config) {
       await leases.release(row.tenantId, row.id, owner);
-      return { kind: 'lost' };
+      return { outcome: { kind: 'lost' }, provider: null };
     }
-    ctx.provider = config.provider;
-    const provider = deps.providers.get(config.provider);
+    const outcome = await renewWith(row, config, renewal);
+    return { outcome, provider: config.provider };
+  }
+
+  async function renewWith(
+    row: AccountRow,
+    config: AuthConfigRow,
+    renewal: Extract<ReturnType<typeof schemeOf>['renewal'], { kind: 'renew' }>,
+  ): Promise<RefreshOutcome> {
     let tokens;
     // Expiry is counted from before the call: the provider's clock started no earlier than that.
     const sentAt = clock.now();
     try {
-      if (clientCredentials) {
-        tokens = await deps.authConfigs.withClientSecret(config, (clientSecret) =>
-          provider.clientCredentials(deps.authConfigs.providerApp(config, clientSecret)),
-        );
-      } else {
-        const refreshToken = await deps.dataKeys.decrypt(
-          tokenField(row.tenantId, row.id, 'refresh_token'),
-          row.refreshTokenEnc!,
-        );
-        tokens = await deps.authConfigs.withClientSecret(config, (clientSecret) =>
-          provider.refresh(deps.authConfigs.providerApp(config, clientSecret), refreshToken),
-        );
-      }
+      tokens = await renewal.renew(renewing, row, config);
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw err;
       if (!(err instanceof ProviderError)) {
         logger.error({ err, account: row.id }, 'refresh failed');
         return fail(row, 'internal_error');
       }
-      if (
-        clientCredentials &&
-        (err.kind === 'client_credentials' || err.kind === 'invalid_grant')
-      ) {
-        // The secret is refused. If it was rotated while we asked, the new one deserves its try.
-        const now = await deps.authConfigs.get(row.tenantId, row.authConfigId);
-        if (now.clientSecretUpdatedAt.getTime() !== config.clientSecretUpdatedAt.getTime())
-          return fail(row, 'client_credentials_invalid', err);
-        return expire(row, 'client_credentials_invalid');
-      }
-      if (err.kind === 'invalid_grant') {
-        // Another refresher may have spent this token and stored its successor: only a row that is
-        // still at our generation proves the grant itself is dead.
-        const current = await leases.read(row.tenantId, row.id);
-        if (!current || current.generation !== row.generation) return { kind: 'lost' };
-        return expire(row, 'refresh_token_invalid');
-      }
+      const fatal = renewal.fatal(err);
+      if (fatal) return refused(row, config, fatal, err);
       const code = failureCode(err);
       logger.warn({ account: row.id, code, status: err.status }, 'refresh failed');
       return fail(row, code, err);
     }
     const at = clock.now();
-    const set: Partial<AccountInsert> = {
-      ...(await deps.accounts.grantColumns(
-        row,
-        {
-          accessToken: tokens.accessToken,
-          refreshToken: tokens.refreshToken,
-          tokenType: tokens.tokenType,
-          expiresAt: tokens.expiresIn ? new Date(sentAt.getTime() + tokens.expiresIn * 1000) : null,
-          lifetimeSeconds: tokens.expiresIn ?? null,
-        },
-        at,
-      )),
+    const set: AccountUpdate = {
+      ...(await deps.grants.grantColumns(row, grantOf(tokens, sentAt), at)),
       lastRefreshedAt: at,
+      revivedAt: null,
     };
     if (tokens.scopes?.length) set.grantedScopes = tokens.scopes;
     const recovered = row.refreshFailures >= deps.failureStreak;
-    // A client-credentials account revived by a new secret is ACTIVE again for real only now.
-    const revived = clientCredentials && row.lastErrorCode === 'client_credentials_invalid';
+    // An account a new secret revived is ACTIVE again for real only now.
+    const revived = row.revivedAt !== null;
     const written = await write(
       row,
       set,
@@ -218,9 +228,8 @@ export function createRefreshService(deps: RefreshDeps) {
 
   /** Refreshes an account whose lease this process holds, and reports the outcome (metrics). */
   async function refreshLeased(row: AccountRow): Promise<RefreshOutcome> {
-    const ctx = { provider: 'unknown' };
-    const outcome = await refreshOnce(row, ctx);
-    deps.onOutcome?.(outcome, ctx.provider);
+    const { outcome, provider } = await refreshOnce(row);
+    deps.onOutcome?.(outcome, provider ?? 'unknown');
     return outcome;
   }
 
@@ -240,7 +249,7 @@ export function createRefreshService(deps: RefreshDeps) {
     const p = (async () => {
       // The wait is bounded by the time it sleeps (not by the clock, which a test may freeze).
       let waited = 0;
-      for (let attempt = 0; ; attempt++) {
+      for (let attempt = 1; ; attempt++) {
         const now = clock.now();
         const leased = await leases.acquire(tenantId, id, owner, now, leaseUntil(now));
         if (leased) {
@@ -256,7 +265,8 @@ export function createRefreshService(deps: RefreshDeps) {
         if (!row || row.status !== 'ACTIVE' || (row.expiresAt && row.expiresAt > needUntil))
           return row;
         if (waited >= waitMs) return row;
-        const pause = Math.min(25 * 2 ** Math.min(attempt, 3), 200);
+        // 25, 50, 100, 200, 200 … ms: the winner's write usually lands within a few of them.
+        const pause = backoff(attempt, { base: 25, cap: 200, jitter: 'none' });
         await sleep(pause);
         waited += pause;
       }

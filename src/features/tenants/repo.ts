@@ -1,5 +1,6 @@
 import { eq, gt } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import type { WriteScope } from '../../db/transact.ts';
 import { tenants, vaultSettings } from '../../db/schema/index.ts';
 
 export const insertTenant = (db: DbOrTx, row: typeof tenants.$inferInsert) =>
@@ -26,8 +27,17 @@ export const listTenants = (db: DbOrTx, limit: number, after?: string) =>
 
 export const countTenants = (db: DbOrTx) => db.$count(tenants);
 
-export const deleteTenant = (db: DbOrTx, id: string) =>
-  db.delete(tenants).where(eq(tenants.id, id));
+/**
+ * Deletes a tenant (its rows go with it, by cascade) and announces it: every cache drops what it
+ * holds of the tenant once the deletion has committed, as the NOTIFY trigger tells the others.
+ */
+export async function deleteTenant(scope: WriteScope, id: string) {
+  const gone = await scope.tx
+    .delete(tenants)
+    .where(eq(tenants.id, id))
+    .returning({ id: tenants.id });
+  if (gone.length) scope.announce({ kind: 'tn', tenantId: id, id });
+}
 
 export const getSetting = (db: DbOrTx, key: string) =>
   db

@@ -15,7 +15,7 @@ export function createTenantService(deps: {
   clock: Clock;
   commitChange: CommitChange;
   dataKeys: Pick<DataKeyService, 'createDataKey'>;
-  apiKeys: Pick<ApiKeyService, 'createKey' | 'tombstoneTenantKeys' | 'forgetTenant'>;
+  apiKeys: Pick<ApiKeyService, 'createKey' | 'tombstoneTenantKeys'>;
   /** destroys the tenant's data keys inside the deletion's transaction */
   destroyKeys: (tenantId: string, scope: TxScope) => Promise<void>;
 }) {
@@ -63,8 +63,7 @@ export function createTenantService(deps: {
     await deps.commitChange(change, async (scope) => {
       await deps.destroyKeys(id, scope);
       await deps.apiKeys.tombstoneTenantKeys(id, scope.tx);
-      await repo.deleteTenant(scope.tx, id);
-      scope.afterCommit(() => deps.apiKeys.forgetTenant(id));
+      await repo.deleteTenant(scope, id);
     });
   }
 

@@ -1,7 +1,8 @@
 import type { AccountRow } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { schemeOf } from '../../schemes/index.ts';
 import type { AccountLeaseService } from '../connected-accounts/leases.ts';
-import { tokenField, type TokenRow } from '../connected-accounts/service.ts';
+import type { TokenRow } from '../connected-accounts/token-read-model.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import type { RefreshService } from '../refresh/service.ts';
 
@@ -17,7 +18,10 @@ export const REJECTION_OUTCOMES = [
   'cooldown',
   /** the token was issued less than a minute ago: a new one would be refused the same way */
   'fresh_token',
-  /** not a token the vault can refresh (an API token's Basic credential) */
+  /**
+   * not a credential the vault can renew on demand (an API token; a grant without a refresh
+   * token): the provider's answer goes back and the account stays as it is
+   */
   'not_refreshable',
 ] as const;
 export type RejectionOutcome = (typeof REJECTION_OUTCOMES)[number];
@@ -36,7 +40,9 @@ export interface Rejection {
  * token (Atlassian does for an endpoint outside the granted scopes), and a refresh never cures
  * that: refreshing on every such answer burns refresh tokens and the OAuth app's quota. So a 401
  * refreshes at most once per account and cool-down, across replicas (a conditional write on the
- * account decides who), and never for a token issued in the last minute.
+ * account decides who), and never for a token issued in the last minute. A 401 never changes an
+ * account's status by itself: a credential its scheme cannot renew on demand (an API token, a
+ * grant without a refresh token) is not refreshed at all, so nothing can expire it here.
  */
 export function createRejectionService(deps: {
   clock: Clock;
@@ -53,19 +59,26 @@ export function createRejectionService(deps: {
       ? t.expiresAt.getTime() - t.tokenLifetimeSeconds * 1000
       : null;
 
+  /** The credential to send the call again with, presented as the scheme presents it. */
   async function credentialOf(row: AccountRow) {
-    return {
-      accessToken: await deps.dataKeys.decrypt(
-        tokenField(row.tenantId, row.id, 'access_token'),
-        row.accessTokenEnc!,
-      ),
-      tokenType: row.tokenType ?? 'Bearer',
-    };
+    const { tokenType, credential } = await schemeOf(row.authScheme).present(
+      { open: deps.dataKeys.decrypt },
+      row,
+    );
+    return { accessToken: credential, tokenType };
+  }
+
+  /** Whether the scheme can renew this credential now, on demand. */
+  function renewableOnDemand(a: TokenRow | AccountRow) {
+    const renewal = schemeOf(a.authScheme).renewal;
+    if (renewal.kind !== 'renew') return false;
+    const hasRefreshToken = 'hasRefreshToken' in a ? a.hasRefreshToken : a.refreshTokenEnc !== null;
+    return renewal.blocked({ hasRefreshToken }) === null;
   }
 
   /** Decides about the 401 the provider answered to `rejected` (the token the call was sent with). */
-  async function afterRejection(rejected: TokenRow): Promise<Rejection> {
-    if (rejected.authScheme === 'api_token') return { outcome: 'not_refreshable' };
+  async function afterRejection(rejected: TokenRow | AccountRow): Promise<Rejection> {
+    if (!renewableOnDemand(rejected)) return { outcome: 'not_refreshable' };
     const now = clock.now();
     const issued = issuedAt(rejected);
     if (issued !== null && now.getTime() - issued < FRESH_TOKEN_SECONDS * 1000)
@@ -83,7 +96,7 @@ export function createRejectionService(deps: {
       const current = await deps.leases.read(rejected.tenantId, rejected.id);
       if (
         current?.status === 'ACTIVE' &&
-        current.accessTokenEnc &&
+        schemeOf(current.authScheme).holdsCredential(current) &&
         current.generation !== rejected.generation
       )
         return { outcome: 'newer_token', retryWith: await credentialOf(current) };
@@ -96,7 +109,7 @@ export function createRejectionService(deps: {
       !after ||
       after.status !== 'ACTIVE' ||
       after.generation === rejected.generation ||
-      !after.accessTokenEnc
+      !schemeOf(after.authScheme).holdsCredential(after)
     )
       return { outcome: 'refresh_failed' };
     return { outcome: 'refreshed', retryWith: await credentialOf(after) };

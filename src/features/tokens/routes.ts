@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { IdParam, Nullable, Timestamp, problems } from '../../http/schemas.ts';
-import { tenantOf } from '../../http/auth.ts';
+import { tenantPrincipal } from '../../http/auth.ts';
 import { ID_PATTERN } from '../../lib/ids.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { TokenService } from './service.ts';
@@ -84,12 +84,12 @@ export const tokenRoutes =
         },
       },
       async (req, reply) => {
-        tenantOf(req);
+        const principal = tenantPrincipal(req);
         const b = req.body;
         reply.header('cache-control', 'no-store');
         return measured(metrics, () =>
           svc.forConfig(
-            req.principal!,
+            principal,
             req.params.id,
             { userId: b.user_id, accountId: b.connected_account_id },
             { minTtl: b.min_ttl ?? 60, ip: req.ip },
@@ -112,10 +112,10 @@ export const tokenRoutes =
         },
       },
       async (req, reply) => {
-        tenantOf(req);
+        const principal = tenantPrincipal(req);
         reply.header('cache-control', 'no-store');
         return measured(metrics, () =>
-          svc.forAccount(req.principal!, req.params.id, {
+          svc.forAccount(principal, req.params.id, {
             minTtl: req.body.min_ttl ?? 60,
             ip: req.ip,
           }),

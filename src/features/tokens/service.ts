@@ -2,43 +2,61 @@ import type { AccountRow } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError, conflict, forbidden, notFound } from '../../lib/errors.ts';
 import { OUTBOUND_BUSY } from '../../lib/outbound-limiter.ts';
-import type { Principal } from '../../lib/principal.ts';
+import type { TenantPrincipal } from '../../lib/principal.ts';
+import { tokenLifetimeSeconds, tokenNeed } from '../../lib/schedule.ts';
 import type { Providers } from '../../providers/index.ts';
+import type { ApiAccount } from '../../providers/types.ts';
+import { schemeOf } from '../../schemes/index.ts';
 import type { AuditWriter } from '../audit/writer.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
-import { tokenLifetimeSeconds, tokenNeed } from '../connected-accounts/schedule.ts';
-import {
-  tokenField,
-  type ConnectedAccountService,
-  type TokenCandidate,
-  type TokenRow,
-} from '../connected-accounts/service.ts';
+import type { TokenCandidate, TokenRow } from '../connected-accounts/token-read-model.ts';
+import type { TokenReads } from '../connected-accounts/token-reads.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import type { RefreshService } from '../refresh/service.ts';
-import { apiTokenSite, openApiToken } from '../connected-accounts/api-token-accounts.ts';
-import { basicCredential } from '../../providers/atlassian-api-tokens.ts';
 
 export interface TokenRequest {
   minTtl: number;
   ip: string;
 }
 
+/** The connection error of an account that cannot answer with a token now. */
+export const notActive = (a: Pick<TokenRow, 'id' | 'status' | 'statusReason'>) =>
+  conflict(
+    'connected_account_not_active',
+    `connected account ${a.id} is ${a.status}${a.statusReason ? ` (${a.statusReason})` : ''}`,
+    {
+      connected_account_status: a.status,
+      status_reason: a.statusReason,
+    },
+  );
+
+/** What a provider needs of a token candidate to say where its API calls go. */
+export const apiAccountOf = (c: TokenCandidate): ApiAccount => ({
+  id: c.account.id,
+  authConfigId: c.account.authConfigId,
+  settings: c.settings,
+  boundSite: schemeOf(c.account.authScheme).boundSite(c.account),
+});
+
 /**
- * The hot path (SPEC §3): one read, one decryption, no database write in front of the caller. A
- * stored token that does not meet min_ttl is refreshed first, once across all callers and processes.
+ * The hot path: one read, one decryption, no database write in front of the caller. A stored
+ * token that does not meet min_ttl is refreshed first, once across all callers and processes.
+ * How a credential is renewed and presented is its scheme's (schemes/); where its calls go is its
+ * provider's.
  */
 export function createTokenService(deps: {
   clock: Clock;
   dataKeys: Pick<DataKeyService, 'decrypt'>;
   authConfigs: Pick<AuthConfigService, 'get'>;
-  accounts: Pick<ConnectedAccountService, 'tokenCandidates' | 'tokenCandidate'>;
+  reads: TokenReads;
   providers: Providers;
   refresh: Pick<RefreshService, 'refreshNow'>;
   audit: Pick<AuditWriter, 'issued'>;
 }) {
   const { clock } = deps;
+  const open = { open: deps.dataKeys.decrypt };
 
-  function allowed(p: Principal, configId: string) {
+  function allowed(p: TenantPrincipal, configId: string) {
     if (p.role === 'service' && p.authConfigIds && !p.authConfigIds.includes(configId)) {
       throw forbidden(`this service key may not fetch tokens for auth config ${configId}`);
     }
@@ -59,15 +77,14 @@ export function createTokenService(deps: {
 
   /** The account a config-level call means: the one of `sel`, or the config's only one. */
   async function candidateOfConfig(
-    p: Principal,
+    p: TenantPrincipal,
     configId: string,
     sel: { userId?: string; accountId?: string },
   ): Promise<TokenCandidate> {
-    const tenantId = p.tenantId!;
     allowed(p, configId);
-    const rows = await deps.accounts.tokenCandidates(tenantId, configId, sel);
+    const rows = await deps.reads.tokenCandidates(p.tenantId, configId, sel);
     if (rows.length === 0) {
-      await deps.authConfigs.get(tenantId, configId); // 404 for an unknown config
+      await deps.authConfigs.get(p.tenantId, configId); // 404 for an unknown config
       if (sel.accountId) throw notFound('connected_account', sel.accountId);
       throw notFound(
         'connected_account',
@@ -77,32 +94,25 @@ export function createTokenService(deps: {
     return pick(rows, configId, sel.userId);
   }
 
-  async function candidateOfAccount(p: Principal, accountId: string): Promise<TokenCandidate> {
-    const row = await deps.accounts.tokenCandidate(p.tenantId!, accountId);
+  async function candidateOfAccount(
+    p: TenantPrincipal,
+    accountId: string,
+  ): Promise<TokenCandidate> {
+    const row = await deps.reads.tokenCandidate(p.tenantId, accountId);
     if (!row) throw notFound('connected_account', accountId);
     allowed(p, row.account.authConfigId);
     return row;
   }
 
   const forConfig = async (
-    p: Principal,
+    p: TenantPrincipal,
     configId: string,
     sel: { userId?: string; accountId?: string },
     req: TokenRequest,
   ) => issue(p, await candidateOfConfig(p, configId, sel), req);
 
-  const forAccount = async (p: Principal, accountId: string, req: TokenRequest) =>
+  const forAccount = async (p: TenantPrincipal, accountId: string, req: TokenRequest) =>
     issue(p, await candidateOfAccount(p, accountId), req);
-
-  const notActive = (a: Pick<TokenRow, 'id' | 'status' | 'statusReason'>) =>
-    conflict(
-      'connected_account_not_active',
-      `connected account ${a.id} is ${a.status}${a.statusReason ? ` (${a.statusReason})` : ''}`,
-      {
-        connected_account_status: a.status,
-        status_reason: a.statusReason,
-      },
-    );
 
   const retryLater = (
     a: Partial<Pick<AccountRow, 'refreshFailures' | 'nextRefreshAt' | 'lastErrorCode'>>,
@@ -127,11 +137,15 @@ export function createTokenService(deps: {
   };
 
   /**
-   * Refreshes until the token meets the caller's need (SPEC §3 min_ttl contract). A caller that
+   * Refreshes until the token meets the caller's need (the min_ttl contract). A caller that
    * joined a refresh started before it arrived may find the result short of its own deadline; it
    * refreshes once more. A strict need still unmet is a 503, never a 200 with a shorter token.
    */
-  async function refreshFor(a: TokenRow, minTtl: number, now: Date): Promise<TokenRow> {
+  async function refreshFor(
+    a: TokenRow,
+    minTtl: number,
+    now: Date,
+  ): Promise<TokenRow | AccountRow> {
     let row: TokenRow | AccountRow = a;
     for (let round = 0; round < 2; round++) {
       const need = tokenNeed(minTtl, tokenLifetimeSeconds(row), now);
@@ -158,37 +172,32 @@ export function createTokenService(deps: {
   }
 
   /**
-   * An API token as the caller sends it (HTTP Basic `email:token`). It cannot be refreshed; one past
-   * its expiry is refused here, and the worker's check records the EXPIRED status (the token path
-   * makes no write).
+   * The account's credential as the caller sends it: renewed first when its scheme renews it and
+   * it does not meet min_ttl; one its scheme cannot renew is answered while it lives (past its
+   * own expiry it is refused here, and the worker's check records that: the token path writes
+   * nothing).
    */
-  async function apiTokenCredential(a: TokenRow, now: Date) {
-    if (a.status !== 'ACTIVE' || !a.apiTokenEnc) throw notActive(a);
-    if (a.expiresAt && a.expiresAt <= now)
-      throw notActive({ id: a.id, status: 'EXPIRED', statusReason: 'credential_expired' });
-    return basicCredential(await openApiToken(deps.dataKeys, a));
-  }
-
-  /** The account's token, refreshed first when it does not meet min_ttl, and decrypted. */
   async function fresh(c: TokenCandidate, minTtl: number, now: Date) {
-    let a = c.account;
+    let a: TokenRow | AccountRow = c.account;
     if (c.configStatus !== 'enabled')
       throw conflict('auth_config_disabled', `auth config ${a.authConfigId} is disabled`);
-    if (a.authScheme === 'api_token')
-      return { a, accessToken: await apiTokenCredential(a, now), refreshed: false };
-    if (a.status !== 'ACTIVE' || !a.accessTokenEnc) throw notActive(a);
-    if (a.expiresAt && a.expiresAt < tokenNeed(minTtl, tokenLifetimeSeconds(a), now).needUntil) {
-      a = await refreshFor(a, minTtl, now);
+    const scheme = schemeOf(a.authScheme);
+    if (a.status !== 'ACTIVE' || !scheme.holdsCredential(a)) throw notActive(a);
+    const lapsed = scheme.lapsed?.(a, now);
+    if (lapsed) throw notActive({ id: a.id, status: 'EXPIRED', statusReason: lapsed });
+    if (
+      scheme.renewal.kind === 'renew' &&
+      a.expiresAt &&
+      a.expiresAt < tokenNeed(minTtl, tokenLifetimeSeconds(a), now).needUntil
+    ) {
+      a = await refreshFor(c.account, minTtl, now);
     }
-    const accessToken = await deps.dataKeys.decrypt(
-      tokenField(a.tenantId, a.id, 'access_token'),
-      a.accessTokenEnc!,
-    );
-    return { a, accessToken, refreshed: a.generation !== c.account.generation };
+    const { tokenType, credential } = await scheme.present(open, a);
+    return { a, tokenType, credential, refreshed: a.generation !== c.account.generation };
   }
 
   /** Counted like every other use of an account's token (aggregated per minute). */
-  const audited = (p: Principal, a: TokenRow, ip: string, action: string) =>
+  const audited = (p: TenantPrincipal, a: TokenRow | AccountRow, ip: string, action: string) =>
     deps.audit.issued({
       tenantId: a.tenantId,
       actorKeyId: p.keyId,
@@ -199,33 +208,26 @@ export function createTokenService(deps: {
       details: { auth_config_id: a.authConfigId },
     });
 
-  /**
-   * Where API calls with this account's token go, as the token endpoint reports it: an API token's
-   * own site (classic) or gateway (scoped), a generic config's api_base_url, Atlassian's gateway.
-   */
-  const apiBaseUrl = (c: TokenCandidate, cloudId: string | null) =>
-    c.account.authScheme === 'api_token'
-      ? deps.providers.apiTokens.apiBaseUrl(apiTokenSite(c.account))
-      : c.provider === 'oauth2'
-        ? c.apiBaseUrl
-        : deps.providers.get(c.provider).apiBaseUrl(cloudId);
-
-  /** The site the token endpoint reports: an API token's own; otherwise the selected granted one. */
-  function reportedSite(a: TokenRow): { cloudId: string | null; siteUrl: string | null } {
-    if (a.authScheme === 'api_token') return apiTokenSite(a);
+  /** The site the token endpoint reports: the one the credential is bound to, or the selected one. */
+  function reportedSite(a: TokenRow | AccountRow): {
+    cloudId: string | null;
+    siteUrl: string | null;
+  } {
+    const bound = schemeOf(a.authScheme).boundSite(a);
+    if (bound) return bound;
     const site = a.sites.find((s) => s.cloud_id === a.selectedCloudId);
     return { cloudId: site?.cloud_id ?? null, siteUrl: site?.url ?? null };
   }
 
-  async function issue(p: Principal, c: TokenCandidate, req: TokenRequest) {
+  async function issue(p: TenantPrincipal, c: TokenCandidate, req: TokenRequest) {
     // One instant for the whole request: the min_ttl deadline and expires_in are counted from it.
     const now = clock.now();
-    const { a, accessToken, refreshed } = await fresh(c, req.minTtl, now);
+    const { a, tokenType, credential, refreshed } = await fresh(c, req.minTtl, now);
     const site = reportedSite(a);
     audited(p, a, req.ip, 'token.issued');
     return {
-      access_token: accessToken,
-      token_type: a.tokenType ?? 'Bearer',
+      access_token: credential,
+      token_type: tokenType,
       expires_at: a.expiresAt?.toISOString() ?? null,
       expires_in: a.expiresAt
         ? Math.max(0, Math.floor((a.expiresAt.getTime() - now.getTime()) / 1000))
@@ -235,18 +237,16 @@ export function createTokenService(deps: {
       refreshed,
       cloud_id: site.cloudId,
       site_url: site.siteUrl,
-      api_base_url: apiBaseUrl(c, site.cloudId),
+      // Where API calls go: the provider's answer, the same the proxy sends its calls to.
+      api_base_url: deps.providers.get(c.provider).apiBaseUrl(apiAccountOf(c), site.cloudId),
     };
   }
 
-  /**
-   * What the proxy sends a call with (SPEC §4a): a token valid for at least 60 s. Audited as
-   * `proxy.request`.
-   */
-  async function forProxy(p: Principal, c: TokenCandidate, req: { ip: string }) {
-    const { a, accessToken } = await fresh(c, 60, clock.now());
+  /** What the proxy sends a call with: a credential valid for at least 60 s (proxy.request). */
+  async function forProxy(p: TenantPrincipal, c: TokenCandidate, req: { ip: string }) {
+    const { a, tokenType, credential } = await fresh(c, 60, clock.now());
     audited(p, a, req.ip, 'proxy.request');
-    return { account: a, accessToken, tokenType: a.tokenType ?? 'Bearer' };
+    return { account: a, credential, tokenType };
   }
 
   return {
@@ -255,7 +255,6 @@ export function createTokenService(deps: {
     candidateOfConfig,
     candidateOfAccount,
     forProxy,
-    apiBaseUrl,
   };
 }
 

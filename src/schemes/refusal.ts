@@ -1,8 +1,8 @@
-import { AppError, badRequest } from '../../lib/errors.ts';
-import { EGRESS_DENIED } from '../../lib/egress.ts';
-import { OUTBOUND_BUSY, OutboundBusyError } from '../../lib/outbound-limiter.ts';
-import { PROVIDER_RESPONSE_TOO_LARGE } from '../../providers/http.ts';
-import { ProviderError } from '../../providers/types.ts';
+import { AppError, badRequest } from '../lib/errors.ts';
+import { EGRESS_DENIED } from '../lib/egress.ts';
+import { OUTBOUND_BUSY, OutboundBusyError } from '../lib/outbound-limiter.ts';
+import { PROVIDER_RESPONSE_TOO_LARGE } from '../providers/http.ts';
+import { ProviderError } from '../providers/types.ts';
 
 /** The provider did not answer while an account was being created: nothing was stored. */
 export const badGateway = (detail: string) =>

@@ -1,4 +1,6 @@
-/** When to refresh next, and how long to back off: pure functions of time (SPEC §6). */
+import { backoff } from './backoff.ts';
+
+/** When to refresh and check next, and how long to back off: pure functions of time. */
 
 /**
  * Refresh ahead of expiry by the configured window, less a random jitter of up to a fifth of it so
@@ -18,15 +20,17 @@ export function nextRefreshAt(
   return new Date(expiresAt.getTime() - (window + jitter) * 1000);
 }
 
-/** Exponential backoff with full jitter (5 s, 10 s, 20 s … capped at 10 min), never before Retry-After. */
+/**
+ * After a failed refresh or check: 5 s, 10 s, 20 s … capped at 10 min, each between half the step
+ * and the step (jitter), and never before the provider's Retry-After.
+ */
 export function backoffSeconds(
   failures: number,
   retryAfterSeconds?: number,
   random = Math.random,
 ): number {
-  const cap = Math.min(600, 5 * 2 ** Math.min(Math.max(failures - 1, 0), 10));
-  const jittered = cap / 2 + (cap / 2) * random();
-  return Math.max(jittered, retryAfterSeconds ?? 0);
+  const delay = backoff(failures, { base: 5, cap: 600, jitter: 'equal' }, random);
+  return Math.max(delay, retryAfterSeconds ?? 0);
 }
 
 /**
@@ -44,7 +48,7 @@ export interface TokenNeed {
 }
 
 /**
- * The min_ttl contract (SPEC §3). With `min_ttl ≤ L` the token returned lives at least `min_ttl`
+ * The min_ttl contract. With `min_ttl ≤ L` the token returned lives at least `min_ttl`
  * more seconds. With `min_ttl > L` no token the provider issues can: refresh only once the stored
  * one is past half its life, so such callers cause at most one refresh per half-lifetime.
  * `now` is the request's arrival: the deadline is fixed then, whatever the refresh costs.

@@ -1,4 +1,4 @@
-import { badRequest } from '../../lib/errors.ts';
+import { badRequest } from './errors.ts';
 
 /**
  * A return URL is allowed when its origin and path equal one of the auth config's allowed URLs
