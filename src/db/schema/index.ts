@@ -5,3 +5,5 @@ export * from './auth-configs.ts';
 export * from './connected-accounts.ts';
 export * from './audit-events.ts';
 export * from './events.ts';
+export * from './trusted-issuers.ts';
+export * from './request-budgets.ts';

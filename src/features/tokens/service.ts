@@ -187,16 +187,26 @@ export function createTokenService(deps: {
     return { a, accessToken, refreshed: a.generation !== c.account.generation };
   }
 
-  /** Counted like every other use of an account's token (aggregated per minute). */
+  /**
+   * Counted like every other use of an account's token (aggregated per minute), naming the user
+   * and, for a token exchange or a proxy token, who acted (a read through an exchange is recorded
+   * as `token.exchanged`).
+   */
   const audited = (p: Principal, a: TokenRow, ip: string, action: string) =>
     deps.audit.issued({
       tenantId: a.tenantId,
       actorKeyId: p.keyId,
       actorRole: p.role,
-      action,
+      action: p.via?.kind === 'exchange' && action === 'token.issued' ? 'token.exchanged' : action,
       resourceId: a.id,
       ip,
-      details: { auth_config_id: a.authConfigId },
+      actor: p.via?.actor,
+      details: {
+        ...p.via?.audit,
+        auth_config_id: a.authConfigId,
+        user_id: a.userId,
+        decision: 'allowed',
+      },
     });
 
   /**
