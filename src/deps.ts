@@ -6,6 +6,7 @@ import type { ConnectedAccountService } from './features/connected-accounts/serv
 import type { CredentialAccountService } from './features/connected-accounts/credentials.ts';
 import { createKeyring } from './crypto/keyring.ts';
 import { deriveLinkKeys } from './crypto/link-keys.ts';
+import { deriveProxyTokenKeys } from './crypto/proxy-token-keys.ts';
 import { loadOrCreateDevMasterKey } from './dev-master-key.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { createApiKeyService } from './features/api-keys/service.ts';
@@ -33,10 +34,19 @@ import { createTenantService } from './features/tenants/service.ts';
 import { createTokenService } from './features/tokens/service.ts';
 import { createRejectionService } from './features/tokens/rejections.ts';
 import { createProxyService } from './features/proxy/service.ts';
+import { createPolicyService } from './features/policies/service.ts';
+import { createProxyTokenService } from './features/proxy-tokens/service.ts';
+import { createTokenExchangeService } from './features/token-exchange/service.ts';
+import { createIssuerDirectory } from './features/trusted-issuers/directory.ts';
+import { createJwksCache } from './features/trusted-issuers/jwks.ts';
+import { createTrustedIssuerService } from './features/trusted-issuers/service.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createProviders } from './providers/index.ts';
 import type { Dispatcher } from 'undici';
+
+/** The most of a trusted issuer's key set that is read (a few KB is usual). */
+const JWKS_MAX_BYTES = 64 * 1024;
 
 /** The composition root: the one place that wires config into database, keyring and services. */
 export async function createDeps(
@@ -291,6 +301,50 @@ export async function createDeps(
     refresh,
     audit,
   });
+  // Least privilege: policies, trusted issuers, proxy tokens and the token exchange.
+  const policies = createPolicyService({ db, clock, audit, metrics });
+  const issuerDirectory = createIssuerDirectory(db, changes, cacheLimits);
+  const jwks = createJwksCache({
+    clock,
+    dispatcher: egressAgent,
+    outbound,
+    timeoutMs: config.PROVIDER_TIMEOUT_MS,
+    // a key set is a few KB; more is a mistake or an attack
+    maxBytes: Math.min(config.PROVIDER_MAX_RESPONSE_BYTES, JWKS_MAX_BYTES),
+    cacheSeconds: config.JWKS_CACHE_SECONDS,
+    minRefetchSeconds: config.JWKS_REFETCH_MIN_SECONDS,
+  });
+  const trustedIssuers = createTrustedIssuerService({
+    db,
+    clock,
+    commitChange,
+    checkUrl: checkTenantUrl,
+    urlPolicy,
+    missingAuthConfigIds: authConfigs.missingIds,
+    jwks,
+    announce,
+  });
+  const proxyTokens = createProxyTokenService({
+    clock,
+    keys: deriveProxyTokenKeys(masterKeys),
+    publicUrl: config.PUBLIC_URL,
+    defaultTtlSeconds: config.PROXY_TOKEN_TTL_SECONDS,
+    apiKeys,
+    issuers: issuerDirectory,
+    audit,
+  });
+  const tokenExchange = createTokenExchangeService({
+    clock,
+    publicUrl: config.PUBLIC_URL,
+    issuers: issuerDirectory,
+    jwks,
+    tokens,
+    authConfigs,
+    policies,
+    proxyTokens,
+    audit,
+    metrics,
+  });
   const rejections = createRejectionService({
     clock,
     dataKeys,
@@ -301,6 +355,7 @@ export async function createDeps(
   const proxy = createProxyService({
     tokens,
     rejections,
+    policies,
     metrics,
     clock,
     atlassianApiUrl: config.ATLASSIAN_API_URL,
@@ -338,6 +393,10 @@ export async function createDeps(
       auditTrail,
       tokens,
       proxy,
+      policies,
+      trustedIssuers,
+      proxyTokens,
+      tokenExchange,
       events,
       webhooks,
       rotation,
