@@ -201,12 +201,9 @@ export function createTokenService(deps: {
       resourceId: a.id,
       ip,
       actor: p.via?.actor,
-      details: {
-        ...p.via?.audit,
-        auth_config_id: a.authConfigId,
-        user_id: a.userId,
-        decision: 'allowed',
-      },
+      details: p.via
+        ? { ...p.via.audit, auth_config_id: a.authConfigId, user_id: a.userId, decision: 'allowed' }
+        : { auth_config_id: a.authConfigId, user_id: a.userId, decision: 'allowed' },
     });
 
   /**
