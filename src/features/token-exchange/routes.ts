@@ -163,22 +163,34 @@ export const tokenExchangeRoutes =
           clientId: b.client_id,
           clientSecret: b.client_secret,
         });
-        const answer = await svc.exchange(
-          {
-            grant_type: b.grant_type,
-            subject_token: b.subject_token,
-            subject_token_type: b.subject_token_type,
-            actor_token: b.actor_token,
-            actor_token_type: b.actor_token_type,
-            resource: b.resource,
-            audience: b.audience,
-            requested_token_type: b.requested_token_type,
-            min_ttl: b.min_ttl === undefined ? undefined : Number(b.min_ttl),
-          },
-          key,
-          req.ip,
-          (id) => auth.limiter.countCaller(id),
-        );
+        // Authenticated by an actor token alone: a source past its failed authentications gets no
+        // more verifications (each may cost a lookup), and a refused actor token counts as one.
+        if (!key) {
+          const refusal = auth.limiter.refusal(req.ip);
+          if (refusal) throw refusal;
+        }
+        const answer = await svc
+          .exchange(
+            {
+              grant_type: b.grant_type,
+              subject_token: b.subject_token,
+              subject_token_type: b.subject_token_type,
+              actor_token: b.actor_token,
+              actor_token_type: b.actor_token_type,
+              resource: b.resource,
+              audience: b.audience,
+              requested_token_type: b.requested_token_type,
+              min_ttl: b.min_ttl === undefined ? undefined : Number(b.min_ttl),
+            },
+            key,
+            req.ip,
+            (id) => auth.limiter.countCaller(id),
+          )
+          .catch((err: unknown) => {
+            if (!key && err instanceof OAuthError && err.error === 'invalid_client')
+              throw auth.limiter.failed(req.ip) ?? err;
+            throw err;
+          });
         reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' });
         return answer;
       },
