@@ -749,6 +749,8 @@ describe('the request and its policies', () => {
       const text = JSON.stringify(rows);
       assert.ok(!text.includes(expired) && !text.includes(params.subject_token));
       assert.ok(!/"access_token"/.test(text));
+      const logs = vault.logs.join('');
+      assert.ok(!logs.includes(expired) && !logs.includes(params.subject_token), 'nor the logs');
     } finally {
       await wl.close();
     }
