@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClientBenchResult } from './client.ts';
 import type { ProxyBenchResult } from './proxy.ts';
+import type { ExchangeBenchResult } from './exchange.ts';
 import type { IdleTickResult } from './idle-tick.ts';
 import type { SweepRun } from './sweep.ts';
 import type { TokenBenchResult } from './token.ts';
@@ -21,6 +22,7 @@ export interface BenchReport {
   idleTick?: IdleTickResult;
   client?: ClientBenchResult;
   proxy?: ProxyBenchResult;
+  exchange?: ExchangeBenchResult;
   ready?: ReadyResult;
   propagation?: PropagationResult;
   slowProvider?: SlowProviderResult;
@@ -166,6 +168,19 @@ export function evaluate(r: BenchReport): Target[] {
         met: added <= 1 && pr.non2xx === 0 && pr.errors === 0,
       });
     }
+  }
+  if (r.exchange) {
+    const read = r.exchange.saturated.find((x) => x.target === 'token read');
+    const ex = r.exchange.saturated.find((x) => x.target === 'exchange');
+    const rr = r.exchange.fixedRate.runs.find((x) => x.target === 'token read');
+    const er = r.exchange.fixedRate.runs.find((x) => x.target === 'exchange');
+    if (read && ex && rr && er)
+      t.push({
+        name: 'token exchange (cached JWKS) vs a plain token read',
+        target: 'reported',
+        measured: `${f(ex.reqPerSec / read.reqPerSec, 2)}× throughput (${f(ex.reqPerSec, 0)} vs ${f(read.reqPerSec, 0)} req/s); +${f(er.p50 - rr.p50, 2)} ms p50 at ${r.exchange.fixedRate.rps} req/s`,
+        met: null,
+      });
   }
   // The targets are stated for PostgreSQL; on PGlite the numbers are informational.
   if (r.token?.database === 'pglite') for (const x of t) x.met = null;
@@ -426,6 +441,39 @@ export function render(r: BenchReport): string {
       ),
     );
     out.push(`vault RSS peak over the proxy runs: ${f(p.vaultRssMaxMb, 0)} MB`);
+  }
+  if (r.exchange) {
+    const x = r.exchange;
+    out.push(
+      '',
+      'EXCHANGE (POST /v1/oauth/token with a user RS256 JWT, JWKS cached, vs POST /v1/connected-accounts/{id}/token; one key, one account)',
+    );
+    out.push(
+      table(
+        [
+          'target',
+          'req/s saturated',
+          'p50 ms',
+          'p99 ms',
+          `p50 at ${x.fixedRate.rps}/s`,
+          `p99 at ${x.fixedRate.rps}/s`,
+          'non2xx/errors',
+        ],
+        x.saturated.map((s) => {
+          const fr = x.fixedRate.runs.find((y) => y.target === s.target)!;
+          return [
+            s.target,
+            f(s.reqPerSec, 0),
+            f(s.p50, 2),
+            f(s.p99, 2),
+            f(fr.p50, 2),
+            f(fr.p99, 2),
+            `${s.non2xx + fr.non2xx}/${s.errors + fr.errors}`,
+          ];
+        }),
+      ),
+    );
+    out.push(`JWKS fetches over the part: ${x.jwksFetches}`);
   }
   if (r.slowProvider) {
     const sp = r.slowProvider;

@@ -9,6 +9,7 @@ import { evaluate, render, writeResults, type BenchReport } from './report.ts';
 import { sweepBench } from './sweep.ts';
 import { tokenBench } from './token.ts';
 import { proxyBench } from './proxy.ts';
+import { exchangeBench } from './exchange.ts';
 import { propagationBench } from './propagation.ts';
 import { readyBench } from './ready.ts';
 import { slowProviderBench } from './slow-provider.ts';
@@ -21,12 +22,14 @@ const { values: a } = parseArgs({
     pg: { type: 'boolean', default: false },
     only: {
       type: 'string',
-      default: 'token,ready,propagation,cache-memory,sweep,idle,client,proxy,slow-provider',
+      default:
+        'token,ready,propagation,cache-memory,sweep,idle,client,proxy,exchange,slow-provider',
     },
     'slow-calls': { type: 'string', default: '8' },
     'slow-ms': { type: 'string', default: '2000' },
     'slow-rate': { type: 'string', default: '200' },
     'proxy-rate': { type: 'string', default: '500' },
+    'exchange-rate': { type: 'string', default: '500' },
     accounts: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '1,2' },
     tenants: { type: 'string', default: '10' },
@@ -198,6 +201,23 @@ async function main(): Promise<void> {
           durationS: int('duration'),
           warmupS: int('warmup'),
           rateRps: int('proxy-rate'),
+          log,
+        });
+      } finally {
+        await db.drop();
+      }
+    }
+    if (only.has('exchange')) {
+      log('exchange: a token exchange (cached JWKS) vs a plain token read, same key and account');
+      const db = await fresh('exchange');
+      try {
+        report.exchange = await exchangeBench({
+          db,
+          emulatorUrl: emulator.url,
+          connections: int('connections'),
+          durationS: int('duration'),
+          warmupS: int('warmup'),
+          rateRps: int('exchange-rate'),
           log,
         });
       } finally {

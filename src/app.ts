@@ -19,6 +19,9 @@ import { healthRoutes } from './features/health/routes.ts';
 import { tenantRoutes } from './features/tenants/routes.ts';
 import { tokenRoutes } from './features/tokens/routes.ts';
 import { proxyRoutes } from './features/proxy/routes.ts';
+import { proxyTokenRoutes } from './features/proxy-tokens/routes.ts';
+import { tokenExchangeRoutes } from './features/token-exchange/routes.ts';
+import { trustedIssuerRoutes } from './features/trusted-issuers/routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerErrorHandling } from './http/problem.ts';
 import { createLimiter, registerRateLimits } from './http/rate-limit.ts';
@@ -164,7 +167,7 @@ export async function buildApp(
     perIp: deps.config.RATE_LIMIT_PER_IP,
     failuresPerIp: deps.config.AUTH_FAILURES_PER_IP,
   });
-  registerAuth(app, deps.services.apiKeys, limiter);
+  registerAuth(app, deps.services.apiKeys, limiter, deps.services.proxyTokens);
   registerRateLimits(app, limiter);
 
   const { services, config } = deps;
@@ -179,8 +182,13 @@ export async function buildApp(
   await app.register(
     connectRoutes(services.connect, { secureCookies: config.PUBLIC_URL.startsWith('https:') }),
   );
-  await app.register(tokenRoutes(services.tokens, deps.metrics));
+  await app.register(tokenRoutes(services.tokens, deps.metrics, services.policies));
   await app.register(proxyRoutes(services.proxy, deps.metrics));
+  await app.register(trustedIssuerRoutes(services.trustedIssuers));
+  await app.register(proxyTokenRoutes(services.proxyTokens, services.tokens));
+  await app.register(
+    tokenExchangeRoutes(services.tokenExchange, { keys: services.apiKeys, limiter }),
+  );
   await app.register(eventRoutes(services.events));
   await app.register(auditRoutes(services.auditTrail));
   await app.register(keyRotationRoutes(services.rotation, services.tenants.getTenant));

@@ -140,6 +140,15 @@ export const EnvSchema = Type.Object({
   PROXY_RETRY_MAX_WAIT_SECONDS: Int(0, 0, '0-60 seconds', 60),
   // A client must send a whole request within these, or the connection is closed (slow clients
   // holding connections open cannot exhaust the server).
+  /** how long a proxy token lives unless its request asks for less (at most 900 s) */
+  PROXY_TOKEN_TTL_SECONDS: Int(300, 10, '10-900 seconds', 900),
+  /** how long a trusted issuer's fetched key set is used before it is fetched again */
+  JWKS_CACHE_SECONDS: Int(300, 10, '10-86400 seconds', 86_400),
+  /**
+   * the least time between two fetches of one issuer's key set: a token naming an unknown key id
+   * fetches it again at most this often (a rotation is picked up; made-up key ids cost nothing)
+   */
+  JWKS_REFETCH_MIN_SECONDS: Int(30, 1, '1-3600 seconds', 3_600),
   HTTP_REQUEST_TIMEOUT_MS: Int(30_000, 1_000, 'at least 1000 ms for a whole request'),
   HTTP_HEADERS_TIMEOUT_MS: Int(
     10_000,

@@ -9,6 +9,7 @@ import type { AccountLeaseService } from './features/connected-accounts/leases.t
 import type { TokenReads } from './features/connected-accounts/token-reads.ts';
 import type { DataKeyService } from './features/data-keys/service.ts';
 import type { Metrics } from './features/metrics/metrics.ts';
+import type { PolicyService } from './features/policies/service.ts';
 import { createProxyService } from './features/proxy/service.ts';
 import { createApiTokenChecks } from './features/refresh/api-token-checks.ts';
 import { createRefreshService } from './features/refresh/service.ts';
@@ -37,6 +38,8 @@ export function createCredentialUse(ctx: {
   outbound: OutboundLimiter;
   metrics: Metrics;
   auditWriter: AuditWriter;
+  /** least privilege: the proxy checks a caller's policy before anything is sent */
+  policies: PolicyService;
   /** for the deployment's own provider URLs */
   dispatcher?: Dispatcher;
   /** the egress-policy agent, for URLs tenants supplied */
@@ -114,6 +117,7 @@ export function createCredentialUse(ctx: {
   const proxy = createProxyService({
     tokens,
     rejections,
+    policies: ctx.policies,
     metrics,
     clock,
     providers,

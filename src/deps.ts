@@ -5,6 +5,7 @@ import type { Writes } from './db/transact.ts';
 import type { ConnectedAccountService } from './features/connected-accounts/service.ts';
 import { createKeyring } from './crypto/keyring.ts';
 import { deriveLinkKeys } from './crypto/link-keys.ts';
+import { deriveProxyTokenKeys } from './crypto/proxy-token-keys.ts';
 import { loadOrCreateDevMasterKey } from './dev-master-key.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { createApiKeyService } from './features/api-keys/service.ts';
@@ -28,10 +29,19 @@ import { createTokenReads } from './features/connected-accounts/token-reads.ts';
 import { createKeyRotation } from './features/data-keys/rotation.ts';
 import { createDataKeyService } from './features/data-keys/service.ts';
 import { createTenantService } from './features/tenants/service.ts';
+import { createProxyTokenService } from './features/proxy-tokens/service.ts';
+import { createPolicyService } from './features/policies/service.ts';
+import { createTokenExchangeService } from './features/token-exchange/service.ts';
+import { createIssuerDirectory } from './features/trusted-issuers/directory.ts';
+import { createJwksCache } from './features/trusted-issuers/jwks.ts';
+import { createTrustedIssuerService } from './features/trusted-issuers/service.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createProviders } from './providers/index.ts';
 import type { Dispatcher } from 'undici';
+
+/** The most of a trusted issuer's key set that is read (a few KB is usual). */
+const JWKS_MAX_BYTES = 64 * 1024;
 
 /** The composition root: the one place that wires config into database, keyring and services. */
 export async function createDeps(
@@ -211,7 +221,9 @@ export async function createDeps(
     providers,
     stateTtlSeconds: config.CONNECT_LINK_TTL_SECONDS,
   });
+  const policies = createPolicyService({ db, clock, audit: auditWriter, metrics });
   const { refresh, apiTokenChecks, worker, tokens, proxy } = createCredentialUse({
+    policies,
     config,
     clock,
     logger,
@@ -247,6 +259,49 @@ export async function createDeps(
     maxResponseBytes: config.PROVIDER_MAX_RESPONSE_BYTES,
     outbound,
   });
+  // Least privilege: policies, trusted issuers, proxy tokens and the token exchange.
+  const issuerDirectory = createIssuerDirectory(db, changes, cacheLimits);
+  const jwks = createJwksCache({
+    clock,
+    dispatcher: egressAgent,
+    outbound,
+    timeoutMs: config.PROVIDER_TIMEOUT_MS,
+    // a key set is a few KB; more is a mistake or an attack
+    maxBytes: Math.min(config.PROVIDER_MAX_RESPONSE_BYTES, JWKS_MAX_BYTES),
+    cacheSeconds: config.JWKS_CACHE_SECONDS,
+    minRefetchSeconds: config.JWKS_REFETCH_MIN_SECONDS,
+  });
+  const trustedIssuers = createTrustedIssuerService({
+    db,
+    clock,
+    commitChange,
+    checkUrl: checkTenantUrl,
+    urlPolicy,
+    missingAuthConfigIds: authConfigs.missingIds,
+    jwks,
+    announce,
+  });
+  const proxyTokens = createProxyTokenService({
+    clock,
+    keys: deriveProxyTokenKeys(masterKeys),
+    publicUrl: config.PUBLIC_URL,
+    defaultTtlSeconds: config.PROXY_TOKEN_TTL_SECONDS,
+    apiKeys,
+    issuers: issuerDirectory,
+    audit: auditWriter,
+  });
+  const tokenExchange = createTokenExchangeService({
+    clock,
+    publicUrl: config.PUBLIC_URL,
+    issuers: issuerDirectory,
+    jwks,
+    tokens,
+    authConfigs,
+    policies,
+    proxyTokens,
+    audit: auditWriter,
+    metrics,
+  });
   return {
     config,
     logger,
@@ -273,6 +328,10 @@ export async function createDeps(
       auditTrail,
       tokens,
       proxy,
+      policies,
+      trustedIssuers,
+      proxyTokens,
+      tokenExchange,
       events,
       webhooks,
       rotation,

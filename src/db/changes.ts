@@ -6,7 +6,8 @@ import { clientFor } from './hosts.ts';
 
 /** What changed (the payload of the cv_changes triggers, migration 0011). */
 export interface Change {
-  kind: 'ca' | 'ac' | 'key' | 'tn' | 'dk';
+  /** ti: a trusted issuer (migration 0015) */
+  kind: 'ca' | 'ac' | 'key' | 'tn' | 'dk' | 'ti';
   tenantId: string;
   id: string;
   /** for accounts: their auth config */
@@ -17,7 +18,14 @@ const CHANNEL = 'cv_changes';
 
 export function parseChange(payload: string): Change | null {
   const [kind, tenantId = '', id = '', configId] = payload.split(':');
-  if (kind !== 'ca' && kind !== 'ac' && kind !== 'key' && kind !== 'tn' && kind !== 'dk')
+  if (
+    kind !== 'ca' &&
+    kind !== 'ac' &&
+    kind !== 'key' &&
+    kind !== 'tn' &&
+    kind !== 'dk' &&
+    kind !== 'ti'
+  )
     return null;
   return { kind, tenantId, id, configId };
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { forbidden, unauthorized } from '../lib/errors.ts';
+import { AppError, forbidden, unauthorized } from '../lib/errors.ts';
 import {
   isTenantPrincipal,
   type Principal,
@@ -8,6 +8,7 @@ import {
 } from '../lib/principal.ts';
 import type { ApiKeyService } from '../features/api-keys/service.ts';
 import { KNOWN, UNSCREENED } from '../features/api-keys/verification.ts';
+import type { ProxyTokenService } from '../features/proxy-tokens/service.ts';
 import type { Limiter } from './rate-limit.ts';
 
 declare module 'fastify' {
@@ -18,8 +19,15 @@ declare module 'fastify' {
     /** roles allowed on this route; routes under /v1 must set this or `public` */
     roles?: Role[];
     public?: boolean;
+    /** the proxy routes: a vault-signed proxy token is accepted instead of a key */
+    proxyTokens?: boolean;
+    /** the token exchange: a public route that authenticates its OAuth client itself */
+    oauthClient?: boolean;
   }
 }
+
+// A proxy token: a JWT, longer than a key (it carries its policies).
+const PROXY_TOKEN = /^Bearer (eyJ[\w-]*\.[\w-]+\.[\w-]+)$/;
 
 /**
  * API-key authentication, default-deny: every /v1 route must declare `config.roles` or
@@ -35,6 +43,7 @@ export function registerAuth(
   app: FastifyInstance,
   keys: Pick<ApiKeyService, 'check' | 'authenticate'>,
   failures: Pick<Limiter, 'refusal' | 'failed'>,
+  proxyTokens?: Pick<ProxyTokenService, 'authenticate'>,
 ): void {
   app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
@@ -54,11 +63,20 @@ export function registerAuth(
     if (!roles) return done();
     const header = req.headers.authorization;
     const m = header ? /^Bearer ([\x21-\x7e]{10,200})$/.exec(header) : null;
+    const jwt = header && header.length <= 8192 ? PROXY_TOKEN.exec(header)?.[1] : undefined;
     const finish = (principal: Principal | null) => {
       if (!principal) {
         return done(
           failures.failed(req.ip) ??
-            (m ? unauthorized('The API key is invalid or revoked') : unauthorized()),
+            (jwt
+              ? unauthorized(
+                  req.routeOptions.config.proxyTokens
+                    ? 'The proxy token is invalid, expired, or no longer trusted (its key or issuer was revoked)'
+                    : 'A proxy token is accepted on the proxy routes only; this route needs an API key',
+                )
+              : m
+                ? unauthorized('The API key is invalid or revoked')
+                : unauthorized()),
         );
       }
       if (!roles.includes(principal.role)) {
@@ -71,7 +89,13 @@ export function registerAuth(
       req.principal = principal;
       done();
     };
-    if (!m?.[1]) return finish(null);
+    if (jwt && proxyTokens && req.routeOptions.config.proxyTokens) {
+      const refusal = failures.refusal(req.ip);
+      if (refusal) return done(refusal);
+      proxyTokens.authenticate(jwt).then(finish, done);
+      return;
+    }
+    if (!m?.[1] || jwt) return finish(null);
     const known = keys.check(m[1]);
     if (known === UNSCREENED) {
       // Memory cannot tell this key from a made-up one: a source past its failures gets no lookup.
@@ -91,3 +115,67 @@ export function tenantPrincipal(req: FastifyRequest): TenantPrincipal {
 
 /** The tenant of the calling key (see tenantPrincipal). */
 export const tenantOf = (req: FastifyRequest): string => tenantPrincipal(req).tenantId;
+
+/**
+ * OAuth client authentication (RFC 6749 §2.3) for the token exchange, which standard OAuth client
+ * libraries call: a service key as `Authorization: Bearer`, or HTTP Basic with the key's id as
+ * client_id and the key itself as client_secret (`client_secret_basic`), or the same two in the
+ * form (`client_secret_post`, passed here as `post`). No credential at all is not a failure here:
+ * the exchange may be authenticated by its actor token alone. A failure is counted against the
+ * source like any other failed authentication.
+ */
+export async function authenticateClient(
+  req: FastifyRequest,
+  keys: Pick<ApiKeyService, 'check' | 'authenticate'>,
+  failures: Pick<Limiter, 'refusal' | 'failed'>,
+  post?: { clientId?: string; clientSecret?: string },
+): Promise<Principal | null> {
+  const header = req.headers.authorization;
+  const fromPost = post?.clientId !== undefined || post?.clientSecret !== undefined;
+  const invalid = (detail: string) =>
+    failures.failed(req.ip) ?? new AppError('invalid_client', 401, 'Unauthorized', detail);
+  if (header && fromPost)
+    throw new AppError(
+      'invalid_request',
+      400,
+      'Bad request',
+      'the client authenticated twice (an Authorization header and client credentials in the body)',
+    );
+  let id: string | undefined;
+  let secret: string | undefined;
+  if (header) {
+    const bearer = /^Bearer ([\x21-\x7e]{10,200})$/.exec(header);
+    const basic = /^Basic ([A-Za-z0-9+/=]{1,1024})$/i.exec(header);
+    if (bearer) secret = bearer[1];
+    else if (basic) {
+      const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+      const at = decoded.indexOf(':');
+      try {
+        id = decodeURIComponent(decoded.slice(0, at).replace(/\+/g, ' '));
+        secret = decodeURIComponent(decoded.slice(at + 1).replace(/\+/g, ' '));
+      } catch {
+        throw invalid('the Basic credentials are not form-encoded');
+      }
+      if (at < 0) throw invalid('the Basic credentials are not client_id:client_secret');
+    } else throw invalid('the Authorization header is neither a Bearer key nor Basic credentials');
+  } else if (fromPost) {
+    id = post?.clientId;
+    secret = post?.clientSecret;
+    if (!secret) throw invalid('client_secret is missing');
+  } else return null;
+  const known = keys.check(secret!);
+  let principal: Principal | null;
+  if (known === UNSCREENED || known === KNOWN) {
+    if (known === UNSCREENED) {
+      const refusal = failures.refusal(req.ip);
+      if (refusal) throw refusal;
+    }
+    principal = await keys.authenticate(secret!);
+  } else principal = known;
+  if (!principal) throw invalid('the client credentials are invalid or revoked');
+  if (id !== undefined && id !== principal.keyId)
+    throw invalid('client_id is not the id of the key given as client_secret');
+  if (principal.role === 'operator')
+    throw new AppError('unauthorized_client', 403, 'Forbidden', 'operator keys hold no tenant');
+  return principal;
+}

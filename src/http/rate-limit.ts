@@ -45,9 +45,12 @@ export function createLimiter(clock: Clock, limits: Limits) {
       const r = failures.hit(ip, limits.failuresPerIp);
       return r.allowed ? undefined : failedTooOften(r.retryAfterSeconds);
     },
-    /** After authentication (or on a public route): the request limit of the key or the IP. */
+    /**
+     * After authentication (or on a public route): the request limit of the key or the IP. The
+     * token exchange authenticates its client itself, and counts it then (`countCaller`).
+     */
     count(req: FastifyRequest) {
-      if (UNLIMITED.test(req.url)) return;
+      if (UNLIMITED.test(req.url) || req.routeOptions.config.oauthClient) return;
       const keyId = req.principal?.keyId;
       const [bucket, limit] = keyId
         ? [`key:${keyId}`, limits.perKey]
@@ -56,6 +59,15 @@ export function createLimiter(clock: Clock, limits: Limits) {
       if (!r.allowed)
         throw tooMany(
           `rate limit of ${limit} requests per minute reached; retry in ${r.retryAfterSeconds} s`,
+          r.retryAfterSeconds,
+        );
+    },
+    /** The request limit of a caller authenticated inside its route (a key, or a workload). */
+    countCaller(id: string) {
+      const r = requests.hit(`key:${id}`, limits.perKey);
+      if (!r.allowed)
+        throw tooMany(
+          `rate limit of ${limits.perKey} requests per minute reached; retry in ${r.retryAfterSeconds} s`,
           r.retryAfterSeconds,
         );
     },

@@ -21,7 +21,8 @@ function encode(bytes: Uint8Array): string {
 }
 
 /** `ev_` events (webhooks), `au_` audit rows: one prefix, one kind of thing. */
-export type IdPrefix = 'tn' | 'key' | 'ac' | 'ca' | 'cs' | 'ev' | 'au' | 'dk' | 'we' | 'wd' | 'req';
+export type IdPrefix =
+  'tn' | 'key' | 'ac' | 'ca' | 'cs' | 'ev' | 'au' | 'dk' | 'we' | 'wd' | 'req' | 'ti' | 'pt';
 
 /** `now` is the injected clock's time (HOUSE rule 6): ids sort by it. */
 export function newId(prefix: IdPrefix, now: Date): string {

@@ -21,6 +21,9 @@ export const REDACT_PATHS = [
     'code_verifier',
     'api_token',
     'credentials',
+    // the token exchange's user and workload JWTs
+    'subject_token',
+    'actor_token',
   ].flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
 ];
 

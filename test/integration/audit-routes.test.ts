@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import Fastify from 'fastify';
+import { exportJWK, generateKeyPair } from 'jose';
 import { registerAuditedChanges } from '../../src/features/audit/hook.ts';
 import { newId, type IdPrefix } from '../../src/lib/ids.ts';
 import { PUBLIC_HOST, atlassianConfig, uniqueSecret } from '../helpers/fixtures.ts';
@@ -149,6 +150,19 @@ test('every mutating admin route writes one audit row on success and none on fai
     status: 201,
   });
   assert.equal(svcKey.row!.resource_id, svcKey.body.id);
+  const policed = await call('PATCH /v1/api-keys/{id}', {
+    id: svcKey.body.id,
+    key,
+    body: { policy: { token: false, proxy: ['jira:read'] } },
+    status: 200,
+  });
+  assert.equal(policed.row!.resource_id, svcKey.body.id);
+  await call('PATCH /v1/api-keys/{id}', {
+    id: missing('key'),
+    key,
+    body: { name: 'x' },
+    status: 404,
+  });
   await call('POST /v1/api-keys', {
     key,
     body: { name: 'svc', role: 'service', auth_config_ids: [missing('ac')] },
@@ -156,6 +170,36 @@ test('every mutating admin route writes one audit row on success and none on fai
   });
   await call('DELETE /v1/api-keys/{id}', { id: svcKey.body.id, key, status: 200 });
   await call('DELETE /v1/api-keys/{id}', { id: missing('key'), key, status: 404 });
+
+  const { publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const issuerBody = {
+    name: 'idp',
+    kind: 'user',
+    issuer: 'https://idp.example.com',
+    jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1' }] },
+    audience: ['vault'],
+  };
+  const ti = await call('POST /v1/trusted-issuers', { key, body: issuerBody, status: 201 });
+  assert.equal(ti.row!.resource_id, ti.body.id);
+  await call('POST /v1/trusted-issuers', {
+    key,
+    body: { ...issuerBody, issuer: 'https://other.example.com', algorithms: ['HS256'] },
+    status: 400,
+  });
+  await call('PATCH /v1/trusted-issuers/{id}', {
+    id: ti.body.id,
+    key,
+    body: { status: 'disabled' },
+    status: 200,
+  });
+  await call('PATCH /v1/trusted-issuers/{id}', {
+    id: missing('ti'),
+    key,
+    body: { status: 'disabled' },
+    status: 404,
+  });
+  await call('DELETE /v1/trusted-issuers/{id}', { id: ti.body.id, key, status: 204 });
+  await call('DELETE /v1/trusted-issuers/{id}', { id: ti.body.id, key, status: 404 });
 
   // An oauth2_3lo account (a connect link) and a service account's (verified at the emulator).
   const linked = await call('POST /v1/connected-accounts', {
@@ -271,7 +315,7 @@ test('every mutating admin route writes one audit row on success and none on fai
       .filter(([m, o]) => !['get', 'head'].includes(m) && o['x-roles'])
       .map(([m]) => `${m.toUpperCase()} ${path}`),
   );
-  const counted = (o: string) => /\/token$|\/proxy\//.test(o);
+  const counted = (o: string) => /\/token$|\/proxy\/|\/proxy-token$/.test(o);
   assert.deepEqual(
     mutating.filter((o) => !counted(o)).sort(),
     [...covered].sort(),

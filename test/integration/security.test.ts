@@ -50,6 +50,7 @@ const fill = (path: string, ids: Record<string, string>) =>
         'webhook-endpoints': 'we',
         'operator-keys': 'key',
         events: 'ev',
+        'trusted-issuers': 'ti',
       }[prefix ?? ''] ?? '';
     return ids[key] ?? 'x';
   });
@@ -145,10 +146,31 @@ describe('security', () => {
     await vault.call('DELETE', `/v1/connected-accounts/${gone.id}`, b.adminKey);
     const event = (await vault.call('GET', '/v1/events', b.adminKey)).body.data[0];
     assert.equal(event.type, 'connected_account.deleted');
-    const ids = { ac: cfg.id, key: key.id, ca: acct.id, we: hook.id, ev: event.id };
+    const issuer = (
+      await vault.call('POST', '/v1/trusted-issuers', b.adminKey, {
+        name: 'b idp',
+        kind: 'user',
+        issuer: 'https://idp.b.example.com',
+        jwks: {
+          keys: [
+            {
+              kty: 'EC',
+              crv: 'P-256',
+              x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+              y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+              kid: 'b',
+            },
+          ],
+        },
+        audience: ['vault'],
+      })
+    ).body;
+    const ids = { ac: cfg.id, key: key.id, ca: acct.id, we: hook.id, ev: event.id, ti: issuer.id };
     const bodies: Record<string, Record<string, unknown>> = {
       '/v1/auth-configs/{id}': { name: 'hijacked', client_secret: 'stolen!' },
       '/v1/connected-accounts/{id}': { selected_cloud_id: 'x' },
+      '/v1/api-keys/{id}': { policy: null, name: 'hijacked' },
+      '/v1/trusted-issuers/{id}': { status: 'disabled', audience: ['mine'] },
     };
     let checked = 0;
     for (const r of protectedRoutes().filter(
@@ -168,6 +190,9 @@ describe('security', () => {
     assert.equal(still.body.client_secret.updated_at, cfg.client_secret.updated_at);
     const keyStill = await vault.call('GET', `/v1/api-keys/${key.id}`, b.adminKey);
     assert.equal(keyStill.body.revoked_at, null);
+    assert.equal(keyStill.body.name, 'b svc');
+    const issuerStill = await vault.call('GET', `/v1/trusted-issuers/${issuer.id}`, b.adminKey);
+    assert.deepEqual(issuerStill.body, issuer);
     const acctStill = await vault.call('GET', `/v1/connected-accounts/${acct.id}`, b.adminKey);
     assert.deepEqual(
       acctStill.body,
@@ -217,13 +242,15 @@ describe('security', () => {
       }
     }
     // Every role is refused somewhere, and the routes a service key may use are the token and
-    // proxy routes.
+    // proxy routes (and the one that mints proxy tokens).
     assert.ok(refused >= routes.length);
     assert.deepEqual(
       [...new Set(routes.filter((r) => r.roles.includes('service')).map((r) => r.path))].sort(),
       [
+        '/v1/auth-configs/{id}/proxy-token',
         '/v1/auth-configs/{id}/proxy/{*}',
         '/v1/auth-configs/{id}/token',
+        '/v1/connected-accounts/{id}/proxy-token',
         '/v1/connected-accounts/{id}/proxy/{*}',
         '/v1/connected-accounts/{id}/token',
       ],

@@ -139,6 +139,7 @@ const TABLES = [
   'events',
   'webhook_endpoints',
   'webhook_deliveries',
+  'trusted_issuers',
 ];
 const snapshotQuery = sql.raw(
   `select ${TABLES.map((t) => `(select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from ${t} x) as ${t}`).join(', ')}`,
@@ -176,7 +177,7 @@ function check(
   assert.ok(!/"refresh_token"\s*:/.test(res.body), `refresh_token in a response: ${where}`);
   if (/"access_token"\s*:/.test(res.body))
     assert.ok(
-      route.path.endsWith('/token') && res.statusCode === 200,
+      /\/(proxy-)?token$/.test(route.path) && res.statusCode === 200,
       `access_token outside a token response: ${where}`,
     );
   const ct = String(res.headers['content-type'] ?? '');
@@ -194,8 +195,17 @@ function check(
     }
     return;
   }
+  // The token exchange answers as OAuth clients expect: RFC 6749 §5.2 JSON, with our code.
+  if (route.key === 'POST /v1/oauth/token') {
+    assert.match(ct, /^application\/json/, `exchange error is not JSON: ${where}`);
+    const e = JSON.parse(res.body) as Record<string, unknown>;
+    assert.equal(typeof e.error, 'string', `no error: ${where}`);
+    assert.equal(typeof e.error_description, 'string', `no error_description: ${where}`);
+    assert.equal(typeof e.code, 'string', `no code: ${where}`);
+    assert.equal(e.request_id, res.headers['x-request-id'], `request_id: ${where}`);
+  }
   // The browser-facing connect routes answer their own failures with an HTML page.
-  if (!(route.public && ct.startsWith('text/html'))) {
+  else if (!(route.public && ct.startsWith('text/html'))) {
     assert.match(ct, /^application\/problem\+json/, `error is not problem+json: ${where}`);
     const p = JSON.parse(res.body) as Record<string, unknown>;
     assert.equal(typeof p.code, 'string', `no code: ${where}`);

@@ -1,5 +1,5 @@
-// Admin helpers (an admin API key): auth configs, connected accounts, API keys, webhook endpoints
-// and events, the audit trail (operator keys: operator keys and the operator audit trail).
+// Admin helpers (an admin API key): auth configs, connected accounts, API keys and their policies,
+// trusted issuers, webhook endpoints and events, the audit trail (operator keys: operator keys and the operator audit trail).
 import { call, type Transport } from './http.js';
 import type {
   ApiKey,
@@ -16,13 +16,19 @@ import type {
   CreateOperatorKey,
   CreatedApiKey,
   CreatedOperatorKey,
+  CreateTrustedIssuer,
   CreateWebhookEndpoint,
   CreatedWebhookEndpoint,
   EventListQuery,
   EventRecord,
   OperatorKey,
   Page,
+  Policy,
   ReconnectConnectedAccount,
+  TrustedIssuer,
+  TrustedIssuerListQuery,
+  UpdateApiKey,
+  UpdateTrustedIssuer,
   UpdateAuthConfig,
   UpdateConnectedAccount,
   WebhookEndpoint,
@@ -143,6 +149,29 @@ export function adminApi(t: Transport) {
     /** stops working at once on every replica; the record stays, with `revoked_at` */
     revoke: (keyId: string) =>
       call<ApiKey>(t, 'DELETE', `/v1/api-keys/${id(keyId)}`, { retry: 'any' }),
+    /** its name, or a service key's policy (null: none); honoured by every replica within 1 s */
+    update: (keyId: string, body: UpdateApiKey) =>
+      call<ApiKey>(t, 'PATCH', `/v1/api-keys/${id(keyId)}`, { body, retry: 'any' }),
+    /** a service key's policy, replacing the one it had (null: none, everything allowed) */
+    setPolicy: (keyId: string, policy: Policy | null) =>
+      call<ApiKey>(t, 'PATCH', `/v1/api-keys/${id(keyId)}`, { body: { policy }, retry: 'any' }),
+  };
+
+  /** Identity providers whose tokens the token exchange accepts (user and workload issuers). */
+  const trustedIssuers = {
+    create: (body: CreateTrustedIssuer) => create<TrustedIssuer>('/v1/trusted-issuers', body),
+    get: (issuerId: string) => read<TrustedIssuer>(`/v1/trusted-issuers/${id(issuerId)}`),
+    list: (query: TrustedIssuerListQuery = {}) =>
+      paginate<TrustedIssuer>(t, '/v1/trusted-issuers', query as Query),
+    page: (query: TrustedIssuerListQuery & { cursor?: string } = {}) =>
+      page<TrustedIssuer>(t, '/v1/trusted-issuers', query as Query),
+    /** e.g. `{ status: 'disabled' }`: its exchanges and proxy tokens stop within a second */
+    update: (issuerId: string, body: UpdateTrustedIssuer) =>
+      call<TrustedIssuer>(t, 'PATCH', `/v1/trusted-issuers/${id(issuerId)}`, {
+        body,
+        retry: 'any',
+      }),
+    delete: (issuerId: string) => remove(`/v1/trusted-issuers/${id(issuerId)}`),
   };
 
   /** Operator keys (operator key). */
@@ -178,6 +207,7 @@ export function adminApi(t: Transport) {
     connectedAccounts,
     webhookEndpoints,
     apiKeys,
+    trustedIssuers,
     operatorKeys,
     auditEvents,
     events,

@@ -3,14 +3,25 @@ import { adminApi, type AdminApi } from './admin.js';
 import { LruCache } from './cache.js';
 import { VaultError } from './errors.js';
 import { call, type FetchLike, type Transport } from './http.js';
-import { proxyPath, proxyRoute, selectorKey, tokenRoute, type Selector } from './selectors.js';
-import type { TokenResponse } from './types.js';
+import {
+  proxyPath,
+  proxyRoute,
+  proxyTokenRoute,
+  selectorKey,
+  tokenRoute,
+  type Selector,
+} from './selectors.js';
+import type { ExchangeResponse, ProxyTokenResponse, TokenResponse } from './types.js';
 
 export interface VaultClientOptions {
   /** the vault's base URL, e.g. `http://vault.internal:3000` */
   url: string;
-  /** a service key (tokens, proxy) or an admin key (also the admin helpers) */
-  apiKey: string;
+  /**
+   * a service key (tokens, proxy) or an admin key (also the admin helpers); omit it for an agent
+   * that authenticates with its workload token alone (`exchange` with an `actorToken`, then
+   * `fetch` with the proxy token it got)
+   */
+  apiKey?: string;
   /** defaults to the global fetch */
   fetch?: FetchLike;
   /** bound on the time spent retrying one call (503, 429, network errors); default 5000 ms */
@@ -40,6 +51,37 @@ export interface TokenOptions {
 export interface ProxyInit extends RequestInit {
   /** another granted Atlassian site than the account's selected one (`X-Vault-Cloud-Id`) */
   cloudId?: string;
+  /**
+   * a proxy token (from `exchange` or `proxyToken`) to call with instead of the client's key;
+   * the selector must then name its account (`{ connectedAccountId: t.connected_account_id }`)
+   */
+  proxyToken?: string;
+}
+
+/** The token types of RFC 8693, by their short names (or give the URN itself). */
+const TOKEN_TYPES: Record<string, string> = {
+  jwt: 'urn:ietf:params:oauth:token-type:jwt',
+  id_token: 'urn:ietf:params:oauth:token-type:id_token',
+  access_token: 'urn:ietf:params:oauth:token-type:access_token',
+  proxy: 'urn:credential-vault:params:oauth:token-type:proxy',
+};
+const tokenType = (v: string | undefined, fallback: string) =>
+  v === undefined ? TOKEN_TYPES[fallback]! : (TOKEN_TYPES[v] ?? v);
+
+export interface ExchangeOptions {
+  /** the user's JWT from an issuer the tenant trusts as `user` (an ID token, a JWT access token) */
+  subjectToken: string;
+  /** `jwt` (default), `id_token`, `access_token`, or the URN */
+  subjectTokenType?: string;
+  /** the auth config whose account of that user is wanted */
+  authConfigId: string;
+  /** the calling workload's JWT from an issuer the tenant trusts as `workload` */
+  actorToken?: string;
+  actorTokenType?: string;
+  /** `access_token` (default: the provider token) or `proxy` (a proxy token for the proxy routes) */
+  requestedTokenType?: 'access_token' | 'proxy';
+  /** for an access token: seconds it must still live (default 60, at most 3300) */
+  minTtl?: number;
 }
 
 export interface VaultClient extends AdminApi {
@@ -55,6 +97,14 @@ export interface VaultClient extends AdminApi {
   fetch(selector: Selector, path: string, init?: ProxyInit): Promise<Response>;
   /** Forgets the cached token of one selector (e.g. after the provider answered 401), or all. */
   invalidate(selector?: Selector): void;
+  /**
+   * RFC 8693 token exchange: a user's identity token (and perhaps the calling workload's) for that
+   * user's provider token or a proxy token. Authenticated with the client's key, if it has one,
+   * and/or `actorToken`. Not cached: cache what it returns for its `expires_in`.
+   */
+  exchange(opts: ExchangeOptions): Promise<ExchangeResponse>;
+  /** A short-lived proxy token for an account the key may use (hand it to an agent). */
+  proxyToken(selector: Selector, opts?: { ttlSeconds?: number }): Promise<ProxyTokenResponse>;
 }
 
 const DEFAULT_MIN_TTL = 60;
@@ -84,14 +134,14 @@ export function createVaultClient(opts: VaultClientOptions): VaultClient {
   if (typeof opts?.url !== 'string' || !/^https?:\/\//.test(opts.url)) {
     throw new TypeError('url must be the vault base URL (http:// or https://)');
   }
-  if (typeof opts.apiKey !== 'string' || opts.apiKey.length === 0) {
-    throw new TypeError('apiKey is required');
+  if (opts.apiKey !== undefined && (typeof opts.apiKey !== 'string' || opts.apiKey.length === 0)) {
+    throw new TypeError('apiKey must be a non-empty string when given');
   }
   const fetchImpl: FetchLike = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const now = opts.now ?? Date.now;
   const t: Transport = {
     baseUrl: opts.url.replace(/\/+$/, ''),
-    apiKey: opts.apiKey,
+    apiKey: opts.apiKey ?? '',
     fetch: fetchImpl,
     now,
     timeoutMs: opts.timeoutMs ?? 20_000,
@@ -165,14 +215,17 @@ export function createVaultClient(opts: VaultClientOptions): VaultClient {
   }
 
   async function proxyFetch(selector: Selector, path: string, init: ProxyInit = {}) {
-    const { cloudId, ...rest } = init;
+    const { cloudId, proxyToken, ...rest } = init;
+    if (proxyToken !== undefined && (typeof proxyToken !== 'string' || proxyToken.length === 0))
+      throw new TypeError('proxyToken must be a non-empty string when given');
     const route = proxyRoute(selector);
     const url = `${t.baseUrl}${route.base}${proxyPath(path)}`;
     const headers = new Headers(rest.headers);
     for (const [k, v] of Object.entries(route.headers)) headers.set(k, v);
     if (cloudId !== undefined) headers.set('x-vault-cloud-id', cloudId);
-    // The vault key replaces any Authorization given: the vault injects the provider's own.
-    headers.set('authorization', `Bearer ${t.apiKey}`);
+    // The vault key (or the proxy token) replaces any Authorization given: the vault injects the
+    // provider's own.
+    headers.set('authorization', `Bearer ${proxyToken ?? t.apiKey}`);
     const reqInit: RequestInit & { duplex?: 'half' } = {
       ...rest,
       headers,
@@ -204,8 +257,38 @@ export function createVaultClient(opts: VaultClientOptions): VaultClient {
     }
   }
 
+  function exchange(o: ExchangeOptions): Promise<ExchangeResponse> {
+    if (typeof o?.subjectToken !== 'string' || !o.subjectToken)
+      throw new TypeError('subjectToken is required');
+    if (typeof o.authConfigId !== 'string' || !o.authConfigId)
+      throw new TypeError('authConfigId is required');
+    const form: Record<string, string> = {
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token: o.subjectToken,
+      subject_token_type: tokenType(o.subjectTokenType, 'jwt'),
+      audience: o.authConfigId,
+      requested_token_type: tokenType(o.requestedTokenType, 'access_token'),
+    };
+    if (o.actorToken !== undefined) {
+      form.actor_token = o.actorToken;
+      form.actor_token_type = tokenType(o.actorTokenType, 'jwt');
+    }
+    if (o.minTtl !== undefined) form.min_ttl = String(o.minTtl);
+    // Retried like a token read: exchanging twice issues nothing that matters twice.
+    return call<ExchangeResponse>(t, 'POST', '/v1/oauth/token', { form, retry: 'any' });
+  }
+
+  function proxyToken(selector: Selector, o: { ttlSeconds?: number } = {}) {
+    const route = proxyTokenRoute(selector);
+    const body: Record<string, unknown> = { ...route.body };
+    if (o.ttlSeconds !== undefined) body.ttl_seconds = o.ttlSeconds;
+    return call<ProxyTokenResponse>(t, 'POST', route.path, { body, retry: 'any' });
+  }
+
   return {
     token,
+    exchange,
+    proxyToken,
     async authorization(selector, o) {
       const r = await token(selector, o);
       return `${r.token_type} ${r.access_token}`;

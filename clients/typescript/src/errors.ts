@@ -123,7 +123,8 @@ export class VaultError extends Error {
       // The vault marks a retryable 5xx with Retry-After; 4xx answers (409 included) are final.
       retryable:
         RETRYABLE_STATUS.has(res.status) || (res.status >= 500 && retryAfterMs !== undefined),
-      detail: str(problem?.detail),
+      // the token exchange answers RFC 6749 errors: error_description, with the vault's code
+      detail: str(problem?.detail) ?? str(problem?.error_description),
       title: str(problem?.title),
       requestId: str(problem?.request_id) ?? res.headers.get('x-request-id') ?? undefined,
       accountStatus: str(problem?.connected_account_status),

@@ -33,6 +33,8 @@ export type RetryPolicy = 'any' | 'unprocessed' | 'none';
 
 export interface CallOptions {
   body?: unknown;
+  /** a form-encoded body instead of JSON (the OAuth token endpoint) */
+  form?: Record<string, string>;
   query?: Record<string, string | number | boolean | undefined>;
   retry: RetryPolicy;
 }
@@ -106,17 +108,22 @@ export async function send<T>(
     const s = q.toString();
     if (s) url += `?${s}`;
   }
-  const headers: Record<string, string> = {
-    authorization: `Bearer ${t.apiKey}`,
-    accept: 'application/json',
-  };
+  const headers: Record<string, string> = { accept: 'application/json' };
+  // A client without a key (an agent with a workload identity) sends none.
+  if (t.apiKey) headers.authorization = `Bearer ${t.apiKey}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
   let res: Response;
   try {
     res = await t.fetch(url, {
       method,
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body:
+        opts.form !== undefined
+          ? new URLSearchParams(opts.form).toString()
+          : opts.body === undefined
+            ? undefined
+            : JSON.stringify(opts.body),
       signal: AbortSignal.timeout(t.timeoutMs),
       redirect: 'manual',
     });

@@ -1,5 +1,11 @@
 export { createVaultClient } from './client.js';
-export type { ProxyInit, TokenOptions, VaultClient, VaultClientOptions } from './client.js';
+export type {
+  ExchangeOptions,
+  ProxyInit,
+  TokenOptions,
+  VaultClient,
+  VaultClientOptions,
+} from './client.js';
 export type { AdminApi } from './admin.js';
 export { VaultError, WebhookVerificationError, parseRetryAfter } from './errors.js';
 export type { TransportErrorCode, WebhookVerificationReason } from './errors.js';

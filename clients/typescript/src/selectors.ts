@@ -127,3 +127,24 @@ export function proxyPath(path: string): string {
   }
   return p;
 }
+
+/** `POST` path and body of the route that mints a proxy token for this selector. */
+export function proxyTokenRoute(s: Selector): { path: string; body: Record<string, string> } {
+  const r = resolveSelector(s);
+  switch (r.kind) {
+    case 'account':
+      return { path: `/v1/connected-accounts/${seg(r.accountId)}/proxy-token`, body: {} };
+    case 'user':
+      return {
+        path: `/v1/auth-configs/${seg(r.configId)}/proxy-token`,
+        body: { user_id: r.userId },
+      };
+    case 'config-account':
+      return {
+        path: `/v1/auth-configs/${seg(r.configId)}/proxy-token`,
+        body: { connected_account_id: r.accountId },
+      };
+    case 'config':
+      return { path: `/v1/auth-configs/${seg(r.configId)}/proxy-token`, body: {} };
+  }
+}

@@ -57,6 +57,20 @@ export type OperatorKey = ResponseOf<'/v1/operator-keys', 'get', 200>['data'][nu
 export type CreatedOperatorKey = ResponseOf<'/v1/operator-keys', 'post', 201>;
 export type CreateOperatorKey = BodyOf<'/v1/operator-keys', 'post'>;
 
+/** What a policy (on a service key or a trusted issuer) allows: raw tokens, proxied calls, a budget. */
+export type Policy = NonNullable<BodyOf<'/v1/api-keys', 'post'>['policy']>;
+export type UpdateApiKey = BodyOf<'/v1/api-keys/{id}', 'patch'>;
+
+export type TrustedIssuer = ResponseOf<'/v1/trusted-issuers/{id}', 'get', 200>;
+export type CreateTrustedIssuer = BodyOf<'/v1/trusted-issuers', 'post'>;
+export type UpdateTrustedIssuer = BodyOf<'/v1/trusted-issuers/{id}', 'patch'>;
+export type TrustedIssuerListQuery = Omit<QueryOf<'/v1/trusted-issuers', 'get'>, 'cursor'>;
+
+/** A proxy token: `Authorization: Bearer` on the proxy routes of its one account, nowhere else. */
+export type ProxyTokenResponse = ResponseOf<'/v1/connected-accounts/{id}/proxy-token', 'post', 200>;
+/** A token exchange's answer: an access token (with the token endpoint's fields) or a proxy token. */
+export type ExchangeResponse = ResponseOf<'/v1/oauth/token', 'post', 200>;
+
 export type AuditEvent = ResponseOf<'/v1/audit-events', 'get', 200>['data'][number];
 export type AuditEventListQuery = Omit<QueryOf<'/v1/audit-events', 'get'>, 'cursor'>;
 

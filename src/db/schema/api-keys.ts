@@ -1,4 +1,5 @@
-import { boolean, index, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { Policy } from '../../features/policies/policy.ts';
 import { timestamps, tstz } from './columns.ts';
 import { tenants } from './tenants.ts';
 
@@ -14,6 +15,8 @@ export const apiKeys = pgTable(
     secretHash: text('secret_hash').notNull(),
     /** service keys may be limited to these auth configs; null = all of the tenant's */
     authConfigIds: text('auth_config_ids').array(),
+    /** service keys: what the key may do with the accounts it reaches; null = everything */
+    policy: jsonb('policy').$type<Policy>(),
     /** provisioned from VAULT_BOOTSTRAP_*_KEY (pinned to what it was made for; never re-created) */
     bootstrap: boolean('bootstrap').notNull().default(false),
     revokedAt: tstz('revoked_at'),

@@ -6,3 +6,5 @@ export * from './connected-accounts.ts';
 export * from './connect-sessions.ts';
 export * from './audit-events.ts';
 export * from './events.ts';
+export * from './trusted-issuers.ts';
+export * from './request-budgets.ts';

@@ -17,6 +17,7 @@ export function preparedKeyLookup(db: Db) {
       tenantId: apiKeys.tenantId,
       role: apiKeys.role,
       authConfigIds: apiKeys.authConfigIds,
+      policy: apiKeys.policy,
       secretHash: apiKeys.secretHash,
       revokedAt: apiKeys.revokedAt,
     })
@@ -53,6 +54,21 @@ export const revokeApiKey = (db: DbOrTx, tenantId: string, id: string, at: Date)
   db
     .update(apiKeys)
     .set({ revokedAt: at, updatedAt: at })
+    .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning()
+    .then((r) => r[0]);
+
+/** Name and policy of a tenant's key that is not revoked (undefined: none such). */
+export const updateApiKey = (
+  db: DbOrTx,
+  tenantId: string,
+  id: string,
+  set: Partial<Pick<typeof apiKeys.$inferInsert, 'name' | 'policy'>>,
+  at: Date,
+) =>
+  db
+    .update(apiKeys)
+    .set({ ...set, updatedAt: at })
     .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
     .returning()
     .then((r) => r[0]);

@@ -4,7 +4,13 @@ import { paginate } from '../../http/pagination.ts';
 import { IdParam, ListQuery, Page, problems } from '../../http/schemas.ts';
 import { changeOf } from '../audit/context.ts';
 import type { ApiKeyService } from './service.ts';
-import { ApiKey, CreateApiKeyBody, CreatedApiKey, apiKeyView } from './schemas.ts';
+import {
+  ApiKey,
+  CreateTenantApiKeyBody,
+  CreatedApiKey,
+  UpdateApiKeyBody,
+  apiKeyView,
+} from './schemas.ts';
 
 const tags = ['api-keys'];
 const admin = { roles: ['admin' as const] };
@@ -20,7 +26,7 @@ export const apiKeyRoutes =
         schema: {
           tags,
           summary: 'Create an API key in the caller’s tenant (the secret is returned once)',
-          body: CreateApiKeyBody,
+          body: CreateTenantApiKeyBody,
           response: { 201: CreatedApiKey, ...problems(400, 401, 403) },
         },
       },
@@ -31,6 +37,7 @@ export const apiKeyRoutes =
             role: req.body.role,
             name: req.body.name,
             authConfigIds: req.body.auth_config_ids ?? null,
+            policy: req.body.policy ?? null,
           },
           changeOf(req),
         );
@@ -63,6 +70,30 @@ export const apiKeyRoutes =
         },
       },
       async (req) => apiKeyView(await svc.getKey(tenantOf(req), req.params.id)),
+    );
+
+    app.patch(
+      '/v1/api-keys/:id',
+      {
+        config: change,
+        schema: {
+          tags,
+          summary:
+            'Rename a key or set a service key’s policy (every replica honours it within a second)',
+          params: IdParam('key'),
+          body: UpdateApiKeyBody,
+          response: { 200: ApiKey, ...problems(400, 401, 403, 404, 409) },
+        },
+      },
+      async (req) =>
+        apiKeyView(
+          await svc.updateKey(
+            tenantOf(req),
+            req.params.id,
+            { name: req.body.name, policy: req.body.policy },
+            changeOf(req),
+          ),
+        ),
     );
 
     app.delete(

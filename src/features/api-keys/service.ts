@@ -4,7 +4,8 @@ import type { Role } from '../../lib/principal.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import type { Change, ChangeFeed } from '../../db/changes.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { InternalError, badRequest, notFound } from '../../lib/errors.ts';
+import { InternalError, badRequest, conflict, notFound } from '../../lib/errors.ts';
+import { validatePolicy, type Policy } from '../policies/policy.ts';
 import type { CommitChange } from '../audit/commit.ts';
 import type { ChangeContext } from '../audit/context.ts';
 import * as repo from './repo.ts';
@@ -34,6 +35,14 @@ export interface CreateKeyInput {
   role: Role;
   name: string;
   authConfigIds?: string[] | null;
+  /** service keys only; null or absent: none (everything the role allows) */
+  policy?: Policy | null;
+}
+
+/** What an admin may change on a key: its name, a service key's policy (null: none). */
+export interface UpdateKeyInput {
+  name?: string;
+  policy?: Policy | null;
 }
 
 export function createApiKeyService(deps: ApiKeyDeps) {
@@ -58,6 +67,9 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     if (input.role !== 'service' && input.authConfigIds?.length) {
       throw badRequest('invalid_request', 'body.auth_config_ids applies to service keys only');
     }
+    if (input.policy && input.role !== 'service') {
+      throw badRequest('invalid_request', 'body.policy applies to service keys only');
+    }
     if (input.tenantId && input.authConfigIds?.length) {
       const missing = await deps.missingAuthConfigIds(input.tenantId, input.authConfigIds, tx);
       if (missing.length) {
@@ -75,6 +87,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
       name: input.name,
       secretHash: hashApiKey(token),
       authConfigIds: input.authConfigIds?.length ? [...new Set(input.authConfigIds)] : null,
+      policy: input.policy ? validatePolicy(input.policy) : null,
     });
     announceKey(row);
     return { row, token };
@@ -156,6 +169,37 @@ export function createApiKeyService(deps: ApiKeyDeps) {
       return row;
     });
 
+  /**
+   * Renames a key or sets a service key's policy. Like a revocation, the change reaches every
+   * replica's cache within the feed's second (the key's row change is announced).
+   */
+  async function updateKey(
+    tenantId: string,
+    id: string,
+    input: UpdateKeyInput,
+    change: ChangeContext,
+  ) {
+    const policy =
+      input.policy === undefined ? undefined : input.policy && validatePolicy(input.policy);
+    return deps.commitChange(change, async ({ tx, afterCommit }) => {
+      const current = await repo.getApiKey(tx, tenantId, id);
+      if (!current) throw notFound('api_key', id);
+      if (current.revokedAt) throw conflict('api_key_revoked', `API key ${id} is revoked`);
+      if (policy && current.role !== 'service')
+        throw badRequest('invalid_request', 'body.policy applies to service keys only');
+      const row = await repo.updateApiKey(
+        tx,
+        tenantId,
+        id,
+        { name: input.name, policy },
+        clock.now(),
+      );
+      if (!row) throw conflict('api_key_revoked', `API key ${id} is revoked`);
+      afterCommit(() => forget({ id, tenantId }));
+      return row;
+    });
+  }
+
   /** Revokes any key by id, operator keys included (CLI, operator routes); idempotent. */
   const revokeAnyKey = (id: string, change: ChangeContext) =>
     deps.commitChange(change, async ({ tx, afterCommit }) => {
@@ -183,6 +227,8 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     findAnyKey: (id: string) => repo.findApiKeyById(db, id),
     listOperatorKeys: (page: PageRequest) => repo.listOperatorKeys(db, page.limit, page.cursor),
     authenticate: verifier.authenticate,
+    principalById: verifier.principalById,
+    updateKey,
     getKey,
     listKeys,
     revokeKey,

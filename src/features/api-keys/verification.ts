@@ -1,4 +1,5 @@
 import type { Principal, Role } from '../../lib/principal.ts';
+import type { Policy } from '../policies/policy.ts';
 import { InvalidatingCache } from '../../lib/invalidating-cache.ts';
 import { createKnownKeyIds } from './known-ids.ts';
 import * as repo from './repo.ts';
@@ -17,6 +18,7 @@ const toRecord = (row: {
   tenantId: string | null;
   role: Role;
   authConfigIds: string[] | null;
+  policy: Policy | null;
   secretHash: string;
   revokedAt: Date | null;
 }): KeyRecord => ({
@@ -25,6 +27,7 @@ const toRecord = (row: {
     tenantId: row.tenantId,
     role: row.role,
     authConfigIds: row.authConfigIds,
+    policy: row.policy,
   },
   secretHash: row.secretHash,
   revoked: row.revokedAt !== null,
@@ -131,6 +134,16 @@ export function createKeyVerifier(
   }
 
   /**
+   * The principal of an unrevoked key by id, without its secret: for what a key issued and others
+   * now present (a proxy token), which lives only as long as its key. Through the same cache, so a
+   * revocation or a policy change anywhere is honoured within the feed's second.
+   */
+  async function principalById(id: string): Promise<Principal | null> {
+    const r = await loadRecord(id);
+    return r && !r.revoked ? r.principal : null;
+  }
+
+  /**
    * Drops this process's entry once the revocation is written (the announcement does the same in
    * every replica, this one included); never before, or a concurrent request could cache the
    * not-yet-revoked row again.
@@ -151,6 +164,7 @@ export function createKeyVerifier(
   return {
     check,
     authenticate,
+    principalById,
     /** Loads the ids of usable keys (once); resolves when loaded or failed (then retried). */
     loadKnownIds: () => knownIds.load(),
     forget,

@@ -79,11 +79,15 @@ export function createAuditWriter(deps: {
       ]);
     },
 
-    /** One token issuance (or proxied call): counted, never a write in front of the caller. */
-    issued(r: Omit<AuditRecord, 'resourceType'> & { resourceType?: string }) {
+    /**
+     * One token issuance (or proxied call, exchange, denial): counted, never a write in front of
+     * the caller. `actor` keeps apart the counts of different callers behind one key or issuer (the
+     * workloads and users of a token exchange, the holders of proxy tokens).
+     */
+    issued(r: Omit<AuditRecord, 'resourceType'> & { resourceType?: string; actor?: string }) {
       const now = deps.clock.now();
       const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
-      const key = `${r.tenantId}|${r.actorKeyId}|${r.action}|${r.resourceId}|${minute.getTime()}`;
+      const key = `${r.tenantId}|${r.actorKeyId}|${r.action}|${r.resourceId}|${minute.getTime()}|${r.actor ?? ''}`;
       const cur = pending.get(key);
       if (cur) {
         cur.count = (cur.count ?? 1) + 1;

@@ -105,6 +105,18 @@ export function createMetrics(deps: {
     labelNames: ['outcome'],
     registers: [registry],
   });
+  const policyDecisions = new Counter({
+    name: 'cv_policy_decisions_total',
+    help: 'Token reads and proxied calls of holders with a policy (service keys, token exchanges, proxy tokens), by what they were (token, proxy) and the decision (allowed, denied)',
+    labelNames: ['on', 'decision'],
+    registers: [registry],
+  });
+  const tokenExchanges = new Counter({
+    name: 'cv_token_exchanges_total',
+    help: 'Token exchanges at POST /v1/oauth/token by outcome: access_token, proxy_token, or the error code',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   const leaseTakeovers = new Counter({
     name: 'cv_lease_takeovers_total',
     help: 'Refresh leases taken over after another holder let them run out (crash or stall)',
@@ -160,6 +172,8 @@ export function createMetrics(deps: {
     proxyRequests,
     proxyUpstreamLatency,
     proxyRejections,
+    policyDecisions,
+    tokenExchanges,
     refreshGauges,
     /** Computes the gauges now and then every `intervalMs`; a failed read keeps the last values. */
     startGauges(intervalMs: number, onError: (err: unknown) => void) {

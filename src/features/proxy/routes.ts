@@ -15,7 +15,12 @@ import type { ProxyAnswer, ProxyService } from './service.ts';
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const tags = ['proxy'];
 // Proxied calls are counted like token reads (audited as proxy.request by the token service).
-const config = { roles: ['admin' as const, 'service' as const], audit: false as const };
+// Proxy tokens are accepted here, and only here, instead of a vault key.
+const config = {
+  roles: ['admin' as const, 'service' as const],
+  audit: false as const,
+  proxyTokens: true,
+};
 // Like the token path: no info lines per call, and never the provider's bodies or tokens.
 const logLevel = 'warn';
 const Path = Type.String({

@@ -11,6 +11,7 @@ import { retryAfterSeconds } from '../../lib/retry-after.ts';
 import type { Providers } from '../../providers/index.ts';
 import type { TokenCandidate } from '../connected-accounts/token-read-model.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { PolicyService } from '../policies/service.ts';
 import type { RejectionService } from '../tokens/rejections.ts';
 import { apiAccountOf, type TokenService } from '../tokens/service.ts';
 import { keepAnswer, limited, readBody, type Body } from './bodies.ts';
@@ -58,6 +59,8 @@ interface Exchange {
 export function createProxyService(deps: {
   tokens: Pick<TokenService, 'candidateOfAccount' | 'candidateOfConfig' | 'forProxy'>;
   rejections: Pick<RejectionService, 'afterRejection'>;
+  /** the policies of callers that have one, checked before anything is read or sent */
+  policies: Pick<PolicyService, 'proxyCall'>;
   metrics: Pick<Metrics, 'proxyUpstreamLatency' | 'proxyRejections'>;
   clock: Clock;
   providers: Providers;
@@ -182,6 +185,23 @@ export function createProxyService(deps: {
   ): Promise<ProxyAnswer> {
     const { path, query } = splitProxyUrl(call.raw.url ?? '');
     const segments = proxySegments(path);
+    const p = call.principal;
+    // A key without a policy pays a null check; the others are held to theirs before the token is
+    // read (no refresh for a refused call) and before anything goes upstream.
+    if (p.policy || p.via) {
+      const a = c.account;
+      await untilAborted(
+        deps.policies.proxyCall(
+          p,
+          { tenantId: a.tenantId, authConfigId: a.authConfigId, accountId: a.id, userId: a.userId },
+          call.method,
+          segments,
+          call.raw.headers,
+          call.ip,
+        ),
+        x.signal,
+      );
+    }
     const cloudId = proxyCloudId(c.account, cloudIdHeader);
     const cred = await untilAborted(
       deps.tokens.forProxy(call.principal, c, { ip: call.ip }),

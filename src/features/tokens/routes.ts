@@ -4,6 +4,7 @@ import { IdParam, Nullable, Timestamp, problems } from '../../http/schemas.ts';
 import { tenantPrincipal } from '../../http/auth.ts';
 import { ID_PATTERN } from '../../lib/ids.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { PolicyService } from '../policies/service.ts';
 import type { TokenService } from './service.ts';
 
 /** Counts and times every token request by outcome: issued, refreshed, or the error's code. */
@@ -60,7 +61,11 @@ const responses = { 200: TokenResponse, ...problems(400, 401, 403, 404, 409, 503
 
 /** The endpoints every backend service calls before each outgoing request. */
 export const tokenRoutes =
-  (svc: TokenService, metrics: Metrics): FastifyPluginAsyncTypebox =>
+  (
+    svc: TokenService,
+    metrics: Metrics,
+    policies: Pick<PolicyService, 'tokenRead'>,
+  ): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.post(
       '/v1/auth-configs/:id/token',
@@ -85,8 +90,21 @@ export const tokenRoutes =
       },
       async (req, reply) => {
         const principal = tenantPrincipal(req);
+        const tenantId = principal.tenantId;
         const b = req.body;
         reply.header('cache-control', 'no-store');
+        // A key with a policy may be refused raw tokens (proxy only), or have spent its budget.
+        if (req.principal!.policy)
+          await policies.tokenRead(
+            req.principal!,
+            {
+              tenantId,
+              authConfigId: req.params.id,
+              accountId: b.connected_account_id,
+              userId: b.user_id,
+            },
+            req.ip,
+          );
         return measured(metrics, () =>
           svc.forConfig(
             principal,
@@ -113,7 +131,10 @@ export const tokenRoutes =
       },
       async (req, reply) => {
         const principal = tenantPrincipal(req);
+        const tenantId = principal.tenantId;
         reply.header('cache-control', 'no-store');
+        if (req.principal!.policy)
+          await policies.tokenRead(req.principal!, { tenantId, accountId: req.params.id }, req.ip);
         return measured(metrics, () =>
           svc.forAccount(principal, req.params.id, {
             minTtl: req.body.min_ttl ?? 60,

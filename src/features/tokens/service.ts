@@ -196,16 +196,23 @@ export function createTokenService(deps: {
     return { a, tokenType, credential, refreshed: a.generation !== c.account.generation };
   }
 
-  /** Counted like every other use of an account's token (aggregated per minute). */
+  /**
+   * Counted like every other use of an account's token (aggregated per minute), naming the user
+   * and, for a token exchange or a proxy token, who acted (a read through an exchange is recorded
+   * as `token.exchanged`).
+   */
   const audited = (p: TenantPrincipal, a: TokenRow | AccountRow, ip: string, action: string) =>
     deps.audit.issued({
       tenantId: a.tenantId,
       actorKeyId: p.keyId,
       actorRole: p.role,
-      action,
+      action: p.via?.kind === 'exchange' && action === 'token.issued' ? 'token.exchanged' : action,
       resourceId: a.id,
       ip,
-      details: { auth_config_id: a.authConfigId },
+      actor: p.via?.actor,
+      details: p.via
+        ? { ...p.via.audit, auth_config_id: a.authConfigId, user_id: a.userId, decision: 'allowed' }
+        : { auth_config_id: a.authConfigId, user_id: a.userId, decision: 'allowed' },
     });
 
   /** The site the token endpoint reports: the one the credential is bound to, or the selected one. */

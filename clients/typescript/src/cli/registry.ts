@@ -3,7 +3,9 @@ import type { Node } from './command.js';
 import { accounts } from './commands/accounts.js';
 import { audit } from './commands/audit.js';
 import { authConfigs } from './commands/auth-configs.js';
+import { issuers } from './commands/issuers.js';
 import { keys } from './commands/keys.js';
+import { policies } from './commands/policies.js';
 import { token } from './commands/token.js';
 import { webhooks } from './commands/webhooks.js';
 
@@ -12,6 +14,8 @@ export const registry: Record<string, Node> = {
   accounts,
   token,
   keys,
+  policies,
+  issuers,
   audit,
   webhooks,
 };

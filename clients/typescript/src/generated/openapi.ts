@@ -395,6 +395,36 @@ export interface paths {
                             name: string;
                             role: string;
                             auth_config_ids: string[] | null;
+                            /** @description the policy as set; null: none (the key may do everything its role allows) */
+                            policy: {
+                                /** @description may read raw tokens (the token routes; a token exchange for an access token); false = proxy only. Default true */
+                                token?: boolean;
+                                proxy?: (("jira:read" | "confluence:read" | "github:read") | {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                })[] | null;
+                                budget?: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            } | (never | null);
+                            effective_policy: {
+                                token: boolean;
+                                proxy: {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                }[];
+                                budget: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            };
                             /** Format: date-time */
                             created_at: string;
                             /** Format: date-time */
@@ -480,6 +510,36 @@ export interface paths {
                                 name: string;
                                 role: string;
                                 auth_config_ids: string[] | null;
+                                /** @description the policy as set; null: none (the key may do everything its role allows) */
+                                policy: {
+                                    /** @description may read raw tokens (the token routes; a token exchange for an access token); false = proxy only. Default true */
+                                    token?: boolean;
+                                    proxy?: (("jira:read" | "confluence:read" | "github:read") | {
+                                        /** @description HTTP methods (GET allows HEAD too); * for any */
+                                        methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                        /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                        paths: string[];
+                                    })[] | null;
+                                    budget?: {
+                                        requests: number;
+                                        /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                        window_seconds: number;
+                                    } | null;
+                                } | (never | null);
+                                effective_policy: {
+                                    token: boolean;
+                                    proxy: {
+                                        /** @description HTTP methods (GET allows HEAD too); * for any */
+                                        methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                        /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                        paths: string[];
+                                    }[];
+                                    budget: {
+                                        requests: number;
+                                        /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                        window_seconds: number;
+                                    } | null;
+                                };
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -534,6 +594,22 @@ export interface paths {
                         role: "admin" | "service";
                         /** @description service keys only: the auth configs this key may fetch tokens for (at least one; omit for all of the tenant’s) */
                         auth_config_ids?: string[];
+                        /** @description what the holder may do; omitted parts allow everything (proxy absent or null: any proxied call; [] : none) */
+                        policy?: {
+                            /** @description may read raw tokens (the token routes; a token exchange for an access token); false = proxy only. Default true */
+                            token?: boolean;
+                            proxy?: (("jira:read" | "confluence:read" | "github:read") | {
+                                /** @description HTTP methods (GET allows HEAD too); * for any */
+                                methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                paths: string[];
+                            })[] | null;
+                            budget?: {
+                                requests: number;
+                                /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                window_seconds: number;
+                            } | null;
+                        };
                     };
                 };
             };
@@ -550,6 +626,36 @@ export interface paths {
                             name: string;
                             role: string;
                             auth_config_ids: string[] | null;
+                            /** @description the policy as set; null: none (the key may do everything its role allows) */
+                            policy: {
+                                /** @description may read raw tokens (the token routes; a token exchange for an access token); false = proxy only. Default true */
+                                token?: boolean;
+                                proxy?: (("jira:read" | "confluence:read" | "github:read") | {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                })[] | null;
+                                budget?: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            } | (never | null);
+                            effective_policy: {
+                                token: boolean;
+                                proxy: {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                }[];
+                                budget: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            };
                             /** Format: date-time */
                             created_at: string;
                             /** Format: date-time */
@@ -624,6 +730,36 @@ export interface paths {
                             name: string;
                             role: string;
                             auth_config_ids: string[] | null;
+                            /** @description the policy as set; null: none (the key may do everything its role allows) */
+                            policy: {
+                                /** @description may read raw tokens (the token routes; a token exchange for an access token); false = proxy only. Default true */
+                                token?: boolean;
+                                proxy?: (("jira:read" | "confluence:read" | "github:read") | {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                })[] | null;
+                                budget?: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            } | (never | null);
+                            effective_policy: {
+                                token: boolean;
+                                proxy: {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                }[];
+                                budget: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            };
                             /** Format: date-time */
                             created_at: string;
                             /** Format: date-time */
@@ -695,6 +831,36 @@ export interface paths {
                             name: string;
                             role: string;
                             auth_config_ids: string[] | null;
+                            /** @description the policy as set; null: none (the key may do everything its role allows) */
+                            policy: {
+                                /** @description may read raw tokens (the token routes; a token exchange for an access token); false = proxy only. Default true */
+                                token?: boolean;
+                                proxy?: (("jira:read" | "confluence:read" | "github:read") | {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                })[] | null;
+                                budget?: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            } | (never | null);
+                            effective_policy: {
+                                token: boolean;
+                                proxy: {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                }[];
+                                budget: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            };
                             /** Format: date-time */
                             created_at: string;
                             /** Format: date-time */
@@ -742,7 +908,136 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /** Rename a key or set a service key’s policy (every replica honours it within a second) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @description service keys: the new policy, replacing the old one; null: none (everything) */
+                        policy?: {
+                            /** @description may read raw tokens (the token routes; a token exchange for an access token); false = proxy only. Default true */
+                            token?: boolean;
+                            proxy?: (("jira:read" | "confluence:read" | "github:read") | {
+                                /** @description HTTP methods (GET allows HEAD too); * for any */
+                                methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                paths: string[];
+                            })[] | null;
+                            budget?: {
+                                requests: number;
+                                /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                window_seconds: number;
+                            } | null;
+                        } | (never | null);
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            tenant_id: string | null;
+                            name: string;
+                            role: string;
+                            auth_config_ids: string[] | null;
+                            /** @description the policy as set; null: none (the key may do everything its role allows) */
+                            policy: {
+                                /** @description may read raw tokens (the token routes; a token exchange for an access token); false = proxy only. Default true */
+                                token?: boolean;
+                                proxy?: (("jira:read" | "confluence:read" | "github:read") | {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                })[] | null;
+                                budget?: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            } | (never | null);
+                            effective_policy: {
+                                token: boolean;
+                                proxy: {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                }[];
+                                budget: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            revoked_at: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/v1/operator-keys": {
@@ -777,6 +1072,36 @@ export interface paths {
                                 name: string;
                                 role: string;
                                 auth_config_ids: string[] | null;
+                                /** @description the policy as set; null: none (the key may do everything its role allows) */
+                                policy: {
+                                    /** @description may read raw tokens (the token routes; a token exchange for an access token); false = proxy only. Default true */
+                                    token?: boolean;
+                                    proxy?: (("jira:read" | "confluence:read" | "github:read") | {
+                                        /** @description HTTP methods (GET allows HEAD too); * for any */
+                                        methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                        /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                        paths: string[];
+                                    })[] | null;
+                                    budget?: {
+                                        requests: number;
+                                        /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                        window_seconds: number;
+                                    } | null;
+                                } | (never | null);
+                                effective_policy: {
+                                    token: boolean;
+                                    proxy: {
+                                        /** @description HTTP methods (GET allows HEAD too); * for any */
+                                        methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                        /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                        paths: string[];
+                                    }[];
+                                    budget: {
+                                        requests: number;
+                                        /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                        window_seconds: number;
+                                    } | null;
+                                };
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -844,6 +1169,36 @@ export interface paths {
                             name: string;
                             role: string;
                             auth_config_ids: string[] | null;
+                            /** @description the policy as set; null: none (the key may do everything its role allows) */
+                            policy: {
+                                /** @description may read raw tokens (the token routes; a token exchange for an access token); false = proxy only. Default true */
+                                token?: boolean;
+                                proxy?: (("jira:read" | "confluence:read" | "github:read") | {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                })[] | null;
+                                budget?: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            } | (never | null);
+                            effective_policy: {
+                                token: boolean;
+                                proxy: {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                }[];
+                                budget: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            };
                             /** Format: date-time */
                             created_at: string;
                             /** Format: date-time */
@@ -922,6 +1277,36 @@ export interface paths {
                             name: string;
                             role: string;
                             auth_config_ids: string[] | null;
+                            /** @description the policy as set; null: none (the key may do everything its role allows) */
+                            policy: {
+                                /** @description may read raw tokens (the token routes; a token exchange for an access token); false = proxy only. Default true */
+                                token?: boolean;
+                                proxy?: (("jira:read" | "confluence:read" | "github:read") | {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                })[] | null;
+                                budget?: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            } | (never | null);
+                            effective_policy: {
+                                token: boolean;
+                                proxy: {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                }[];
+                                budget: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            };
                             /** Format: date-time */
                             created_at: string;
                             /** Format: date-time */
@@ -4498,6 +4883,1024 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/trusted-issuers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    /** @description user: its tokens name end users (a subject token selects that user’s account); workload: its tokens name services acting for them (an actor token) */
+                    kind?: "user" | "workload";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                name: string;
+                                kind: string;
+                                issuer: string;
+                                jwks_uri: string | null;
+                                /** @description the issuer’s public keys (JWK Set), when it publishes none at a URL */
+                                jwks: {
+                                    keys: {
+                                        [key: string]: unknown;
+                                    }[];
+                                } | null;
+                                audience: string[];
+                                algorithms: string[];
+                                clock_skew_seconds: number;
+                                user_claim: string;
+                                user_id_template: string;
+                                required_claims: {
+                                    [key: string]: string[];
+                                };
+                                auth_config_ids: string[] | null;
+                                /** @description what the holder may do; omitted parts allow everything (proxy absent or null: any proxied call; [] : none) */
+                                policy: {
+                                    /** @description may read raw tokens (the token routes; a token exchange for an access token); false = proxy only. Default true */
+                                    token?: boolean;
+                                    proxy?: (("jira:read" | "confluence:read" | "github:read") | {
+                                        /** @description HTTP methods (GET allows HEAD too); * for any */
+                                        methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                        /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                        paths: string[];
+                                    })[] | null;
+                                    budget?: {
+                                        requests: number;
+                                        /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                        window_seconds: number;
+                                    } | null;
+                                } | null;
+                                effective_policy: {
+                                    token: boolean;
+                                    proxy: {
+                                        /** @description HTTP methods (GET allows HEAD too); * for any */
+                                        methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                        /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                        paths: string[];
+                                    }[];
+                                    budget: {
+                                        requests: number;
+                                        /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                        window_seconds: number;
+                                    } | null;
+                                };
+                                status: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Trust an identity provider’s tokens (user or workload) for token exchange */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description user: its tokens name end users (a subject token selects that user’s account); workload: its tokens name services acting for them (an actor token) */
+                        kind: "user" | "workload";
+                        /** @description the iss its tokens carry */
+                        issuer: string;
+                        jwks_uri?: string;
+                        /** @description the issuer’s public keys (JWK Set), when it publishes none at a URL */
+                        jwks?: {
+                            keys: {
+                                [key: string]: unknown;
+                            }[];
+                        };
+                        /** @description a token’s aud must name one of these */
+                        audience: string[];
+                        /** @description asymmetric only (never none, never HMAC); default RS256, ES256 */
+                        algorithms?: ("RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512" | "EdDSA" | "Ed25519")[];
+                        /** @description seconds of leeway on exp, nbf and iat; default 60 */
+                        clock_skew_seconds?: number;
+                        /** @description the claim naming the user (user issuers: sub, email, oid …) or the workload (sub); default sub. A false email_verified is refused when it is email */
+                        user_claim?: string;
+                        /** @description how the claim becomes the vault’s user_id: {claim} is replaced by its value (e.g. okta|{claim}); default {claim} */
+                        user_id_template?: string;
+                        /** @description claims a token must carry with one of the values listed, e.g. {"sub": ["system:serviceaccount:agents:jira-bot"]} */
+                        required_claims?: {
+                            [key: string]: string[];
+                        };
+                        /** @description the auth configs its tokens may reach (at least one; omit for all of the tenant’s) */
+                        auth_config_ids?: string[];
+                        /** @description what the holder may do; omitted parts allow everything (proxy absent or null: any proxied call; [] : none) */
+                        policy?: {
+                            /** @description may read raw tokens (the token routes; a token exchange for an access token); false = proxy only. Default true */
+                            token?: boolean;
+                            proxy?: (("jira:read" | "confluence:read" | "github:read") | {
+                                /** @description HTTP methods (GET allows HEAD too); * for any */
+                                methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                paths: string[];
+                            })[] | null;
+                            budget?: {
+                                requests: number;
+                                /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                window_seconds: number;
+                            } | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            kind: string;
+                            issuer: string;
+                            jwks_uri: string | null;
+                            /** @description the issuer’s public keys (JWK Set), when it publishes none at a URL */
+                            jwks: {
+                                keys: {
+                                    [key: string]: unknown;
+                                }[];
+                            } | null;
+                            audience: string[];
+                            algorithms: string[];
+                            clock_skew_seconds: number;
+                            user_claim: string;
+                            user_id_template: string;
+                            required_claims: {
+                                [key: string]: string[];
+                            };
+                            auth_config_ids: string[] | null;
+                            /** @description what the holder may do; omitted parts allow everything (proxy absent or null: any proxied call; [] : none) */
+                            policy: {
+                                /** @description may read raw tokens (the token routes; a token exchange for an access token); false = proxy only. Default true */
+                                token?: boolean;
+                                proxy?: (("jira:read" | "confluence:read" | "github:read") | {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                })[] | null;
+                                budget?: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            } | null;
+                            effective_policy: {
+                                token: boolean;
+                                proxy: {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                }[];
+                                budget: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            };
+                            status: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/trusted-issuers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            kind: string;
+                            issuer: string;
+                            jwks_uri: string | null;
+                            /** @description the issuer’s public keys (JWK Set), when it publishes none at a URL */
+                            jwks: {
+                                keys: {
+                                    [key: string]: unknown;
+                                }[];
+                            } | null;
+                            audience: string[];
+                            algorithms: string[];
+                            clock_skew_seconds: number;
+                            user_claim: string;
+                            user_id_template: string;
+                            required_claims: {
+                                [key: string]: string[];
+                            };
+                            auth_config_ids: string[] | null;
+                            /** @description what the holder may do; omitted parts allow everything (proxy absent or null: any proxied call; [] : none) */
+                            policy: {
+                                /** @description may read raw tokens (the token routes; a token exchange for an access token); false = proxy only. Default true */
+                                token?: boolean;
+                                proxy?: (("jira:read" | "confluence:read" | "github:read") | {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                })[] | null;
+                                budget?: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            } | null;
+                            effective_policy: {
+                                token: boolean;
+                                proxy: {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                }[];
+                                budget: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            };
+                            status: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Stop trusting an issuer: its exchanges and proxy tokens stop within a second */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change an issuer (status disabled stops its exchanges and proxy tokens within a second) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        jwks_uri?: string | null;
+                        /** @description the issuer’s public keys (JWK Set), when it publishes none at a URL */
+                        jwks?: {
+                            keys: {
+                                [key: string]: unknown;
+                            }[];
+                        } | null;
+                        /** @description a token’s aud must name one of these */
+                        audience?: string[];
+                        /** @description asymmetric only (never none, never HMAC); default RS256, ES256 */
+                        algorithms?: ("RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512" | "EdDSA" | "Ed25519")[];
+                        /** @description seconds of leeway on exp, nbf and iat; default 60 */
+                        clock_skew_seconds?: number;
+                        /** @description the claim naming the user (user issuers: sub, email, oid …) or the workload (sub); default sub. A false email_verified is refused when it is email */
+                        user_claim?: string;
+                        /** @description how the claim becomes the vault’s user_id: {claim} is replaced by its value (e.g. okta|{claim}); default {claim} */
+                        user_id_template?: string;
+                        /** @description claims a token must carry with one of the values listed, e.g. {"sub": ["system:serviceaccount:agents:jira-bot"]} */
+                        required_claims?: {
+                            [key: string]: string[];
+                        };
+                        /** @description the auth configs its tokens may reach (at least one; omit for all of the tenant’s) */
+                        auth_config_ids?: string[] | null;
+                        /** @description what the holder may do; omitted parts allow everything (proxy absent or null: any proxied call; [] : none) */
+                        policy?: {
+                            /** @description may read raw tokens (the token routes; a token exchange for an access token); false = proxy only. Default true */
+                            token?: boolean;
+                            proxy?: (("jira:read" | "confluence:read" | "github:read") | {
+                                /** @description HTTP methods (GET allows HEAD too); * for any */
+                                methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                paths: string[];
+                            })[] | null;
+                            budget?: {
+                                requests: number;
+                                /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                window_seconds: number;
+                            } | null;
+                        } | null;
+                        status?: "enabled" | "disabled";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            kind: string;
+                            issuer: string;
+                            jwks_uri: string | null;
+                            /** @description the issuer’s public keys (JWK Set), when it publishes none at a URL */
+                            jwks: {
+                                keys: {
+                                    [key: string]: unknown;
+                                }[];
+                            } | null;
+                            audience: string[];
+                            algorithms: string[];
+                            clock_skew_seconds: number;
+                            user_claim: string;
+                            user_id_template: string;
+                            required_claims: {
+                                [key: string]: string[];
+                            };
+                            auth_config_ids: string[] | null;
+                            /** @description what the holder may do; omitted parts allow everything (proxy absent or null: any proxied call; [] : none) */
+                            policy: {
+                                /** @description may read raw tokens (the token routes; a token exchange for an access token); false = proxy only. Default true */
+                                token?: boolean;
+                                proxy?: (("jira:read" | "confluence:read" | "github:read") | {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                })[] | null;
+                                budget?: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            } | null;
+                            effective_policy: {
+                                token: boolean;
+                                proxy: {
+                                    /** @description HTTP methods (GET allows HEAD too); * for any */
+                                    methods: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "*")[];
+                                    /** @description proxied paths as after …/proxy/ (jira/rest/api/3/issue/*): * is one segment, ** any number of them */
+                                    paths: string[];
+                                }[];
+                                budget: {
+                                    requests: number;
+                                    /** @description fixed windows aligned to the epoch (3600: each UTC hour, 86400: each UTC day); counted across replicas */
+                                    window_seconds: number;
+                                } | null;
+                            };
+                            status: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/connected-accounts/{id}/proxy-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A short-lived proxy token for this account (proxy routes only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description seconds the token lives (at most 900; default PROXY_TOKEN_TTL_SECONDS) */
+                        ttl_seconds?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description send it as Authorization: Bearer to the proxy routes of this account (only) */
+                            access_token: string;
+                            /** @enum {string} */
+                            issued_token_type: "urn:credential-vault:params:oauth:token-type:proxy";
+                            /** @enum {string} */
+                            token_type: "Bearer";
+                            expires_in: number;
+                            /** Format: date-time */
+                            expires_at: string;
+                            connected_account_id: string;
+                            /** @description append the provider path: …/proxy/jira/rest/api/3/myself */
+                            proxy_url: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth-configs/{id}/proxy-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A short-lived proxy token for the auth config’s account (select by user_id or connected_account_id) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        user_id?: string;
+                        connected_account_id?: string;
+                        /** @description seconds the token lives (at most 900; default PROXY_TOKEN_TTL_SECONDS) */
+                        ttl_seconds?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description send it as Authorization: Bearer to the proxy routes of this account (only) */
+                            access_token: string;
+                            /** @enum {string} */
+                            issued_token_type: "urn:credential-vault:params:oauth:token-type:proxy";
+                            /** @enum {string} */
+                            token_type: "Bearer";
+                            expires_in: number;
+                            /** Format: date-time */
+                            expires_at: string;
+                            connected_account_id: string;
+                            /** @description append the provider path: …/proxy/jira/rest/api/3/myself */
+                            proxy_url: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a user’s identity token for their provider token or a proxy token
+         * @description RFC 8693 token exchange. The caller authenticates with a service key (Authorization: Bearer; or client_secret_basic / client_secret_post with the key's id as client_id and the key as client_secret), or with an actor_token (a JWT of a trusted workload issuer) alone. subject_token is a JWT of a trusted user issuer: the user it names (its user_claim, mapped to a user_id) is whose connected account of the auth config named by resource or audience answers. requested_token_type urn:ietf:params:oauth:token-type:access_token (default) returns the provider token, as the token endpoint does; urn:credential-vault:params:oauth:token-type:proxy a vault-signed proxy token for the proxy routes of that account. The policies of the key, the workload issuer and the user issuer all apply. Form-encoded or JSON. Errors are RFC 6749 §5.2 JSON with the vault's code (never problem+json).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/x-www-form-urlencoded": {
+                        /** @description urn:ietf:params:oauth:grant-type:token-exchange */
+                        grant_type: string;
+                        subject_token?: string;
+                        /** @description urn:ietf:params:oauth:token-type:jwt | urn:ietf:params:oauth:token-type:id_token | urn:ietf:params:oauth:token-type:access_token */
+                        subject_token_type?: string;
+                        actor_token?: string;
+                        /** @description urn:ietf:params:oauth:token-type:jwt | urn:ietf:params:oauth:token-type:id_token | urn:ietf:params:oauth:token-type:access_token */
+                        actor_token_type?: string;
+                        /** @description the auth config’s URL: PUBLIC_URL/v1/auth-configs/ac_… */
+                        resource?: string;
+                        /** @description the auth config’s id */
+                        audience?: string;
+                        /** @description urn:ietf:params:oauth:token-type:access_token (default: the user’s provider token) or urn:credential-vault:params:oauth:token-type:proxy */
+                        requested_token_type?: string;
+                        /** @description for an access token: as on the token endpoint (default 60, at most 3300) */
+                        min_ttl?: number | string;
+                        /** @description accepted and ignored */
+                        scope?: string;
+                        client_id?: string;
+                        client_secret?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    "application/json": {
+                        /** @description urn:ietf:params:oauth:grant-type:token-exchange */
+                        grant_type: string;
+                        subject_token?: string;
+                        /** @description urn:ietf:params:oauth:token-type:jwt | urn:ietf:params:oauth:token-type:id_token | urn:ietf:params:oauth:token-type:access_token */
+                        subject_token_type?: string;
+                        actor_token?: string;
+                        /** @description urn:ietf:params:oauth:token-type:jwt | urn:ietf:params:oauth:token-type:id_token | urn:ietf:params:oauth:token-type:access_token */
+                        actor_token_type?: string;
+                        /** @description the auth config’s URL: PUBLIC_URL/v1/auth-configs/ac_… */
+                        resource?: string;
+                        /** @description the auth config’s id */
+                        audience?: string;
+                        /** @description urn:ietf:params:oauth:token-type:access_token (default: the user’s provider token) or urn:credential-vault:params:oauth:token-type:proxy */
+                        requested_token_type?: string;
+                        /** @description for an access token: as on the token endpoint (default 60, at most 3300) */
+                        min_ttl?: number | string;
+                        /** @description accepted and ignored */
+                        scope?: string;
+                        client_id?: string;
+                        client_secret?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            access_token: string;
+                            issued_token_type: string;
+                            token_type: string;
+                            expires_in: number | null;
+                            /** @description the scopes the provider granted the account */
+                            scope: string;
+                            /** Format: date-time */
+                            expires_at: string | null;
+                            connected_account_id: string;
+                            scopes?: string[];
+                            refreshed?: boolean;
+                            cloud_id?: string | null;
+                            site_url?: string | null;
+                            api_base_url?: string | null;
+                            proxy_url?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description RFC 6749 §5.2 / RFC 8693 error code */
+                            error: string;
+                            error_description: string;
+                            /** @description the vault’s stable code */
+                            code: string;
+                            request_id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description RFC 6749 §5.2 / RFC 8693 error code */
+                            error: string;
+                            error_description: string;
+                            /** @description the vault’s stable code */
+                            code: string;
+                            request_id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description RFC 6749 §5.2 / RFC 8693 error code */
+                            error: string;
+                            error_description: string;
+                            /** @description the vault’s stable code */
+                            code: string;
+                            request_id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description RFC 6749 §5.2 / RFC 8693 error code */
+                            error: string;
+                            error_description: string;
+                            /** @description the vault’s stable code */
+                            code: string;
+                            request_id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/webhook-endpoints": {
