@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Docker Compose, tested for real (SPEC §11): builds the image from the Dockerfile, starts
-# docker-compose.yml as a user would (.env made as the README says), connects an account through the
-# Atlassian emulator, lets the worker refresh it, gets a token out through the published port, and
-# checks restarts, data across down/up and a worker stopped mid-refresh. CI runs it (.ci/run).
+# Docker Compose, tested for real: builds the image from the Dockerfile, starts docker-compose.yml
+# as a user would (.env made as docs/operations.md#deploy-with-docker-compose says), connects an
+# account through the Atlassian emulator, lets the worker refresh it, gets a token out through the
+# published port, and checks restarts, data across down/up and a worker stopped mid-refresh. CI runs
+# it (.ci/run).
 #
 #   bash scripts/compose-e2e.sh          # as root (installs Docker when missing)
 #
@@ -138,14 +139,14 @@ docker run -d --name "$EMU" --network "$NET" --network-alias emulator --read-onl
 for _ in $(seq 1 50); do curl -fs "$EMULATOR/_emulator/counters" >/dev/null && break; sleep 0.2; done
 curl -fs "$EMULATOR/_emulator/counters" >/dev/null || die "the emulator does not answer"
 
-say "5. .env as the README makes it (cp .env.example .env; master key; bootstrap keys)"
+say "5. .env as docs/operations.md makes it (cp .env.example .env; master key; bootstrap keys)"
 setenv() {
   grep -v "^$1=" "$WORK/.env" >"$WORK/.env.tmp" || true
   printf '%s=%s\n' "$1" "$2" >>"$WORK/.env.tmp"
   mv "$WORK/.env.tmp" "$WORK/.env"
 }
 genkey() {
-  # the README's command (no terminal here, so no \r either; stripped all the same)
+  # the documented command (no terminal here, so no \r either; stripped all the same)
   local k
   k=$(dc run --rm --no-deps api keys generate </dev/null | tr -d '\r')
   [[ "$k" =~ ^cvk_[A-Za-z0-9_-]+$ ]] || die "keys generate printed '$k'"

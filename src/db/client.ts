@@ -16,7 +16,10 @@ export type Schema = typeof schema;
 /** The common drizzle surface of both drivers: every repo is written against this. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-/** A repo function takes the database or an open transaction (HOUSE rule 7). */
+/**
+ * A repo function takes the database or an open transaction: the service decides what one
+ * transaction holds (docs/house-rules.md#transactions-belong-to-services).
+ */
 export type DbOrTx = Db | Tx;
 
 export interface Database {

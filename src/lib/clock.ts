@@ -1,4 +1,7 @@
-/** Time is injected (HOUSE rule 6): everything that asks "is it expired?" takes a Clock. */
+/**
+ * Time is injected (docs/house-rules.md#time-is-injected): everything that asks "is it expired?"
+ * takes a Clock, so tests move time instead of waiting for it.
+ */
 export interface Clock {
   now(): Date;
 }

@@ -18,7 +18,7 @@ export class AppError extends Error {
 
 /**
  * A failure of ours, not the caller's: a 500 with a stable code whose body says nothing internal
- * (SPEC §5); `internal` is logged with the request id instead.
+ * (docs/contracts.md#errors); `internal` is logged with the request id instead.
  */
 export class InternalError extends AppError {
   constructor(

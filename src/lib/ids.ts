@@ -24,7 +24,7 @@ function encode(bytes: Uint8Array): string {
 export type IdPrefix =
   'tn' | 'key' | 'ac' | 'ca' | 'cs' | 'ev' | 'au' | 'dk' | 'we' | 'wd' | 'req' | 'ti' | 'pt';
 
-/** `now` is the injected clock's time (HOUSE rule 6): ids sort by it. */
+/** `now` is the injected clock's time (docs/house-rules.md#time-is-injected): ids sort by it. */
 export function newId(prefix: IdPrefix, now: Date): string {
   const bytes = new Uint8Array(16);
   const ts = BigInt(now.getTime());

@@ -3,7 +3,7 @@ import { badRequest } from './errors.ts';
 /**
  * URLs that tenants supply (provider endpoints, return URLs, webhooks, API bases) must be https:
  * a code, a token or a secret travels to or through them. Plain http only where the operator
- * allows private egress (development, tests, the emulator) — SPEC §7.
+ * allows private egress (development, tests, the emulator): docs/security.md#egress.
  */
 export interface TenantUrlPolicy {
   allowHttp: boolean;

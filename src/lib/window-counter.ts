@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 
 /**
  * Fixed-window counters per key (a client IP, an API key id), in memory and bounded: what the rate
- * limits and the failed-authentication limit are made of. `now` is injected (HOUSE rule 6).
+ * limits and the failed-authentication limit are made of. `now` is passed in (tests move it).
  */
 export class WindowCounter {
   private readonly windows: LRUCache<string, { count: number; resetAt: number }>;

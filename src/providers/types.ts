@@ -143,7 +143,7 @@ export interface Provider {
 export interface ProviderSetting {
   env: string;
   default: string;
-  /** for the README's configuration table and the refusal of a bad value */
+  /** for the configuration table (docs/configuration.md) and the refusal of a bad value */
   description: string;
 }
 

@@ -1,6 +1,6 @@
-// fetch() through the vault's proxy (SPEC §4a) to the emulated Jira, against a real vault process.
-// The proxy is being built on main: until openapi/openapi.json declares the route these tests skip,
-// naming it; once it is declared they run (the document decides, not a caught failure).
+// fetch() through the vault's proxy (docs/proxy.md) to the emulated Jira, against a real vault
+// process. The proxy is being built on main: until openapi/openapi.json declares the route these
+// tests skip, naming it; once it is declared they run (the document decides, not a caught failure).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { VaultError } from '../../clients/typescript/src/index.ts';

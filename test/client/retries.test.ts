@@ -1,5 +1,6 @@
-// Retries against a real vault: a 503 with Retry-After from a refresh the provider refused (SPEC §3,
-// the min_ttl contract), and a vault process that is stopped and started again (connection refused).
+// Retries against a real vault: a 503 with Retry-After from a refresh the provider refused (the
+// min_ttl contract, docs/contracts.md#min_ttl), and a vault process that is stopped and started
+// again (connection refused).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { VaultError } from '../../clients/typescript/src/index.ts';
@@ -41,7 +42,7 @@ describe('client retries against a real vault', () => {
 
   /**
    * An account whose 600 s token has just dropped below 599 s of life: a min_ttl of 599 is within
-   * the token's lifetime, so the vault must refresh before answering (SPEC §3, the min_ttl contract).
+   * the token's lifetime, so the vault must refresh before answering (docs/contracts.md#min_ttl).
    */
   async function accountNeedingRefresh() {
     const acct = await fx.connectAccount({ accessTokenTtlSeconds: 600 });

@@ -1,5 +1,6 @@
-// fetch() over an injected fetch (the exact request it makes, SPEC §4a), and verifyWebhook against
-// signatures made by the `standardwebhooks` library, an implementation independent of the client's.
+// fetch() over an injected fetch (the exact request it makes, docs/proxy.md), and verifyWebhook
+// against signatures made by the `standardwebhooks` library, an implementation independent of the
+// client's.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';

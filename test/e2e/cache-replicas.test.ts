@@ -8,9 +8,10 @@ import { freePort, type VaultProcess } from '../helpers/process.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 
 /**
- * The token path's caches across replicas (SPEC §3 "Caching and revocation"): a change through
- * replica A is honoured by replica B once announced, and a B that lost its announcements answers
- * from the database until it has subscribed again. PostgreSQL only: two processes, one database.
+ * The token path's caches across replicas (docs/contracts.md#caching-and-revocation): a change
+ * through replica A is honoured by replica B once announced, and a B that lost its announcements
+ * answers from the database until it has subscribed again. PostgreSQL only: two processes, one
+ * database.
  */
 const skip = process.env.TEST_DATABASE_URL ? false : 'needs PostgreSQL (run `npm run test:pg`)';
 if (skip) process.stderr.write(`\n*** cache-replicas tests skipped: ${skip} ***\n`);

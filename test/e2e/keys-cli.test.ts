@@ -20,7 +20,7 @@ async function storage() {
   return { env, drop: async () => pg?.drop() };
 }
 
-describe('the key commands, as the README spells them', () => {
+describe('the key commands, as the README and docs/security.md spell them', () => {
   test('`npm run keys -- generate` prints one key; `npm run -s` prints only the key', async () => {
     const plain = await runNpm(['run', 'keys', '--', 'generate'], {});
     assert.equal(plain.code, 0, plain.stderr);
@@ -79,7 +79,7 @@ describe('the key commands, as the README spells them', () => {
       assert.equal(refused.status, 401, 'a revoked operator key is refused');
       await again.stop();
 
-      // Master-key rotation as the README tells it: the new key first, the old one still listed.
+      // Master-key rotation as docs/operations.md tells it: the new key first, the old one listed.
       const devKey = readFileSync(join(s.env.DATA_DIR!, 'master.key'), 'utf8').trim();
       const rewrap = await runNpm(['run', '-s', 'keys', '--', 'rewrap'], {
         ...s.env,

@@ -7,9 +7,9 @@ import { openOwnDatabase } from './own-database.ts';
 export type ManualClock = ReturnType<typeof manualClock>;
 
 /**
- * A vault, an emulator and a manual clock that belong to one test (HOUSE rule 8), closed when the
- * test ends, pass or fail. Nothing another test does can move this clock, this emulator's faults or
- * counters, or this vault's metrics.
+ * A vault, an emulator and a manual clock that belong to one test (docs/house-rules.md#tests),
+ * closed when the test ends, pass or fail. Nothing another test does can move this clock, this
+ * emulator's faults or counters, or this vault's metrics.
  */
 export async function ownFlowFixture(
   t: TestContext,

@@ -1,6 +1,6 @@
-// The proxy (SPEC §4a) with credentials that need no browser: a service account's token, a classic
-// API token (to its site) and a scoped one (to the gateway), injected as the token endpoint reports
-// them. What reached the emulator is read from its request log.
+// The proxy (docs/proxy.md) with credentials that need no browser: a service account's token, a
+// classic API token (to its site) and a scoped one (to the gateway), injected as the token endpoint
+// reports them. What reached the emulator is read from its request log.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test, type TestContext } from 'node:test';

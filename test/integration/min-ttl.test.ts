@@ -5,8 +5,8 @@ import { atlassianSetup, runFlow, startFlowFixture } from '../helpers/flow.ts';
 import { openOwnDatabase } from '../helpers/own-database.ts';
 
 /**
- * The min_ttl contract (SPEC §3), at both edges, through the HTTP API against the emulator. Every
- * test owns its clock, emulator and vault, and asserts on its own account.
+ * The min_ttl contract (docs/contracts.md#min_ttl), at both edges, through the HTTP API against the
+ * emulator. Every test owns its clock, emulator and vault, and asserts on its own account.
  */
 async function account(tokenTtlSeconds: number) {
   const clock = manualClock();

@@ -5,8 +5,8 @@ import { atlassianSetup, pathOf, runFlow, startFlowFixture } from '../helpers/fl
 import { openOutageDatabase } from '../helpers/outage.ts';
 
 /**
- * A database that stops answering is a 503 `service_unavailable` (the README's promise), never a
- * domain answer that hides it: not "auth config not found", not "link used up", not "lost".
+ * A database that stops answering is a 503 `service_unavailable` (docs/operations.md#health), never
+ * a domain answer that hides it: not "auth config not found", not "link used up", not "lost".
  */
 describe('when the database does not answer', () => {
   test('creating an account, opening a link and a leased refresh surface the outage', async () => {

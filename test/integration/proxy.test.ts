@@ -1,5 +1,5 @@
-// The proxy (SPEC §4a) over real HTTP: a listening vault, its database, and the emulator's Jira and
-// Confluence. What reached the provider is read from the emulator's request log.
+// The proxy (docs/proxy.md) over real HTTP: a listening vault, its database, and the emulator's
+// Jira and Confluence. What reached the provider is read from the emulator's request log.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';

@@ -82,7 +82,7 @@ export function tokenRoute(s: Selector): { path: string; body: Record<string, st
   }
 }
 
-/** Proxy base path (SPEC §4a) and the headers that choose the account under an auth config. */
+/** Proxy base path (docs/proxy.md) and the headers that choose the account under an auth config. */
 export function proxyRoute(s: Selector): { base: string; headers: Record<string, string> } {
   const r = resolveSelector(s);
   switch (r.kind) {

@@ -20,7 +20,8 @@ export interface AuditRecord {
 type Row = typeof auditEvents.$inferInsert;
 
 /**
- * The audit trail's two kinds of entry (SPEC §3 "Audit of token reads"):
+ * The audit trail's two kinds of entry (docs/operations.md#audit), so that token reads cost no
+ * write in front of the caller and the trail stays bounded however many tokens are read:
  * - an admin change is one row, written by `change()` in the change's own transaction (see
  *   commit.ts), so the change and its row commit together or not at all;
  * - token issuances are counted per (API key, connected account, minute) in memory and added to

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /**
- * State bound to the browser that opened the connect link (SPEC §4): opening the link sets a cookie
- * named after the session whose value only that browser holds (the session stores its hash). A
+ * State bound to the browser that opened the connect link (docs/security.md#the-connect-flow):
+ * opening the link sets a cookie named after the session whose value only that browser holds (the
+ * session stores its hash). A
  * callback — or a reopened link — without the matching cookie changes nothing, so an authorize
  * URL forwarded to someone else cannot attach their grant to the forwarder's account.
  */

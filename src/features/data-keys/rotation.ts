@@ -14,11 +14,11 @@ import * as repo from './repo.ts';
 import type { DataKeyService } from './service.ts';
 
 /**
- * Key rotation without downtime (SPEC §7). Master keys: configure the new key first in
- * VAULT_MASTER_KEYS (it becomes active, the old one still unwraps), re-wrap every data key, then
- * retire the old key once `usage()` shows nothing on it. Tenant data keys: a new active key, then
- * every sealed field of the tenant re-encrypted in batches. Both are resumable and idempotent
- * (compare-and-swap on the old value), and reads work throughout.
+ * Key rotation without downtime (docs/operations.md#master-key-rotation). Master keys: configure
+ * the new key first in VAULT_MASTER_KEYS (it becomes active, the old one still unwraps), re-wrap
+ * every data key, then retire the old key once `usage()` shows nothing on it. Tenant data keys: a
+ * new active key, then every sealed field of the tenant re-encrypted in batches. Both are resumable
+ * and idempotent (compare-and-swap on the old value), and reads work throughout.
  */
 export function createKeyRotation(deps: {
   db: Db;

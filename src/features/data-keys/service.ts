@@ -24,9 +24,9 @@ const aadOf = (ref: FieldRef) => {
 };
 
 /**
- * Envelope encryption of fields (SPEC §7): a per-tenant data key, wrapped by the active master key,
- * seals each field with AAD binding tenant/table/row/column. Unwrapped data keys are cached by id so
- * the hot path does no key derivation and no extra query.
+ * Envelope encryption of fields (docs/security.md#envelope-encryption): a per-tenant data key,
+ * wrapped by the active master key, seals each field with AAD binding tenant/table/row/column.
+ * Unwrapped data keys are cached by id so the hot path does no key derivation and no extra query.
  */
 export function createDataKeyService(deps: {
   db: Db;
