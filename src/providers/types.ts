@@ -39,6 +39,11 @@ export interface TokenSet {
   refreshToken?: string;
   tokenType: string;
   expiresIn?: number;
+  /**
+   * how long the refresh token lives, where the provider says (`refresh_token_expires_in`); a
+   * rotating provider that sends it moves the grant's end with every refresh
+   */
+  refreshTokenExpiresIn?: number;
   scopes?: string[];
 }
 
