@@ -195,7 +195,8 @@ export interface ProviderDefinition<S extends string = string> {
   configFields?: ProviderConfigFields;
   /**
    * The scopes to store for a config (deduplicated); throws a 400 naming the first one the
-   * provider does not know (with the nearest known one where it keeps a catalog).
+   * provider does not know (with the nearest known one where it keeps a catalog), or when the
+   * list is empty and the provider needs scopes (`[]` when the body has none).
    */
   normalizeScopes(scopes: string[]): string[];
   /** The runtime, from the settings' values (trailing slashes removed) and its HTTP clients. */

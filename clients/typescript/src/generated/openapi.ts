@@ -1105,7 +1105,8 @@ export interface paths {
                         client_id?: string;
                         /** @description write-only */
                         client_secret?: string;
-                        scopes: string[];
+                        /** @description the OAuth scopes to request, checked by the provider (an unknown Atlassian scope is a 400 naming the nearest known one); a provider without OAuth scopes takes an empty list */
+                        scopes?: string[];
                         allowed_return_urls?: string[];
                         status?: "enabled" | "disabled";
                         oauth2?: {
@@ -1416,6 +1417,7 @@ export interface paths {
                         client_secret?: string;
                         /** @description with client_secret: keep the old secret as a fallback this long (default 86400; 0 drops it) */
                         previous_secret_overlap_seconds?: number;
+                        /** @description the OAuth scopes to request, checked by the provider (an unknown Atlassian scope is a 400 naming the nearest known one); a provider without OAuth scopes takes an empty list */
                         scopes?: string[];
                         allowed_return_urls?: string[];
                         status?: "enabled" | "disabled";
