@@ -147,9 +147,12 @@ export async function tokenRequest(
     format: 'json' | 'form';
     basicAuth?: { id: string; secret: string };
     errors?: Readonly<Record<string, 'invalid_grant' | 'invalid_client'>>;
+    /** more request headers the provider wants (e.g. a User-Agent) */
+    headers?: Readonly<Record<string, string>>;
   },
 ): Promise<TokenSet> {
   const headers: Record<string, string> = {
+    ...opts.headers,
     'content-type':
       opts.format === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
   };

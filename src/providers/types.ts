@@ -102,6 +102,11 @@ export interface ApiTarget {
   base: string;
   rest: string[];
   origin: 'operator' | 'tenant';
+  /**
+   * Headers the provider's API needs that a caller may leave out (lower-case names; e.g. GitHub
+   * refuses a request without a User-Agent): sent unless the caller sent its own.
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** An API token (HTTP Basic `email:token`) and where it is used. */
