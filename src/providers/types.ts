@@ -11,9 +11,11 @@ export interface Site {
   scopes: string[];
 }
 
-/** Who the grant belongs to, where the provider says (Atlassian: /me). */
+/** Who the grant belongs to, where the provider says (Atlassian: /me, GitHub: /user). */
 export interface Identity {
   account_id: string;
+  /** the user's handle, where the provider has one besides the name (GitHub's login) */
+  login?: string | null;
   email: string | null;
   name: string | null;
   picture: string | null;

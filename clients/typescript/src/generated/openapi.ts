@@ -1838,6 +1838,8 @@ export interface paths {
                                 pinned_site_url: string | null;
                                 identity: {
                                     account_id: string;
+                                    /** @description the user’s handle where the provider has one (GitHub’s login) */
+                                    login: string | null;
                                     email: string | null;
                                     name: string | null;
                                     picture: string | null;
@@ -1968,6 +1970,8 @@ export interface paths {
                             pinned_site_url: string | null;
                             identity: {
                                 account_id: string;
+                                /** @description the user’s handle where the provider has one (GitHub’s login) */
+                                login: string | null;
                                 email: string | null;
                                 name: string | null;
                                 picture: string | null;
@@ -2108,6 +2112,8 @@ export interface paths {
                             pinned_site_url: string | null;
                             identity: {
                                 account_id: string;
+                                /** @description the user’s handle where the provider has one (GitHub’s login) */
+                                login: string | null;
                                 email: string | null;
                                 name: string | null;
                                 picture: string | null;
@@ -2309,6 +2315,8 @@ export interface paths {
                             pinned_site_url: string | null;
                             identity: {
                                 account_id: string;
+                                /** @description the user’s handle where the provider has one (GitHub’s login) */
+                                login: string | null;
                                 email: string | null;
                                 name: string | null;
                                 picture: string | null;
@@ -2459,6 +2467,8 @@ export interface paths {
                             pinned_site_url: string | null;
                             identity: {
                                 account_id: string;
+                                /** @description the user’s handle where the provider has one (GitHub’s login) */
+                                login: string | null;
                                 email: string | null;
                                 name: string | null;
                                 picture: string | null;
@@ -2601,6 +2611,8 @@ export interface paths {
                             pinned_site_url: string | null;
                             identity: {
                                 account_id: string;
+                                /** @description the user’s handle where the provider has one (GitHub’s login) */
+                                login: string | null;
                                 email: string | null;
                                 name: string | null;
                                 picture: string | null;
@@ -2739,6 +2751,8 @@ export interface paths {
                             pinned_site_url: string | null;
                             identity: {
                                 account_id: string;
+                                /** @description the user’s handle where the provider has one (GitHub’s login) */
+                                login: string | null;
                                 email: string | null;
                                 name: string | null;
                                 picture: string | null;
