@@ -985,7 +985,7 @@ export interface paths {
                     limit?: number;
                     cursor?: string;
                     status?: "enabled" | "disabled";
-                    provider?: "atlassian" | "oauth2";
+                    provider?: "atlassian" | "github" | "oauth2";
                     /** @description oauth2_3lo: user consent through the connect flow (default); client_credentials: a service account’s OAuth 2.0 client credentials (accounts created by the API alone); api_token: Atlassian API tokens over HTTP Basic, one per connected account (atlassian only; no client id/secret) */
                     auth_scheme?: "oauth2_3lo" | "client_credentials" | "api_token";
                 };
@@ -1099,7 +1099,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        provider: "atlassian" | "oauth2";
+                        provider: "atlassian" | "github" | "oauth2";
                         /** @description oauth2_3lo: user consent through the connect flow (default); client_credentials: a service account’s OAuth 2.0 client credentials (accounts created by the API alone); api_token: Atlassian API tokens over HTTP Basic, one per connected account (atlassian only; no client id/secret) */
                         auth_scheme?: "oauth2_3lo" | "client_credentials" | "api_token";
                         client_id?: string;
