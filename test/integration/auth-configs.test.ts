@@ -92,7 +92,7 @@ describe('auth configs', () => {
         },
         /body\.scopes must list at least one scope/,
       ],
-      [{ ...atlassianConfig(), provider: 'github' }, /body\.provider/],
+      [{ ...atlassianConfig(), provider: 'gitlab' }, /body\.provider/],
       [{ ...atlassianConfig(), extra_field: 1 }, /body\.extra_field is not a known field/],
       [
         { ...atlassianConfig(), allowed_return_urls: ['javascript:alert(1)'] },
