@@ -288,5 +288,15 @@ function warnings(c: Env, trustProxy: TrustProxy): string[] {
       `REFRESH_AHEAD_SECONDS=${c.REFRESH_AHEAD_SECONDS} is shorter than twice the REFRESH_CRON period (${period} s): a token may expire between two worker ticks before it is refreshed (the token endpoint still refreshes on demand); use at least ${2 * period} or a more frequent REFRESH_CRON`,
     );
   }
+  // One refresh may make two provider calls (the previous client secret is tried after a refused
+  // one), each waiting for an outbound slot first. A lease that can run out while a call is still
+  // out lets a second refresher spend the same refresh token: inside Atlassian's leeway that is
+  // harmless, but GitHub keeps none and the grant dies.
+  const callMs = 2 * (c.PROVIDER_TIMEOUT_MS + c.OUTBOUND_QUEUE_TIMEOUT_MS);
+  if (c.REFRESH_LEASE_SECONDS * 1000 <= callMs) {
+    out.push(
+      `REFRESH_LEASE_SECONDS=${c.REFRESH_LEASE_SECONDS} does not outlast a refresh's provider calls (2 × (PROVIDER_TIMEOUT_MS + OUTBOUND_QUEUE_TIMEOUT_MS) = ${callMs / 1000} s): a refresher still waiting for its answer can lose its lease, and a second one spend the same refresh token, which ends the grant with a provider that keeps no reuse leeway (GitHub); use a lease longer than ${Math.ceil(callMs / 1000)} s or shorter timeouts`,
+    );
+  }
   return out;
 }

@@ -64,6 +64,12 @@ const TOKEN_ERRORS: Readonly<Record<string, 'invalid_grant' | 'invalid_client'>>
   access_denied: 'invalid_client',
 };
 
+/** A lifetime in seconds as providers send it: a number, or a numeric string (some send those). */
+const seconds = (v: unknown): number | undefined => {
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+};
+
 /** What went wrong on the way, as the ProviderError every caller already knows how to map. */
 function callFailure(err: unknown, host: string): ProviderError {
   // A connection the egress policy refused is a final "no", not an outage to retry.
@@ -141,9 +147,12 @@ export async function tokenRequest(
     format: 'json' | 'form';
     basicAuth?: { id: string; secret: string };
     errors?: Readonly<Record<string, 'invalid_grant' | 'invalid_client'>>;
+    /** more request headers the provider wants (e.g. a User-Agent) */
+    headers?: Readonly<Record<string, string>>;
   },
 ): Promise<TokenSet> {
   const headers: Record<string, string> = {
+    ...opts.headers,
     'content-type':
       opts.format === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
   };
@@ -162,8 +171,8 @@ export async function tokenRequest(
       refreshToken:
         typeof j.refresh_token === 'string' && j.refresh_token ? j.refresh_token : undefined,
       tokenType: typeof j.token_type === 'string' ? j.token_type : 'Bearer',
-      expiresIn:
-        typeof j.expires_in === 'number' ? j.expires_in : Number(j.expires_in) || undefined,
+      expiresIn: seconds(j.expires_in),
+      refreshTokenExpiresIn: seconds(j.refresh_token_expires_in),
       scopes: typeof j.scope === 'string' ? j.scope.split(/[\s,]+/).filter(Boolean) : undefined,
     };
   }

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { Clock } from '../lib/clock.ts';
 import type { OutboundLimiter } from '../lib/outbound-limiter.ts';
 import { atlassian } from './atlassian.ts';
+import { github } from './github.ts';
 import { createProviderHttp } from './http.ts';
 import { oauth2 } from './oauth2.ts';
 import type { Provider, ProviderDefinition } from './types.ts';
@@ -13,6 +14,7 @@ import type { Provider, ProviderDefinition } from './types.ts';
  */
 export const PROVIDERS = {
   atlassian,
+  github,
   oauth2,
 } satisfies Record<string, ProviderDefinition>;
 

@@ -92,7 +92,13 @@ export const oauth2 = {
   settings: {},
   familyLifetimeDays: null,
   pinsSites: false,
-  normalizeScopes: (scopes) => [...new Set(scopes)],
+  normalizeScopes(scopes) {
+    if (scopes.length === 0)
+      throw badRequest('invalid_request', 'body.scopes must list at least one scope', {
+        field: 'body.scopes',
+      });
+    return [...new Set(scopes)];
+  },
 
   configFields: {
     field: 'oauth2',

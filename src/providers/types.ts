@@ -11,9 +11,11 @@ export interface Site {
   scopes: string[];
 }
 
-/** Who the grant belongs to, where the provider says (Atlassian: /me). */
+/** Who the grant belongs to, where the provider says (Atlassian: /me, GitHub: /user). */
 export interface Identity {
   account_id: string;
+  /** the user's handle, where the provider has one besides the name (GitHub's login) */
+  login?: string | null;
   email: string | null;
   name: string | null;
   picture: string | null;
@@ -39,6 +41,11 @@ export interface TokenSet {
   refreshToken?: string;
   tokenType: string;
   expiresIn?: number;
+  /**
+   * how long the refresh token lives, where the provider says (`refresh_token_expires_in`); a
+   * rotating provider that sends it moves the grant's end with every refresh
+   */
+  refreshTokenExpiresIn?: number;
   scopes?: string[];
 }
 
@@ -97,6 +104,11 @@ export interface ApiTarget {
   base: string;
   rest: string[];
   origin: 'operator' | 'tenant';
+  /**
+   * Headers the provider's API needs that a caller may leave out (lower-case names; e.g. GitHub
+   * refuses a request without a User-Agent): sent unless the caller sent its own.
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** An API token (HTTP Basic `email:token`) and where it is used. */
@@ -190,7 +202,8 @@ export interface ProviderDefinition<S extends string = string> {
   configFields?: ProviderConfigFields;
   /**
    * The scopes to store for a config (deduplicated); throws a 400 naming the first one the
-   * provider does not know (with the nearest known one where it keeps a catalog).
+   * provider does not know (with the nearest known one where it keeps a catalog), or when the
+   * list is empty and the provider needs scopes (`[]` when the body has none).
    */
   normalizeScopes(scopes: string[]): string[];
   /** The runtime, from the settings' values (trailing slashes removed) and its HTTP clients. */

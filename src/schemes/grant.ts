@@ -9,6 +9,8 @@ export interface TokenGrant {
   expiresAt: Date | null;
   /** the provider's expires_in for this token (L of the min_ttl contract) */
   lifetimeSeconds: number | null;
+  /** when the refresh token of this answer dies unused, where the provider says; else null */
+  refreshExpiresAt: Date | null;
 }
 
 /**
@@ -21,7 +23,29 @@ export const grantOf = (tokens: TokenSet, sentAt: Date): TokenGrant => ({
   tokenType: tokens.tokenType,
   expiresAt: tokens.expiresIn ? new Date(sentAt.getTime() + tokens.expiresIn * 1000) : null,
   lifetimeSeconds: tokens.expiresIn ?? null,
+  refreshExpiresAt:
+    tokens.refreshToken && tokens.refreshTokenExpiresIn
+      ? new Date(sentAt.getTime() + tokens.refreshTokenExpiresIn * 1000)
+      : null,
 });
+
+const DAY_MS = 86_400_000;
+
+/**
+ * When a grant ends unless it is renewed: the provider's absolute limit counted from consent
+ * (`lifetimeDays`: Atlassian's 365 days), or the stored refresh token's own expiry where the
+ * provider states one (GitHub: six months from each refresh, so every rotation moves it on),
+ * whichever comes first; null when neither is known.
+ */
+export function familyEnd(
+  consentAt: Date,
+  lifetimeDays: number | null,
+  refreshExpiresAt: Date | null,
+): Date | null {
+  const absolute = lifetimeDays ? new Date(consentAt.getTime() + lifetimeDays * DAY_MS) : null;
+  if (!absolute || !refreshExpiresAt) return absolute ?? refreshExpiresAt;
+  return absolute < refreshExpiresAt ? absolute : refreshExpiresAt;
+}
 
 /**
  * The site a new grant selects: the pinned one if the grant covers it, the only site when there

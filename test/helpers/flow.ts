@@ -9,7 +9,10 @@ import { startTestVault, type Res, type TestDatabase, type TestVault } from './v
 export const CALLBACK = 'http://vault.test/v1/oauth/callback';
 export const RETURN_URL = 'https://app.example.com/connected';
 
-/** A vault pointed at a fresh emulator, as `ATLASSIAN_AUTH_URL`/`ATLASSIAN_API_URL` would do it. */
+/**
+ * A vault pointed at a fresh emulator, as `ATLASSIAN_AUTH_URL`/`ATLASSIAN_API_URL` (and
+ * `GITHUB_URL`/`GITHUB_API_URL`: the emulator serves GitHub on the same origin) would do it.
+ */
 export async function startFlowFixture(
   opts: {
     clock?: Clock;
@@ -21,7 +24,13 @@ export async function startFlowFixture(
   const vault = await startTestVault({
     clock: opts.clock,
     database: opts.database,
-    env: { ATLASSIAN_AUTH_URL: emu.url, ATLASSIAN_API_URL: emu.url, ...opts.env },
+    env: {
+      ATLASSIAN_AUTH_URL: emu.url,
+      ATLASSIAN_API_URL: emu.url,
+      GITHUB_URL: emu.url,
+      GITHUB_API_URL: emu.url,
+      ...opts.env,
+    },
   });
   return { emu, vault, close: async () => (await vault.close(), await emu.close()) };
 }

@@ -80,7 +80,19 @@ describe('auth configs', () => {
       [{ ...atlassianConfig(), client_id: undefined }, /body\.client_id is required/],
       [{ ...atlassianConfig(), client_secret: 42 }, /body\.client_secret/],
       [{ ...atlassianConfig(), scopes: [] }, /body\.scopes/],
-      [{ ...atlassianConfig(), provider: 'github' }, /body\.provider/],
+      // How many scopes a config needs is its provider's rule: these two need one at least.
+      [{ ...atlassianConfig(), scopes: undefined }, /body\.scopes/],
+      [
+        {
+          ...atlassianConfig({ provider: 'oauth2', scopes: [] }),
+          oauth2: {
+            authorization_url: `https://${PUBLIC_HOST}/authorize`,
+            token_url: `https://${PUBLIC_HOST}/token`,
+          },
+        },
+        /body\.scopes must list at least one scope/,
+      ],
+      [{ ...atlassianConfig(), provider: 'gitlab' }, /body\.provider/],
       [{ ...atlassianConfig(), extra_field: 1 }, /body\.extra_field is not a known field/],
       [
         { ...atlassianConfig(), allowed_return_urls: ['javascript:alert(1)'] },

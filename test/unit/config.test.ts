@@ -68,6 +68,17 @@ test('bounds refuse only set-ups that cannot work, and say what would', () => {
     () => loadConfig({ REFRESH_LEASE_SECONDS: '900' }),
     /REFRESH_LEASE_SECONDS must be 1-540 seconds: a lease must end well inside the provider's 600 s refresh-token reuse leeway.*\(got "900"\)/,
   );
+  // A lease that a refresh's provider calls can outlast: a second refresher could spend the
+  // same refresh token (fatal where the provider keeps no leeway).
+  assert.match(
+    loadConfig({ REFRESH_LEASE_SECONDS: '30' }).warnings.join('\n'),
+    /REFRESH_LEASE_SECONDS=30 does not outlast a refresh's provider calls .* = 30 s\)/,
+  );
+  assert.match(
+    loadConfig({ PROVIDER_TIMEOUT_MS: '60000' }).warnings.join('\n'),
+    /REFRESH_LEASE_SECONDS=60 does not outlast .*use a lease longer than 130 s/,
+  );
+  assert.deepEqual(loadConfig({ REFRESH_LEASE_SECONDS: '31' }).warnings, []);
   assert.throws(() => loadConfig({ REFRESH_AHEAD_SECONDS: '-1' }), /must be seconds, 0 or more/);
   assert.throws(() => loadConfig({ REFRESH_BATCH_SIZE: '70000' }), /must be 1-10000 accounts/);
 });

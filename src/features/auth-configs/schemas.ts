@@ -25,7 +25,13 @@ const common = {
   name: Name,
   client_id: Token,
   client_secret: Type.String({ minLength: 1, maxLength: 1024, description: 'write-only' }),
-  scopes: Type.Array(Scope, { minItems: 1, maxItems: 100 }),
+  // How many a config needs is its provider's rule (Atlassian and oauth2: at least one; GitHub
+  // Apps have no OAuth scopes at all).
+  scopes: Type.Array(Scope, {
+    maxItems: 100,
+    description:
+      'the OAuth scopes to request, checked by the provider (an unknown Atlassian scope is a 400 naming the nearest known one); a provider without OAuth scopes takes an empty list',
+  }),
   allowed_return_urls: Type.Array(HttpUrl, { maxItems: 50 }),
   status: Status,
 };
@@ -37,7 +43,7 @@ export const CreateAuthConfigBody = Type.Object(
     auth_scheme: Type.Optional(AuthSchemeSchema),
     client_id: Type.Optional(common.client_id),
     client_secret: Type.Optional(common.client_secret),
-    scopes: common.scopes,
+    scopes: Type.Optional(common.scopes),
     allowed_return_urls: Type.Optional(common.allowed_return_urls),
     status: Type.Optional(common.status),
     ...providerInputs,

@@ -70,7 +70,7 @@ export function createAuthConfigService(deps: {
   async function create(tenantId: string, input: CreateAuthConfigInput, change: ChangeContext) {
     // Everything is validated (and the URLs resolved) before the transaction opens.
     const scheme = checkScheme(input);
-    const scopes = providerDefinition(input.provider).normalizeScopes(input.scopes);
+    const scopes = providerDefinition(input.provider).normalizeScopes(input.scopes ?? []);
     const settings = providerSettings(
       undefined,
       { provider: input.provider, authScheme: scheme },

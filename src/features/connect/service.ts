@@ -7,7 +7,7 @@ import { unlessFound } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { providerDefinition, type Providers } from '../../providers/index.ts';
 import { ProviderError } from '../../providers/types.ts';
-import { grantOf, selectSite } from '../../schemes/grant.ts';
+import { familyEnd, grantOf, selectSite } from '../../schemes/grant.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
 import type { GrantWriter } from '../connected-accounts/grants.ts';
 import type { ConnectedAccountService } from '../connected-accounts/service.ts';
@@ -226,15 +226,19 @@ export function createConnectFlowService(deps: {
     }
     const selected = selectSite(discovery.sites, account.pinnedSiteUrl);
     if (selected === 'not_granted') return fail(session, 'pinned_site_not_granted', done);
-    const familyDays = providerDefinition(config.provider).familyLifetimeDays;
+    // Counted from before the exchange: the provider's clock started no earlier than that.
+    const grant = grantOf(tokens, now);
     const activated = await deps.grants.activate(session.tenantId, account.id, {
-      // Counted from before the exchange: the provider's clock started no earlier than that.
-      ...grantOf(tokens, now),
+      ...grant,
       grantedScopes: tokens.scopes ?? config.scopes,
       sites: discovery.sites,
       identity: discovery.identity,
       selectedCloudId: selected,
-      familyExpiresAt: familyDays ? new Date(now.getTime() + familyDays * 86_400_000) : null,
+      familyExpiresAt: familyEnd(
+        now,
+        providerDefinition(config.provider).familyLifetimeDays,
+        grant.refreshExpiresAt,
+      ),
     });
     if (!activated) return fail(session, 'account_unavailable', done);
     await repo.setOutcome(db, session.tenantId, session.id, 'success', clock.now());

@@ -91,6 +91,8 @@ export function createGrantWriter(deps: {
       identity: grant.identity,
       selectedCloudId: grant.selectedCloudId,
       familyExpiresAt: grant.familyExpiresAt,
+      // a new family: its own end is warned of, whatever was sent about the previous one's
+      consentExpiringNotifiedAt: null,
       connectedAt: now,
       lastRefreshedAt: null,
     };

@@ -90,6 +90,11 @@ export const ConnectedAccount = Type.Object(
       Type.Object(
         {
           account_id: Type.String(),
+          login: Nullable(
+            Type.String({
+              description: 'the user’s handle where the provider has one (GitHub’s login)',
+            }),
+          ),
           email: Nullable(Type.String()),
           name: Nullable(Type.String()),
           picture: Nullable(Type.String()),
@@ -160,6 +165,7 @@ export function accountView(r: AccountRow) {
     identity: r.identity
       ? {
           account_id: r.identity.account_id,
+          login: r.identity.login ?? null,
           email: r.identity.email,
           name: r.identity.name,
           picture: r.identity.picture,

@@ -81,6 +81,7 @@ export function createProxyService(deps: {
     return {
       base: t.base,
       rest: t.rest,
+      headers: t.headers ?? {},
       dispatcher: t.origin === 'tenant' ? deps.tenantDispatcher : deps.dispatcher,
     };
   }
@@ -214,7 +215,8 @@ export function createProxyService(deps: {
     x.readingBody = false;
     x.body = body;
     const replayable = body.kind !== 'stream';
-    const base = forwardedRequestHeaders(call.raw.headers);
+    // The provider's defaults first: what the caller sent of the same name wins.
+    const base = { ...t.headers, ...forwardedRequestHeaders(call.raw.headers) };
     let auth = `${cred.tokenType} ${cred.credential}`;
     let rejected = false;
     let waited = 0;

@@ -12,7 +12,7 @@ import { PROVIDER_RESPONSE_TOO_LARGE } from '../../providers/http.ts';
 import type { Providers } from '../../providers/index.ts';
 import { ProviderError } from '../../providers/types.ts';
 import { providerAccess } from '../../schemes/access.ts';
-import { grantOf } from '../../schemes/grant.ts';
+import { familyEnd, grantOf } from '../../schemes/grant.ts';
 import { schemeOf } from '../../schemes/index.ts';
 import type { FatalRefusal, RenewContext } from '../../schemes/types.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
@@ -203,12 +203,25 @@ export function createRefreshService(deps: RefreshDeps) {
       return fail(row, code, err);
     }
     const at = clock.now();
+    const grant = grantOf(tokens, sentAt);
     const set: AccountUpdate = {
-      ...(await deps.grants.grantColumns(row, grantOf(tokens, sentAt), at)),
+      ...(await deps.grants.grantColumns(row, grant, at)),
       lastRefreshedAt: at,
       revivedAt: null,
     };
     if (tokens.scopes?.length) set.grantedScopes = tokens.scopes;
+    if (grant.refreshExpiresAt) {
+      // A refresh token that states its own expiry (GitHub's) moves the grant's end with every
+      // rotation; a consent-expiring notice already sent is due again before the new end.
+      const end = familyEnd(
+        row.connectedAt ?? at,
+        renewing.definition(config).familyLifetimeDays,
+        grant.refreshExpiresAt,
+      );
+      set.familyExpiresAt = end;
+      if (end && (!row.familyExpiresAt || end > row.familyExpiresAt))
+        set.consentExpiringNotifiedAt = null;
+    }
     const recovered = row.refreshFailures >= deps.failureStreak;
     // An account a new secret revived is ACTIVE again for real only now.
     const revived = row.revivedAt !== null;

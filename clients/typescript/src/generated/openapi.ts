@@ -1370,7 +1370,7 @@ export interface paths {
                     limit?: number;
                     cursor?: string;
                     status?: "enabled" | "disabled";
-                    provider?: "atlassian" | "oauth2";
+                    provider?: "atlassian" | "github" | "oauth2";
                     /** @description oauth2_3lo: user consent through the connect flow (default); client_credentials: a service account’s OAuth 2.0 client credentials (accounts created by the API alone); api_token: Atlassian API tokens over HTTP Basic, one per connected account (atlassian only; no client id/secret) */
                     auth_scheme?: "oauth2_3lo" | "client_credentials" | "api_token";
                 };
@@ -1484,13 +1484,14 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        provider: "atlassian" | "oauth2";
+                        provider: "atlassian" | "github" | "oauth2";
                         /** @description oauth2_3lo: user consent through the connect flow (default); client_credentials: a service account’s OAuth 2.0 client credentials (accounts created by the API alone); api_token: Atlassian API tokens over HTTP Basic, one per connected account (atlassian only; no client id/secret) */
                         auth_scheme?: "oauth2_3lo" | "client_credentials" | "api_token";
                         client_id?: string;
                         /** @description write-only */
                         client_secret?: string;
-                        scopes: string[];
+                        /** @description the OAuth scopes to request, checked by the provider (an unknown Atlassian scope is a 400 naming the nearest known one); a provider without OAuth scopes takes an empty list */
+                        scopes?: string[];
                         allowed_return_urls?: string[];
                         status?: "enabled" | "disabled";
                         oauth2?: {
@@ -1801,6 +1802,7 @@ export interface paths {
                         client_secret?: string;
                         /** @description with client_secret: keep the old secret as a fallback this long (default 86400; 0 drops it) */
                         previous_secret_overlap_seconds?: number;
+                        /** @description the OAuth scopes to request, checked by the provider (an unknown Atlassian scope is a 400 naming the nearest known one); a provider without OAuth scopes takes an empty list */
                         scopes?: string[];
                         allowed_return_urls?: string[];
                         status?: "enabled" | "disabled";
@@ -2221,6 +2223,8 @@ export interface paths {
                                 pinned_site_url: string | null;
                                 identity: {
                                     account_id: string;
+                                    /** @description the user’s handle where the provider has one (GitHub’s login) */
+                                    login: string | null;
                                     email: string | null;
                                     name: string | null;
                                     picture: string | null;
@@ -2351,6 +2355,8 @@ export interface paths {
                             pinned_site_url: string | null;
                             identity: {
                                 account_id: string;
+                                /** @description the user’s handle where the provider has one (GitHub’s login) */
+                                login: string | null;
                                 email: string | null;
                                 name: string | null;
                                 picture: string | null;
@@ -2491,6 +2497,8 @@ export interface paths {
                             pinned_site_url: string | null;
                             identity: {
                                 account_id: string;
+                                /** @description the user’s handle where the provider has one (GitHub’s login) */
+                                login: string | null;
                                 email: string | null;
                                 name: string | null;
                                 picture: string | null;
@@ -2692,6 +2700,8 @@ export interface paths {
                             pinned_site_url: string | null;
                             identity: {
                                 account_id: string;
+                                /** @description the user’s handle where the provider has one (GitHub’s login) */
+                                login: string | null;
                                 email: string | null;
                                 name: string | null;
                                 picture: string | null;
@@ -2842,6 +2852,8 @@ export interface paths {
                             pinned_site_url: string | null;
                             identity: {
                                 account_id: string;
+                                /** @description the user’s handle where the provider has one (GitHub’s login) */
+                                login: string | null;
                                 email: string | null;
                                 name: string | null;
                                 picture: string | null;
@@ -2984,6 +2996,8 @@ export interface paths {
                             pinned_site_url: string | null;
                             identity: {
                                 account_id: string;
+                                /** @description the user’s handle where the provider has one (GitHub’s login) */
+                                login: string | null;
                                 email: string | null;
                                 name: string | null;
                                 picture: string | null;
@@ -3122,6 +3136,8 @@ export interface paths {
                             pinned_site_url: string | null;
                             identity: {
                                 account_id: string;
+                                /** @description the user’s handle where the provider has one (GitHub’s login) */
+                                login: string | null;
                                 email: string | null;
                                 name: string | null;
                                 picture: string | null;

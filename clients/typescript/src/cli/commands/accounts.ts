@@ -37,7 +37,7 @@ const WAIT_OPTIONS = {
 
 const who = (a: ConnectedAccount) =>
   a.identity
-    ? `${a.identity.name ?? a.identity.account_id}${a.identity.email ? ` <${a.identity.email}>` : ''}`
+    ? `${a.identity.name ?? a.identity.account_id}${a.identity.login ? ` (${a.identity.login})` : ''}${a.identity.email ? ` <${a.identity.email}>` : ''}`
     : undefined;
 
 const statusOf = (a: ConnectedAccount) =>

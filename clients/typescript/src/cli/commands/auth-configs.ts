@@ -86,7 +86,7 @@ const create = command({
       type: 'string',
       multiple: true,
       value: '<scopes>',
-      help: 'scopes, separated by commas or spaces',
+      help: 'scopes, separated by commas or spaces (the provider says how many it needs: GitHub Apps have none)',
     },
     'return-url': {
       type: 'string',
@@ -108,16 +108,16 @@ const create = command({
     const provider = v.provider ?? 'atlassian';
     const scheme = v['auth-scheme'];
     const traits = schemeTraits(scheme);
+    // How many scopes a config needs is the provider's rule, which the vault answers with a 400.
     const scopes = listFlag(v.scopes);
-    if (!scopes?.length) throw new UsageError('missing --scopes');
     if (traits.clientSecret && v['client-id'] === undefined) {
       throw new UsageError('missing --client-id');
     }
     const body: CreateAuthConfig = {
       name: v.name!,
       provider: provider as CreateAuthConfig['provider'],
-      scopes,
     };
+    if (scopes) body.scopes = scopes;
     if (scheme !== undefined) body.auth_scheme = scheme as CreateAuthConfig['auth_scheme'];
     if (v['client-id'] !== undefined) body.client_id = v['client-id'];
     const returnUrls = listFlag(v['return-url']);
@@ -135,7 +135,7 @@ const create = command({
     }
     const c = await vault.authConfigs.create(body);
     if (ctx.json) return ctx.printJson(c);
-    const summary = `auth config ${c.id} "${c.name}" created (${c.provider}, ${c.auth_scheme}; scopes ${c.scopes.join(' ')})`;
+    const summary = `auth config ${c.id} "${c.name}" created (${c.provider}, ${c.auth_scheme}; scopes ${c.scopes.join(' ') || 'none'})`;
     if (schemeTraits(c.auth_scheme).callback) {
       ctx.print(c.callback_url);
       ctx.print(c.id);

@@ -1,0 +1,2 @@
+ALTER TABLE "auth_configs" DROP CONSTRAINT "auth_configs_provider_check";--> statement-breakpoint
+ALTER TABLE "auth_configs" ADD CONSTRAINT "auth_configs_provider_check" CHECK ("auth_configs"."provider" in ('atlassian', 'github', 'oauth2'));
