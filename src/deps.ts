@@ -27,6 +27,7 @@ import { createAccountLeaseService } from './features/connected-accounts/leases.
 import { createConnectedAccountService } from './features/connected-accounts/service.ts';
 import { createTokenReads } from './features/connected-accounts/token-reads.ts';
 import { createKeyRotation } from './features/data-keys/rotation.ts';
+import { createUnwrapCheck } from './features/data-keys/unwrap-check.ts';
 import { createDataKeyService } from './features/data-keys/service.ts';
 import { createTenantService } from './features/tenants/service.ts';
 import { createProxyTokenService } from './features/proxy-tokens/service.ts';
@@ -155,6 +156,7 @@ export async function createDeps(
       ),
   });
   const rotation = createKeyRotation({ db, clock, keyring, dataKeys });
+  const unwrapCheck = createUnwrapCheck({ db, keyring });
   const tenants = createTenantService({
     db,
     clock,
@@ -335,6 +337,7 @@ export async function createDeps(
       events,
       webhooks,
       rotation,
+      unwrapCheck,
     },
   };
 }

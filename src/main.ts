@@ -35,6 +35,11 @@ async function main(): Promise<void> {
   });
   if (boot.value.generatedAdminKey)
     printFirstKey(boot.value.generatedAdminKey, boot.value.tenantId!, config.PUBLIC_URL);
+  // Data keys no configured master key unwraps (a rotation that dropped the old key too early):
+  // said once here, and /readyz answers 503 until the configuration is fixed.
+  const unwrapProblem = await deps.services.unwrapCheck.check();
+  if (unwrapProblem)
+    deps.logger.error({ master_kids: unwrapProblem.kids }, `not ready: ${unwrapProblem.detail}`);
   if (role === 'migrate') {
     deps.logger.info('migrations applied');
     await deps.database.close();

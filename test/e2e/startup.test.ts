@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { openTestDatabase } from '../helpers/database.ts';
 import { atlassianConfig } from '../helpers/fixtures.ts';
 import { spawnVault } from '../helpers/process.ts';
+import { testMasterKey } from '../helpers/vault.ts';
 
 /**
  * The newcomer path, as `npm start` runs it: a real process on the embedded database (or, under
@@ -94,4 +95,51 @@ test('a metrics port another process holds is a one-line startup error naming th
   assert.equal(await v.exited, 1);
   assert.match(v.stderr(), new RegExp(`127\\.0\\.0\\.1:${taken} is already in use.*METRICS_PORT`));
   assert.ok(!/\n\s+at /.test(v.stderr()), 'no stack trace');
+});
+
+test('after a rotation that dropped the old master key, /readyz is 503 and one log line names the key to set', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cv-rotate-'));
+  const env: Record<string, string> = { DATA_DIR: dataDir };
+  const pg = process.env.TEST_DATABASE_URL ? await openTestDatabase() : undefined;
+  if (pg) {
+    await pg.database.close();
+    env.DATABASE_URL = pg.url!;
+  }
+  const oldKey = testMasterKey('k1');
+  const newKey = testMasterKey('k2');
+  try {
+    // The first start's tenant gets a data key wrapped by k1.
+    const first = await spawnVault({ ...env, VAULT_MASTER_KEYS: oldKey });
+    await first.waitFor(/credential-vault ready/);
+    assert.equal((await fetch(`${first.url}/readyz`)).status, 200);
+    assert.equal(await first.stop(), 0);
+
+    // Restarted with only the new key: it serves (probes see why) but is not ready.
+    const rotated = await spawnVault({ ...env, VAULT_MASTER_KEYS: newKey });
+    await rotated.waitFor(/credential-vault ready/);
+    const res = await fetch(`${rotated.url}/readyz`);
+    assert.equal(res.status, 503);
+    const body = (await res.json()) as { status: string; detail: string };
+    assert.equal(body.status, 'master_key_missing');
+    assert.match(body.detail, /master key "k1".*VAULT_MASTER_KEYS=k2:<key>,k1:<its key>/);
+    const lines = rotated
+      .stdout()
+      .split('\n')
+      .filter((l) => l.includes('not ready'));
+    assert.equal(lines.length, 1, rotated.stdout());
+    assert.match(lines[0]!, /"master_kids":\["k1"\].*VAULT_MASTER_KEYS=k2:<key>,k1:<its key>/);
+    for (const secret of [oldKey, newKey].map((k) => k.split(':')[1]!)) {
+      assert.ok(!rotated.stdout().includes(secret) && !body.detail.includes(secret));
+    }
+    assert.equal(await rotated.stop(), 0);
+
+    // With both keys, as the rotation steps say, it is ready again.
+    const fixed = await spawnVault({ ...env, VAULT_MASTER_KEYS: `${newKey},${oldKey}` });
+    await fixed.waitFor(/credential-vault ready/);
+    assert.equal((await fetch(`${fixed.url}/readyz`)).status, 200);
+    assert.ok(!fixed.stdout().includes('not ready'));
+    assert.equal(await fixed.stop(), 0);
+  } finally {
+    await pg?.drop();
+  }
 });

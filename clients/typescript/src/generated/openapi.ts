@@ -72,6 +72,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             status: string;
+                            /** @description what is wrong and what to set */
+                            detail?: string;
                         };
                     };
                 };
