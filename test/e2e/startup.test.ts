@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import pgClient from 'pg';
 import { openTestDatabase } from '../helpers/database.ts';
 import { atlassianConfig } from '../helpers/fixtures.ts';
 import { spawnVault } from '../helpers/process.ts';
@@ -83,19 +84,44 @@ test('a refresh window shorter than the cron period starts, with a warning sayin
   assert.equal(await vault.stop(), 0);
 });
 
-test('a metrics port another process holds is a one-line startup error naming the setting', async (t) => {
-  const holder = createServer();
-  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
-  t.after(() => holder.close());
-  const taken = (holder.address() as AddressInfo).port;
-  const v = await spawnVault({
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'cv-port-')),
-    METRICS_PORT: String(taken),
+for (const setting of ['PORT', 'METRICS_PORT']) {
+  test(`a ${setting} another process holds stops the start before anything is written, naming the setting`, async (t) => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    t.after(() => holder.close());
+    const taken = (holder.address() as AddressInfo).port;
+    const dataDir = mkdtempSync(join(tmpdir(), 'cv-port-'));
+    const env: Record<string, string> = { DATA_DIR: dataDir, [setting]: String(taken) };
+    const pg = process.env.TEST_DATABASE_URL ? await openTestDatabase() : undefined;
+    if (pg) {
+      await pg.database.close();
+      env.DATABASE_URL = pg.url!;
+    }
+    try {
+      const v = await spawnVault(env);
+      assert.equal(await v.exited, 1);
+      assert.match(
+        v.stderr(),
+        new RegExp(`127\\.0\\.0\\.1:${taken} is already in use.*set ${setting} to a free port`),
+      );
+      assert.ok(!/\n\s+at /.test(v.stderr()), 'no stack trace');
+      // Nothing written: no key printed, no master key file, no embedded database, no tables.
+      assert.ok(!/cvk_|First start/.test(v.stdout()), v.stdout());
+      assert.deepEqual(readdirSync(dataDir), []);
+      if (pg) {
+        const c = new pgClient.Client({ connectionString: pg.url });
+        await c.connect();
+        const tables = await c.query<{ n: number }>(
+          "select count(*)::int as n from information_schema.tables where table_schema = 'public'",
+        );
+        await c.end();
+        assert.equal(tables.rows[0]!.n, 0, 'no migration ran, no tenant was created');
+      }
+    } finally {
+      await pg?.drop();
+    }
   });
-  assert.equal(await v.exited, 1);
-  assert.match(v.stderr(), new RegExp(`127\\.0\\.0\\.1:${taken} is already in use.*METRICS_PORT`));
-  assert.ok(!/\n\s+at /.test(v.stderr()), 'no stack trace');
-});
+}
 
 test('after a rotation that dropped the old master key, /readyz is 503 and one log line names the key to set', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cv-rotate-'));
