@@ -18,7 +18,9 @@ export async function reservePort(
   hint = '',
 ): Promise<PortReservation> {
   if (port === 0) return { release: async () => {} };
-  const server: Server = createServer();
+  // Nothing is served yet: a connection (a probe polling /healthz) is reset at once, so the
+  // prober tries again and the release never waits for a connection to end.
+  const server: Server = createServer((socket) => socket.resetAndDestroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port, exclusive: true }, resolve);
