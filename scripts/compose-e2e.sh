@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Docker Compose, tested for real: builds the image from the Dockerfile, starts docker-compose.yml
-# as a user would (.env made as docs/operations.md#deploy-with-docker-compose says), connects an
-# account through the Atlassian emulator, lets the worker refresh it, gets a token out through the
-# published port, and checks restarts, data across down/up and a worker stopped mid-refresh. CI runs
-# it (.ci/run).
+# as a user would (.env made by scripts/compose-env.sh, as docs/operations.md#deploy-with-docker-compose
+# says), connects an account through the Atlassian emulator, lets the worker refresh it, gets a token
+# out through the published port, and checks restarts, data across down/up and a worker stopped
+# mid-refresh. CI runs it (.ci/run).
 #
 #   bash scripts/compose-e2e.sh          # as root (installs Docker when missing)
 #
@@ -139,24 +139,21 @@ docker run -d --name "$EMU" --network "$NET" --network-alias emulator --read-onl
 for _ in $(seq 1 50); do curl -fs "$EMULATOR/_emulator/counters" >/dev/null && break; sleep 0.2; done
 curl -fs "$EMULATOR/_emulator/counters" >/dev/null || die "the emulator does not answer"
 
-say "5. .env as docs/operations.md makes it (cp .env.example .env; master key; bootstrap keys)"
+say "5. .env as docs/operations.md makes it (scripts/compose-env.sh), then this test's settings"
+bash "$ROOT/scripts/compose-env.sh" --env-file "$WORK/.env" -- \
+  -p "$PROJECT" --project-directory "$WORK" -f "$ROOT/docker-compose.yml" -f "$ROOT/docker/compose.e2e.yml" ||
+  die "scripts/compose-env.sh failed"
 setenv() {
   grep -v "^$1=" "$WORK/.env" >"$WORK/.env.tmp" || true
   printf '%s=%s\n' "$1" "$2" >>"$WORK/.env.tmp"
   mv "$WORK/.env.tmp" "$WORK/.env"
 }
-genkey() {
-  # the documented command (no terminal here, so no \r either; stripped all the same)
-  local k
-  k=$(dc run --rm --no-deps api keys generate </dev/null | tr -d '\r')
-  [[ "$k" =~ ^cvk_[A-Za-z0-9_-]+$ ]] || die "keys generate printed '$k'"
-  printf '%s' "$k"
-}
-setenv VAULT_MASTER_KEYS "k1:$(openssl rand -base64 32)"
-OPERATOR_KEY=$(genkey)
-ADMIN_KEY=$(genkey)
-setenv VAULT_BOOTSTRAP_OPERATOR_KEY "$OPERATOR_KEY"
-setenv VAULT_BOOTSTRAP_ADMIN_KEY "$ADMIN_KEY"
+envvalue() { sed -n "s/^$1=//p" "$WORK/.env"; }
+OPERATOR_KEY=$(envvalue VAULT_BOOTSTRAP_OPERATOR_KEY)
+ADMIN_KEY=$(envvalue VAULT_BOOTSTRAP_ADMIN_KEY)
+[[ "$OPERATOR_KEY" =~ ^cvk_[A-Za-z0-9_-]+$ && "$ADMIN_KEY" =~ ^cvk_[A-Za-z0-9_-]+$ ]] ||
+  die "compose-env.sh left the bootstrap keys empty"
+[[ "$(envvalue VAULT_MASTER_KEYS)" =~ ^k1: ]] || die "compose-env.sh left VAULT_MASTER_KEYS empty"
 setenv PUBLIC_URL "$VAULT"
 # This test runs against the emulator: the settings .env.example names for that.
 setenv ATLASSIAN_AUTH_URL http://emulator:4010
