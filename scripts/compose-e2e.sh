@@ -109,9 +109,9 @@ DOCKER_BUILDKIT=0 docker build --network host -t "$IMAGE" "$ROOT" >"$WORK/build.
   die "docker build failed"
 }
 echo "built in $((($(now_ms) - t) / 1000)) s"
-base_size=$(docker image inspect -f '{{.Size}}' node:20-bookworm-slim)
+base_size=$(docker image inspect -f '{{.Size}}' node:24-bookworm-slim)
 size=$(docker image inspect -f '{{.Size}}' "$IMAGE")
-echo "image: $((size / 1000000)) MB, of which $(((size - base_size) / 1000000)) MB on top of node:20-bookworm-slim"
+echo "image: $((size / 1000000)) MB, of which $(((size - base_size) / 1000000)) MB on top of node:24-bookworm-slim"
 docker history --format '{{.Size}}\t{{.CreatedBy}}' "$IMAGE" |
   awk -F'\t' '$1 != "0B" && n++ < 8 { print substr($0, 1, 110) }'
 
@@ -331,6 +331,6 @@ echo "worker stopped in $stop_ms ms, exit 0, logged its shutdown; the refresh in
 check_data "after the worker stopped"
 
 say "summary"
-echo "image on top of node:20-bookworm-slim: $(((size - base_size) / 1000000)) MB"
+echo "image on top of node:24-bookworm-slim: $(((size - base_size) / 1000000)) MB"
 echo "from up to the first token: $UP_TO_TOKEN"
 echo "script time so far: $(($(date +%s) - T0)) s"

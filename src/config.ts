@@ -67,6 +67,8 @@ export const EnvSchema = Type.Object({
   VAULT_BOOTSTRAP_ADMIN_KEY: Type.Optional(Type.String({ minLength: 1 })),
   VAULT_BOOTSTRAP_OPERATOR_KEY: Type.Optional(Type.String({ minLength: 1 })),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  /** auto: pretty on a terminal outside production, JSON lines otherwise (docs/operations.md#logs) */
+  LOG_FORMAT: oneOf(['auto', 'json', 'pretty'] as const, 'auto'),
   ...providerSettings,
   REFRESH_CRON: Type.String({ minLength: 1, default: '*/30 * * * * *' }),
   /** 0 and up; tokens shorter than twice the window are refreshed at half their life instead */

@@ -37,7 +37,7 @@ import { createIssuerDirectory } from './features/trusted-issuers/directory.ts';
 import { createJwksCache } from './features/trusted-issuers/jwks.ts';
 import { createTrustedIssuerService } from './features/trusted-issuers/service.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
-import { createLogger, type Logger } from './lib/logger.ts';
+import { createLogger, logDestination, type Logger } from './lib/logger.ts';
 import { createProviders } from './providers/index.ts';
 import type { Dispatcher } from 'undici';
 
@@ -49,7 +49,16 @@ export async function createDeps(
   config: Config,
   overrides: { database?: Database; logger?: Logger; clock?: Clock; dispatcher?: Dispatcher } = {},
 ) {
-  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const logger =
+    overrides.logger ??
+    createLogger(
+      config.LOG_LEVEL,
+      await logDestination({
+        format: config.LOG_FORMAT,
+        production: config.NODE_ENV === 'production',
+        stdoutIsTTY: process.stdout.isTTY === true,
+      }),
+    );
   const clock = overrides.clock ?? systemClock;
   for (const w of config.warnings) logger.warn(w);
   // The database first: an embedded one locks DATA_DIR before anything in it is read or written.
