@@ -12,6 +12,7 @@ import { createApiKeyService } from './features/api-keys/service.ts';
 import { createAuditService } from './features/audit/service.ts';
 import { createAuditWriter } from './features/audit/writer.ts';
 import { createChangeCommitter } from './features/audit/commit.ts';
+import { createSchemePolicy } from './features/auth-configs/scheme-policy.ts';
 import { createAuthConfigService } from './features/auth-configs/service.ts';
 import { createLinkService } from './features/connect/link-issuer.ts';
 import { createConnectFlowService } from './features/connect/service.ts';
@@ -138,6 +139,7 @@ export async function createDeps(
     dispatcher: overrides.dispatcher,
   });
   const { agent: egressAgent, checkTenantUrl, urlPolicy } = egress;
+  const schemePolicy = createSchemePolicy(config.allowedAuthSchemes);
   const authConfigs = createAuthConfigService({
     db,
     writes,
@@ -148,6 +150,7 @@ export async function createDeps(
     callbackBase: config.callbackBase,
     urlPolicy,
     onClientSecretChanged: (row, scope) => late.revive!(row, scope),
+    schemePolicy,
   });
   const apiKeys = createApiKeyService({
     db,
@@ -213,6 +216,7 @@ export async function createDeps(
     outbox,
     checkUrl: checkTenantUrl,
     urlPolicy,
+    schemePolicy,
   });
   late.revive = accounts.reviveAfterSecretChange;
   const leases = createAccountLeaseService({ db, writes, clock, outbox });

@@ -49,6 +49,13 @@ async function main(): Promise<void> {
   const unwrapProblem = await deps.services.unwrapCheck.check();
   if (unwrapProblem)
     deps.logger.error({ master_kids: unwrapProblem.kids }, `not ready: ${unwrapProblem.detail}`);
+  // A scheme policy added after configs were made: they keep working, and the operator is told.
+  const outside = await deps.services.authConfigs.outsidePolicy(config.allowedAuthSchemes);
+  if (outside.length)
+    deps.logger.warn(
+      { auth_configs: Object.fromEntries(outside.map((o) => [o.scheme, o.n])) },
+      `${outside.reduce((n, o) => n + o.n, 0)} auth configs use auth schemes ALLOWED_AUTH_SCHEMES does not allow (${outside.map((o) => o.scheme).join(', ')}); they keep working, new ones and new accounts under them are refused: find them with GET /v1/auth-configs?auth_scheme=<scheme> and disable or delete them`,
+    );
   if (role === 'migrate') {
     deps.logger.info('migrations applied');
     await deps.database.close();
