@@ -92,6 +92,12 @@ test('a deployment that forbids api_token refuses new api_token configs and acco
     'nothing written',
   );
 
+  // What the start-up report counts (main.ts logs it): the one config made before the policy.
+  assert.deepEqual(
+    await strict.deps.services.authConfigs.outsidePolicy(strict.deps.config.allowedAuthSchemes),
+    [{ scheme: 'api_token', n: 1 }],
+  );
+
   // What existed keeps working, and an allowed scheme is created as before.
   const served = await strict.call(
     'POST',
