@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ROOT } from '../../scripts/build.mjs';
+import { freePort } from '../helpers/process.ts';
+import { SnippetSession } from '../helpers/snippet-session.ts';
+import {
+  allBlocks,
+  extractBlocks,
+  parseMarker,
+  walkthroughs,
+  type RunMarker,
+} from '../helpers/snippets.ts';
+
+/**
+ * Every code block in the README and docs/ either runs here — as a reader types it, against a real
+ * vault (`npm start`) and the emulator — or is marked as an excerpt saying why it is not run
+ * (test/README.md#snippets has the markers). An unmarked block fails, so docs cannot rot silently.
+ */
+const blocks = allBlocks(ROOT);
+const where = (b: { file: string; line: number }) => `${b.file}:${b.line}`;
+
+/** Languages a run block may have: shell commands, and TypeScript (run with tsx). */
+const RUNNABLE = new Set(['sh', 'bash', 'ts']);
+
+describe('the markers', () => {
+  test('are read as documented', () => {
+    assert.deepEqual(parseMarker('run demo'), {
+      kind: 'run',
+      walkthrough: 'demo',
+      env: false,
+      background: false,
+      expect: [],
+    });
+    assert.deepEqual(parseMarker('run demo background ready=$EMU/_emulator'), {
+      kind: 'run',
+      walkthrough: 'demo',
+      env: false,
+      background: true,
+      ready: '$EMU/_emulator',
+      expect: [],
+    });
+    assert.deepEqual(
+      (parseMarker('run demo expect="<h1>Account connected</h1>" expect=ACTIVE') as RunMarker)
+        .expect,
+      ['<h1>Account connected</h1>', 'ACTIVE'],
+    );
+    assert.deepEqual(parseMarker('excerpt — output'), { kind: 'excerpt', reason: 'output' });
+    assert.match(parseMarker('excerpt') as string, /says why/);
+    assert.match(parseMarker('run demo background') as string, /ready/);
+    assert.match(parseMarker('skip') as string, /unknown snippet kind/);
+    const md = [
+      'Text',
+      '<!-- snippet: run demo -->',
+      '',
+      '```sh',
+      'echo one',
+      '```',
+      '',
+      '1. a list item',
+      '',
+      '   ```sh',
+      '   echo two',
+      '   ```',
+    ].join('\n');
+    const found = extractBlocks('x.md', md);
+    assert.deepEqual(
+      found.map((b) => [b.line, b.lang, b.body, b.marker?.kind ?? b.markerError]),
+      [
+        [4, 'sh', 'echo one', 'run'],
+        [10, 'sh', 'echo two', 'no <!-- snippet: … --> marker before the fence'],
+      ],
+    );
+  });
+
+  test('every block of the README and docs/ is run or marked as an excerpt', () => {
+    assert.ok(blocks.length > 50, `found ${blocks.length} blocks`);
+    const bad = blocks.filter((b) => !b.marker).map((b) => `${where(b)}: ${b.markerError}`);
+    assert.deepEqual(bad, [], 'mark each block: <!-- snippet: run <walk-through> --> or excerpt');
+  });
+
+  test('only shell and TypeScript blocks are run; files are written, addresses only exported', () => {
+    const bad: string[] = [];
+    for (const b of blocks) {
+      const m = b.marker;
+      if (m?.kind !== 'run') continue;
+      if (m.file) continue;
+      if (!RUNNABLE.has(b.lang)) bad.push(`${where(b)}: a ${b.lang || 'plain'} block cannot run`);
+      const exportsOnly = /^(export [A-Z_]+=\S+( [A-Z_]+=\S+)*\s*(#.*)?|#.*|)$/;
+      if (m.env && !b.body.split('\n').every((l) => exportsOnly.test(l)))
+        bad.push(`${where(b)}: an env block only exports addresses`);
+      if (m.background && b.lang === 'ts') bad.push(`${where(b)}: run a file in the background`);
+    }
+    assert.deepEqual(bad, []);
+  });
+});
+
+/** The addresses a walk-through's env block exports; the test gives each a free port. */
+async function addresses(): Promise<Record<string, string>> {
+  const [port, metrics, emu, receiver] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  return {
+    PORT: String(port),
+    METRICS_PORT: String(metrics),
+    EMULATOR_PORT: String(emu),
+    RECEIVER_PORT: String(receiver),
+    CV_URL: `http://localhost:${port}`,
+    EMU: `http://127.0.0.1:${emu}`,
+    EMULATOR_VAULT_URL: `http://localhost:${port}`,
+  };
+}
+
+describe('the walk-throughs run as written', { concurrency: false }, () => {
+  for (const [name, list] of walkthroughs(blocks)) {
+    test(
+      `${name}: ${list.length} blocks (${[...new Set(list.map((b) => b.file))].join(', ')})`,
+      {
+        timeout: 180_000,
+      },
+      async (t) => {
+        const addr = await addresses();
+        for (const b of list.filter((x) => x.marker?.kind === 'run' && x.marker.env)) {
+          const names = [...b.body.matchAll(/([A-Z_]+)=/g)].map((m) => m[1]!);
+          const unknown = names.filter((n) => !(n in addr));
+          assert.deepEqual(unknown, [], `${where(b)}: the test has no address for these`);
+        }
+        // A reader's shell: no variables of the test run (npm_*, TEST_DATABASE_URL), the docs' own.
+        const env: NodeJS.ProcessEnv = {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          TMPDIR: process.env.TMPDIR,
+          LANG: 'C.UTF-8',
+          ...addr,
+        };
+        const session = new SnippetSession(ROOT, env);
+        t.after(() => session.close());
+        for (const b of list) await session.run(b);
+      },
+    );
+  }
+});
