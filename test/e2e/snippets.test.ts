@@ -113,7 +113,7 @@ async function addresses(): Promise<Record<string, string>> {
   };
 }
 
-describe('the walk-throughs run as written', { concurrency: false }, () => {
+describe('the walk-throughs run as written', { concurrency: 2 }, () => {
   for (const [name, list] of walkthroughs(blocks)) {
     test(
       `${name}: ${list.length} blocks (${[...new Set(list.map((b) => b.file))].join(', ')})`,
