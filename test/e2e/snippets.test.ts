@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { ROOT } from '../../scripts/build.mjs';
 import { freePort } from '../helpers/process.ts';
@@ -112,6 +113,50 @@ async function addresses(): Promise<Record<string, string>> {
     EMULATOR_VAULT_URL: `http://localhost:${port}`,
   };
 }
+
+describe('a session', () => {
+  const md = (...blocks: [string, string][]) =>
+    blocks
+      .map(([marker, body]) => `<!-- snippet: ${marker} -->\n\n\`\`\`sh\n${body}\n\`\`\``)
+      .join('\n\n');
+
+  test('runs the blocks in one shell; a failing command or a missing output fails, naming the block', async (t) => {
+    const [set, echo, wrong, failing] = extractBlocks(
+      't.md',
+      md(
+        ['run t', 'X=1'],
+        ['run t expect="x is 1"', 'echo "x is $X"'],
+        ['run t expect="never printed"', 'echo something else'],
+        ['run t', 'false\necho not reached'],
+      ),
+    );
+    const session = new SnippetSession(ROOT, { PATH: process.env.PATH });
+    t.after(() => session.close());
+    await session.run(set!);
+    await session.run(echo!);
+    await assert.rejects(session.run(wrong!), /^Error: t\.md:15 did not print "never printed"/);
+    await assert.rejects(session.run(failing!), /^Error: t\.md:21 failed \(exit 1\)/);
+  });
+
+  test('a line the reader pastes gets what was printed before, and fails without it', async (t) => {
+    const [paste] = extractBlocks(
+      't.md',
+      md(['run t expect="key is cvk_x"', 'export KEY=cvk_…   # the key\necho "key is $KEY"']),
+    );
+    const session = new SnippetSession(ROOT, { PATH: process.env.PATH });
+    t.after(() => session.close());
+    await assert.rejects(session.run(paste!), /nothing printed earlier to paste into KEY/);
+    session.pastes.set('KEY', 'cvk_x');
+    await session.run(paste!);
+  });
+});
+
+test('the tools the walk-throughs ask a reader for are here (curl, jq)', () => {
+  for (const tool of ['bash', 'curl', 'jq']) {
+    const r = spawnSync(tool, ['--version'], { stdio: 'ignore' });
+    assert.equal(r.status, 0, `${tool} is needed: the README asks a reader for it`);
+  }
+});
 
 describe('the walk-throughs run as written', { concurrency: 2 }, () => {
   for (const [name, list] of walkthroughs(blocks)) {
