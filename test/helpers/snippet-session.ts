@@ -156,31 +156,30 @@ export class SnippetSession {
       .join('');
   }
 
-  /** Stops the session, everything it started, and removes the sandbox. */
+  /**
+   * Stops the session and everything it started (each process group: the shell and what it left
+   * running, each background terminal), as Ctrl-C would, and removes the sandbox once every
+   * process of those groups is gone (SIGKILL after 10 s), so no vault writes into a removed folder.
+   */
   async close(): Promise<void> {
-    const procs = [this.shell, ...this.background.map((b) => b.proc)];
-    for (const p of procs) {
-      if (p.child.exitCode !== null || p.child.signalCode !== null) continue;
+    const groups = [this.shell, ...this.background.map((b) => b.proc)].map((p) => p.child.pid!);
+    const signal = (pgid: number, sig: NodeJS.Signals | 0) => {
       try {
-        process.kill(-p.child.pid!, 'SIGTERM');
+        process.kill(-pgid, sig);
+        return true;
       } catch {
-        /* already gone */
+        return false; // no process left in the group
       }
-    }
-    await Promise.all(
-      procs.map((p) =>
-        Promise.race([
-          p.exited,
-          new Promise((r) => setTimeout(r, 5000)).then(() => {
-            try {
-              process.kill(-p.child.pid!, 'SIGKILL');
-            } catch {
-              /* already gone */
-            }
-          }),
-        ]),
-      ),
-    );
+    };
+    for (const g of groups) signal(g, 'SIGTERM');
+    const until = Date.now() + 10_000;
+    while (groups.some((g) => signal(g, 0)) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 50));
+    for (const g of groups) signal(g, 'SIGKILL');
+    // (bounded: an unreaped zombie still counts as a member of its group)
+    const killed = Date.now() + 5_000;
+    while (groups.some((g) => signal(g, 0)) && Date.now() < killed)
+      await new Promise((r) => setTimeout(r, 50));
     rmSync(this.cwd, { recursive: true, force: true });
     rmSync(this.scratch, { recursive: true, force: true });
   }
