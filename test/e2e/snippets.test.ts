@@ -114,6 +114,20 @@ async function addresses(): Promise<Record<string, string>> {
   };
 }
 
+test('a file shown on several pages is the same file', () => {
+  const files = new Map<string, { at: string; body: string }>();
+  const bad: string[] = [];
+  for (const b of blocks) {
+    if (b.marker?.kind !== 'run' || !b.marker.file) continue;
+    const key = `${b.marker.walkthrough}/${b.marker.file}`;
+    const first = files.get(key);
+    if (!first) files.set(key, { at: where(b), body: b.body });
+    else if (first.body !== b.body)
+      bad.push(`${where(b)}: ${b.marker.file} differs from ${first.at}`);
+  }
+  assert.deepEqual(bad, []);
+});
+
 describe('a session', () => {
   const md = (...blocks: [string, string][]) =>
     blocks
