@@ -129,9 +129,12 @@ test('a file shown on several pages is the same file', () => {
 });
 
 describe('a session', () => {
-  const md = (...blocks: [string, string][]) =>
+  const md = (...blocks: [string, string, string?][]) =>
     blocks
-      .map(([marker, body]) => `<!-- snippet: ${marker} -->\n\n\`\`\`sh\n${body}\n\`\`\``)
+      .map(
+        ([marker, body, lang = 'sh']) =>
+          `<!-- snippet: ${marker} -->\n\n\`\`\`${lang}\n${body}\n\`\`\``,
+      )
       .join('\n\n');
 
   test('runs the blocks in one shell; a failing command or a missing output fails, naming the block', async (t) => {
@@ -150,6 +153,20 @@ describe('a session', () => {
     await session.run(echo!);
     await assert.rejects(session.run(wrong!), /^Error: t\.md:15 did not print "never printed"/);
     await assert.rejects(session.run(failing!), /^Error: t\.md:21 failed \(exit 1\)/);
+  });
+
+  test('a TypeScript block runs as a module of the repository (top-level await, its packages)', async (t) => {
+    const [ts] = extractBlocks(
+      't.md',
+      md([
+        'run t expect="ts ok function"',
+        "import { verifyWebhook } from '@credential-vault/client';\nconsole.log('ts', await Promise.resolve('ok'), typeof verifyWebhook);",
+        'ts',
+      ]),
+    );
+    const session = new SnippetSession(ROOT, { PATH: process.env.PATH });
+    t.after(() => session.close());
+    await session.run(ts!);
   });
 
   test('a line the reader pastes gets what was printed before, and fails without it', async (t) => {

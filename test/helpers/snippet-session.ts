@@ -86,7 +86,8 @@ export class SnippetSession {
       return;
     }
     if (b.lang === 'ts') {
-      const file = join(this.scratch, `block-${++this.n}.ts`);
+      // in the sandbox, so that it is an ES module of the repository's and its imports resolve
+      const file = join(this.cwd, `.snippet-${++this.n}.mts`);
       writeFileSync(file, b.body + '\n');
       return this.send(b, `node --import tsx '${file}'`);
     }
