@@ -25,6 +25,7 @@ import { createAccountAggregates } from './features/connected-accounts/aggregate
 import { createGrantWriter } from './features/connected-accounts/grants.ts';
 import { createAccountLeaseService } from './features/connected-accounts/leases.ts';
 import { createConnectedAccountService } from './features/connected-accounts/service.ts';
+import { createAccountImport } from './features/connected-accounts/import.ts';
 import { createTokenReads } from './features/connected-accounts/token-reads.ts';
 import { createKeyRotation } from './features/data-keys/rotation.ts';
 import { createDataKeyService } from './features/data-keys/service.ts';
@@ -204,6 +205,17 @@ export async function createDeps(
     urlPolicy,
   });
   late.revive = accounts.reviveAfterSecretChange;
+  // An import's provider calls leave half the tenant's outbound slots to its other traffic.
+  const imports = createAccountImport({
+    db,
+    writes,
+    clock,
+    authConfigs,
+    providers,
+    grants,
+    outbox,
+    concurrency: Math.max(1, Math.floor(config.OUTBOUND_CONCURRENCY_PER_TENANT / 2)),
+  });
   const leases = createAccountLeaseService({ db, writes, clock, outbox });
   const tokenReads = createTokenReads(db, changes, {
     enabled: config.TOKEN_CACHE === 'on',
@@ -318,6 +330,7 @@ export async function createDeps(
       apiKeys,
       tenants,
       accounts,
+      imports,
       grants,
       leases,
       connect,

@@ -2188,6 +2188,8 @@ export interface paths {
                     auth_config_id?: string;
                     user_id?: string;
                     status?: "INITIATED" | "ACTIVE" | "EXPIRED" | "FAILED" | "DISABLED";
+                    /** @description accounts carrying every one of these tags */
+                    tags?: string[];
                 };
                 header?: never;
                 path?: never;
@@ -2230,6 +2232,9 @@ export interface paths {
                                     picture: string | null;
                                 } | null;
                                 granted_scopes: string[];
+                                tags: string[];
+                                /** @description the source’s id of an imported grant */
+                                external_id: string | null;
                                 /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
                                 api_token: {
                                     /** @description classic token: the site it calls */
@@ -2362,6 +2367,9 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            tags: string[];
+                            /** @description the source’s id of an imported grant */
+                            external_id: string | null;
                             /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
                             api_token: {
                                 /** @description classic token: the site it calls */
@@ -2504,6 +2512,9 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            tags: string[];
+                            /** @description the source’s id of an imported grant */
+                            external_id: string | null;
                             /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
                             api_token: {
                                 /** @description classic token: the site it calls */
@@ -2644,7 +2655,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Select the site among the account’s sites, or (api_token accounts) replace the API token in place */
+        /** Select the site among the account’s sites, replace its tags, or (api_token accounts) replace the API token in place */
         patch: {
             parameters: {
                 query?: never;
@@ -2658,6 +2669,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         selected_cloud_id?: string;
+                        /** @description replace the account’s tags */
+                        tags?: string[];
                         /** @description api_token accounts: replace the API token in place (verified first; the account becomes ACTIVE) */
                         credentials?: {
                             email: string;
@@ -2707,6 +2720,9 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            tags: string[];
+                            /** @description the source’s id of an imported grant */
+                            external_id: string | null;
                             /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
                             api_token: {
                                 /** @description classic token: the site it calls */
@@ -2859,6 +2875,9 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            tags: string[];
+                            /** @description the source’s id of an imported grant */
+                            external_id: string | null;
                             /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
                             api_token: {
                                 /** @description classic token: the site it calls */
@@ -3003,6 +3022,9 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            tags: string[];
+                            /** @description the source’s id of an imported grant */
+                            external_id: string | null;
                             /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
                             api_token: {
                                 /** @description classic token: the site it calls */
@@ -3143,6 +3165,9 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            tags: string[];
+                            /** @description the source’s id of an imported grant */
+                            external_id: string | null;
                             /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
                             api_token: {
                                 /** @description classic token: the site it calls */
@@ -3214,6 +3239,114 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/connected-accounts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import grants held elsewhere: each record verified by one refresh (the hand-off) and discovery, then stored ACTIVE; idempotent by (auth_config_id, external_id) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description the records’ shape; detected from the first record when absent */
+                    format?: "plain" | "nango" | "vault";
+                    /** @description check shapes, configs and idempotency only: no provider call, no write */
+                    dry_run?: boolean;
+                    /** @description nango: provider_config_key=auth_config_id pairs, separated by commas */
+                    config_map?: string;
+                    /** @description the auth config of records that name none (Vault oauthapp credentials) */
+                    auth_config_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description the records: a JSON array, or NDJSON (application/x-ndjson, one record per line); see docs/moving.md */
+            requestBody: {
+                content: {
+                    "application/json": unknown[];
+                };
+            };
+            responses: {
+                /** @description one result per record, in input order; no token */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            format: "plain" | "nango" | "vault";
+                            dry_run: boolean;
+                            counts: {
+                                total: number;
+                                imported: number;
+                                unchanged: number;
+                                valid: number;
+                                failed: number;
+                            };
+                            results: {
+                                /** @description the record’s position in the input, from 0 */
+                                index: number;
+                                external_id: string | null;
+                                status: "imported" | "unchanged" | "valid" | "failed";
+                                connected_account_id: string | null;
+                                /** @description the provider was asked for a refresh with this record’s token: the source’s copy is spent */
+                                refreshed: boolean;
+                                /** @description why it failed (stable code) */
+                                code: string | null;
+                                detail: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
