@@ -26,6 +26,7 @@ import { createGrantWriter } from './features/connected-accounts/grants.ts';
 import { createAccountLeaseService } from './features/connected-accounts/leases.ts';
 import { createConnectedAccountService } from './features/connected-accounts/service.ts';
 import { createAccountImport } from './features/connected-accounts/import.ts';
+import { createAccountExport } from './features/connected-accounts/export.ts';
 import { createTokenReads } from './features/connected-accounts/token-reads.ts';
 import { createKeyRotation } from './features/data-keys/rotation.ts';
 import { createDataKeyService } from './features/data-keys/service.ts';
@@ -216,6 +217,13 @@ export async function createDeps(
     outbox,
     concurrency: Math.max(1, Math.floor(config.OUTBOUND_CONCURRENCY_PER_TENANT / 2)),
   });
+  const exports = createAccountExport({
+    writes,
+    clock,
+    dataKeys,
+    authConfigs,
+    perHour: config.EXPORT_RATE_LIMIT_PER_HOUR,
+  });
   const leases = createAccountLeaseService({ db, writes, clock, outbox });
   const tokenReads = createTokenReads(db, changes, {
     enabled: config.TOKEN_CACHE === 'on',
@@ -331,6 +339,7 @@ export async function createDeps(
       tenants,
       accounts,
       imports,
+      exports,
       grants,
       leases,
       connect,

@@ -41,7 +41,7 @@ export type ReadRecord =
   | { ok: false; code: string; detail: string; externalId: string | null };
 
 export interface ReadOptions {
-  /** Nango's provider_config_key → auth config id */
+  /** Nango's provider_config_key (or another vault's auth config id) → auth config id */
   configMap: Record<string, string>;
   /** the auth config of records that name none (Vault oauthapp credentials) */
   authConfigId?: string;
@@ -131,6 +131,10 @@ export function readRecord(item: unknown, format: ImportFormat, opts: ReadOption
   else if (format === 'vault') candidate = dropUndefined(fromVault(item, opts));
   else if (candidate.auth_config_id === undefined && opts.authConfigId)
     candidate = { ...candidate, auth_config_id: opts.authConfigId };
+  // Another vault's config ids (an export's records) are mapped to this vault's by config_map too.
+  const named = candidate.auth_config_id;
+  if (format !== 'nango' && typeof named === 'string' && Object.hasOwn(opts.configMap, named))
+    candidate = { ...candidate, auth_config_id: opts.configMap[named] };
   const externalId = typeof candidate.external_id === 'string' ? candidate.external_id : null;
   if (format === 'nango' && candidate.auth_config_id === undefined) {
     return {

@@ -1,10 +1,18 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../../http/auth.ts';
 import { problems } from '../../http/schemas.ts';
 import { badRequest } from '../../lib/errors.ts';
+import type { AccountExport } from './export.ts';
 import type { AccountImport } from './import.ts';
 import { IMPORT_MAX_BYTES, parseConfigMap, parseNdjson } from './import-readers.ts';
-import { ImportAnswer, ImportBody, ImportQuery } from './transfer-schemas.ts';
+import {
+  ExportBody,
+  ExportLines,
+  ImportAnswer,
+  ImportBody,
+  ImportQuery,
+} from './transfer-schemas.ts';
 
 const tags = ['connected-accounts'];
 // Long operations that commit per record (or per batch): one audit row once they have succeeded.
@@ -12,7 +20,7 @@ const longChange = { roles: ['admin' as const], audit: 'after' as const };
 
 /** Moving accounts in and out (docs/moving.md): import, export, bulk actions. */
 export const transferRoutes =
-  (svc: { imports: AccountImport }): FastifyPluginAsyncTypebox =>
+  (svc: { imports: AccountImport; exports: AccountExport }): FastifyPluginAsyncTypebox =>
   async (app) => {
     // NDJSON: one record per line; a line that is not JSON fails that record only.
     app.addContentTypeParser(
@@ -46,6 +54,33 @@ export const transferRoutes =
           configMap,
           authConfigId: req.query.auth_config_id,
         });
+      },
+    );
+
+    app.post(
+      '/v1/connected-accounts/export',
+      {
+        config: longChange,
+        schema: {
+          tags,
+          summary:
+            'Export ACTIVE accounts with their refresh tokens, each encrypted to the admin’s public key (JWE), streamed as NDJSON; exported accounts are DISABLED (exported) unless keep_active',
+          body: ExportBody,
+          response: {
+            200: { content: { 'application/x-ndjson': { schema: ExportLines } } },
+            ...problems(400, 401, 403, 404, 429),
+          },
+        },
+      },
+      async (req, reply) => {
+        const lines = await svc.exports.exportAccounts(tenantOf(req), req.body);
+        return (
+          reply
+            .type('application/x-ndjson')
+            .header('cache-control', 'no-store')
+            // A stream is sent as it is (the schema documents its lines; nothing serialises them).
+            .send(Readable.from(lines) as unknown as string)
+        );
       },
     );
   };

@@ -19,7 +19,8 @@ export const ImportQuery = Type.Object(
     config_map: Type.Optional(
       Type.String({
         maxLength: 8192,
-        description: 'nango: provider_config_key=auth_config_id pairs, separated by commas',
+        description:
+          "key=auth_config_id pairs separated by commas: Nango's provider_config_key, or an exporting vault's auth config id",
       }),
     ),
     auth_config_id: Type.Optional(
@@ -72,3 +73,41 @@ export const ImportAnswer = Type.Object(
   },
   { additionalProperties: false, description: 'one result per record, in input order; no token' },
 );
+
+export const ExportBody = Type.Object(
+  {
+    public_key: Type.Object(
+      {
+        kty: Type.String({ maxLength: 16 }),
+        crv: Type.String({ maxLength: 16 }),
+        x: Type.String({ maxLength: 256 }),
+        y: Type.Optional(Type.String({ maxLength: 256 })),
+      },
+      {
+        additionalProperties: true,
+        maxProperties: 16,
+        description:
+          'the public JWK the records are encrypted to: EC P-256 or P-384, or OKP X25519 (never the private key)',
+      },
+    ),
+    auth_config_ids: Type.Optional(
+      Type.Array(Type.String({ pattern: ID_PATTERN('ac') }), { minItems: 1, maxItems: 100 }),
+    ),
+    account_ids: Type.Optional(
+      Type.Array(Type.String({ pattern: ID_PATTERN('ca') }), { minItems: 1, maxItems: 1000 }),
+    ),
+    keep_active: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'leave the exported accounts ACTIVE: the vault keeps refreshing them, so the importer must not (docs/moving.md#export)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ExportLines = Type.String({
+  description:
+    'NDJSON: one {connected_account_id, jwe} line per exported account (jwe: a compact JWE, ECDH-ES+A256KW and A256GCM, of the plain import record), then one {summary} line',
+});

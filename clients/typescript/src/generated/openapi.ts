@@ -3271,7 +3271,7 @@ export interface paths {
                     format?: "plain" | "nango" | "vault";
                     /** @description check shapes, configs and idempotency only: no provider call, no write */
                     dry_run?: boolean;
-                    /** @description nango: provider_config_key=auth_config_id pairs, separated by commas */
+                    /** @description key=auth_config_id pairs separated by commas: Nango's provider_config_key, or an exporting vault's auth config id */
                     config_map?: string;
                     /** @description the auth config of records that name none (Vault oauthapp credentials) */
                     auth_config_id?: string;
@@ -3347,6 +3347,108 @@ export interface paths {
                 };
                 /** @description Default Response */
                 413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/connected-accounts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Export ACTIVE accounts with their refresh tokens, each encrypted to the admin’s public key (JWE), streamed as NDJSON; exported accounts are DISABLED (exported) unless keep_active */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the public JWK the records are encrypted to: EC P-256 or P-384, or OKP X25519 (never the private key) */
+                        public_key: {
+                            kty: string;
+                            crv: string;
+                            x: string;
+                            y?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        auth_config_ids?: string[];
+                        account_ids?: string[];
+                        /**
+                         * @description leave the exported accounts ACTIVE: the vault keeps refreshing them, so the importer must not (docs/moving.md#export)
+                         * @default false
+                         */
+                        keep_active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/x-ndjson": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
