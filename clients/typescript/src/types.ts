@@ -41,6 +41,14 @@ export type UpdateConnectedAccount = BodyOf<'/v1/connected-accounts/{id}', 'patc
 export type ReconnectConnectedAccount = BodyOf<'/v1/connected-accounts/{id}/reconnect', 'post'>;
 export type ConnectedAccountListQuery = Omit<QueryOf<'/v1/connected-accounts', 'get'>, 'cursor'>;
 export type ConnectedAccountStatus = ConnectedAccount['status'];
+/** The answer of an import: counts, and one result per record in input order. */
+export type ImportAnswer = ResponseOf<'/v1/connected-accounts/import', 'post', 200>;
+export type ImportQuery = QueryOf<'/v1/connected-accounts/import', 'post'>;
+export type ExportRequest = BodyOf<'/v1/connected-accounts/export', 'post'>;
+/** One line of an export: an account's record as a JWE, or the closing summary. */
+export type ExportLine =
+  | { connected_account_id: string; jwe: string }
+  | { summary: { exported: number; disabled: number } };
 
 export type WebhookEndpoint = ResponseOf<'/v1/webhook-endpoints/{id}', 'get', 200>;
 /** A created endpoint: its `secret` (`whsec_…`) is returned this once. */

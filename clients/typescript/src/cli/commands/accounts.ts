@@ -19,6 +19,7 @@ import {
 import type { Context } from '../context.js';
 import { CliError, EXIT, UsageError } from '../exit.js';
 import { details } from '../output.js';
+import { decryptExportCommand, exportCommand, importCommand } from './accounts-transfer.js';
 
 const STATUSES = ['INITIATED', 'ACTIVE', 'EXPIRED', 'FAILED', 'DISABLED'] as const;
 const ID_ARG = [{ name: 'id', help: 'the connected account id (ca_…)', required: true }] as const;
@@ -297,5 +298,8 @@ export const accounts = group({
     disable: toggle(false),
     enable: toggle(true),
     delete: remove,
+    import: importCommand,
+    export: exportCommand,
+    'decrypt-export': decryptExportCommand,
   },
 });
