@@ -180,7 +180,9 @@ export async function buildApp(
   await app.register(operatorKeyRoutes(services.apiKeys));
   await app.register(authConfigRoutes(services.authConfigs));
   await app.register(connectedAccountRoutes(services.accounts));
-  await app.register(transferRoutes({ imports: services.imports, exports: services.exports }));
+  await app.register(
+    transferRoutes({ imports: services.imports, exports: services.exports, bulk: services.bulk }),
+  );
   await app.register(
     connectRoutes(services.connect, { secureCookies: config.PUBLIC_URL.startsWith('https:') }),
   );

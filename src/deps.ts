@@ -27,6 +27,7 @@ import { createAccountLeaseService } from './features/connected-accounts/leases.
 import { createConnectedAccountService } from './features/connected-accounts/service.ts';
 import { createAccountImport } from './features/connected-accounts/import.ts';
 import { createAccountExport } from './features/connected-accounts/export.ts';
+import { createBulkActions } from './features/connected-accounts/bulk.ts';
 import { createTokenReads } from './features/connected-accounts/token-reads.ts';
 import { createKeyRotation } from './features/data-keys/rotation.ts';
 import { createDataKeyService } from './features/data-keys/service.ts';
@@ -217,6 +218,7 @@ export async function createDeps(
     outbox,
     concurrency: Math.max(1, Math.floor(config.OUTBOUND_CONCURRENCY_PER_TENANT / 2)),
   });
+  const bulk = createBulkActions({ db, accounts });
   const exports = createAccountExport({
     writes,
     clock,
@@ -340,6 +342,7 @@ export async function createDeps(
       accounts,
       imports,
       exports,
+      bulk,
       grants,
       leases,
       connect,

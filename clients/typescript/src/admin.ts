@@ -20,6 +20,8 @@ import type {
   CreateWebhookEndpoint,
   CreatedWebhookEndpoint,
   EventListQuery,
+  BulkAnswer,
+  BulkRequest,
   EventRecord,
   ExportLine,
   ExportRequest,
@@ -168,6 +170,12 @@ export function adminApi(t: Transport) {
       });
       yield* ndjsonLines<ExportLine>(res);
     },
+    /**
+     * Reconnect links, disable, enable or delete for every account `filter` matches; `dry_run`
+     * counts only. Retried only when the vault surely did not start (a repeat issues new links).
+     */
+    bulk: (body: BulkRequest) =>
+      call<BulkAnswer>(t, 'POST', '/v1/connected-accounts/bulk', { body, retry: 'unprocessed' }),
   };
 
   const webhookEndpoints = {

@@ -45,6 +45,8 @@ export type ConnectedAccountStatus = ConnectedAccount['status'];
 export type ImportAnswer = ResponseOf<'/v1/connected-accounts/import', 'post', 200>;
 export type ImportQuery = QueryOf<'/v1/connected-accounts/import', 'post'>;
 export type ExportRequest = BodyOf<'/v1/connected-accounts/export', 'post'>;
+export type BulkRequest = BodyOf<'/v1/connected-accounts/bulk', 'post'>;
+export type BulkAnswer = ResponseOf<'/v1/connected-accounts/bulk', 'post', 200>;
 /** One line of an export: an account's record as a JWE, or the closing summary. */
 export type ExportLine =
   | { connected_account_id: string; jwe: string }

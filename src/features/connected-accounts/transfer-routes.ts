@@ -3,10 +3,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../../http/auth.ts';
 import { problems } from '../../http/schemas.ts';
 import { badRequest } from '../../lib/errors.ts';
+import { changeOf } from '../audit/context.ts';
+import type { BulkActions } from './bulk.ts';
 import type { AccountExport } from './export.ts';
 import type { AccountImport } from './import.ts';
 import { IMPORT_MAX_BYTES, parseConfigMap, parseNdjson } from './import-readers.ts';
 import {
+  BulkAnswer,
+  BulkBody,
   ExportBody,
   ExportLines,
   ImportAnswer,
@@ -20,7 +24,11 @@ const longChange = { roles: ['admin' as const], audit: 'after' as const };
 
 /** Moving accounts in and out (docs/moving.md): import, export, bulk actions. */
 export const transferRoutes =
-  (svc: { imports: AccountImport; exports: AccountExport }): FastifyPluginAsyncTypebox =>
+  (svc: {
+    imports: AccountImport;
+    exports: AccountExport;
+    bulk: BulkActions;
+  }): FastifyPluginAsyncTypebox =>
   async (app) => {
     // NDJSON: one record per line; a line that is not JSON fails that record only.
     app.addContentTypeParser(
@@ -81,6 +89,24 @@ export const transferRoutes =
             // A stream is sent as it is (the schema documents its lines; nothing serialises them).
             .send(Readable.from(lines) as unknown as string)
         );
+      },
+    );
+
+    app.post(
+      '/v1/connected-accounts/bulk',
+      {
+        config: longChange,
+        schema: {
+          tags,
+          summary:
+            'Act on every account a filter matches (status, status_reason, auth_config_id, user_id, tags): reconnect links, disable, enable or delete; dry_run counts them',
+          body: BulkBody,
+          response: { 200: BulkAnswer, ...problems(400, 401, 403) },
+        },
+      },
+      async (req, reply) => {
+        reply.header('cache-control', 'no-store');
+        return svc.bulk.run(tenantOf(req), req.body, changeOf(req));
       },
     );
   };

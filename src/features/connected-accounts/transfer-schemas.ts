@@ -1,7 +1,9 @@
 import { Type } from 'typebox';
-import { Literals, Nullable } from '../../http/schemas.ts';
+import { ACCOUNT_STATUSES } from '../../db/schema/index.ts';
+import { Literals, Nullable, Timestamp } from '../../http/schemas.ts';
 import { ID_PATTERN } from '../../lib/ids.ts';
-import { IMPORT_FORMATS, IMPORT_MAX_RECORDS } from './import-readers.ts';
+import { BULK_ACTIONS, BULK_MAX_ACCOUNTS } from './bulk.ts';
+import { IMPORT_FORMATS, IMPORT_MAX_RECORDS, Tags } from './import-readers.ts';
 
 export const ImportQuery = Type.Object(
   {
@@ -111,3 +113,59 @@ export const ExportLines = Type.String({
   description:
     'NDJSON: one {connected_account_id, jwe} line per exported account (jwe: a compact JWE, ECDH-ES+A256KW and A256GCM, of the plain import record), then one {summary} line',
 });
+
+export const BulkBody = Type.Object(
+  {
+    action: Literals(BULK_ACTIONS),
+    filter: Type.Object(
+      {
+        status: Type.Optional(Literals(ACCOUNT_STATUSES)),
+        status_reason: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+        auth_config_id: Type.Optional(Type.String({ pattern: ID_PATTERN('ac') })),
+        user_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+        tags: Type.Optional(Tags),
+      },
+      {
+        additionalProperties: false,
+        minProperties: 1,
+        description: 'every field narrows the selection; at least one is required',
+      },
+    ),
+    dry_run: Type.Optional(
+      Type.Boolean({ default: false, description: 'count the matching accounts only' }),
+    ),
+    return_url: Type.Optional(
+      Type.String({ maxLength: 2048, description: 'reconnect_links: where users return' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const BulkAnswer = Type.Object(
+  {
+    action: Literals(BULK_ACTIONS),
+    dry_run: Type.Boolean(),
+    matched: Type.Integer({ description: `accounts matched (at most ${BULK_MAX_ACCOUNTS})` }),
+    more: Type.Boolean({ description: 'more accounts match: run the action again for them' }),
+    succeeded: Type.Integer(),
+    failed: Type.Array(
+      Type.Object(
+        { connected_account_id: Type.String(), code: Type.String(), detail: Type.String() },
+        { additionalProperties: false },
+      ),
+    ),
+    links: Type.Array(
+      Type.Object(
+        {
+          connected_account_id: Type.String(),
+          user_id: Type.String(),
+          redirect_url: Type.String({ description: 'single-use connect link' }),
+          expires_at: Timestamp,
+        },
+        { additionalProperties: false },
+      ),
+      { description: 'reconnect_links: one link per account to send to its user' },
+    ),
+  },
+  { additionalProperties: false },
+);

@@ -3464,6 +3464,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/connected-accounts/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Act on every account a filter matches (status, status_reason, auth_config_id, user_id, tags): reconnect links, disable, enable or delete; dry_run counts them */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        action: "reconnect_links" | "disable" | "enable" | "delete";
+                        /** @description every field narrows the selection; at least one is required */
+                        filter: {
+                            status?: "INITIATED" | "ACTIVE" | "EXPIRED" | "FAILED" | "DISABLED";
+                            status_reason?: string;
+                            auth_config_id?: string;
+                            user_id?: string;
+                            tags?: string[];
+                        };
+                        /**
+                         * @description count the matching accounts only
+                         * @default false
+                         */
+                        dry_run?: boolean;
+                        /** @description reconnect_links: where users return */
+                        return_url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            action: "reconnect_links" | "disable" | "enable" | "delete";
+                            dry_run: boolean;
+                            /** @description accounts matched (at most 10000) */
+                            matched: number;
+                            /** @description more accounts match: run the action again for them */
+                            more: boolean;
+                            succeeded: number;
+                            failed: {
+                                connected_account_id: string;
+                                code: string;
+                                detail: string;
+                            }[];
+                            /** @description reconnect_links: one link per account to send to its user */
+                            links: {
+                                connected_account_id: string;
+                                user_id: string;
+                                /** @description single-use connect link */
+                                redirect_url: string;
+                                /** Format: date-time */
+                                expires_at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/connect/{token}": {
         parameters: {
             query?: never;
