@@ -6,6 +6,7 @@ import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { providerDefinition, type Providers } from '../../providers/index.ts';
 import { ProviderError, type Discovery, type TokenSet } from '../../providers/types.ts';
+import { mapBounded } from '../../lib/map-bounded.ts';
 import { familyEnd, grantOf } from '../../schemes/grant.ts';
 import { schemeOf } from '../../schemes/index.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
@@ -18,6 +19,7 @@ import {
   type PlainRecord,
   type ReadOptions,
 } from './import-readers.ts';
+import { isUniqueViolation, PROVIDER_CODES, RecordError } from './import-errors.ts';
 import * as repo from './repo.ts';
 import { accountsByExternalId } from './transfer-repo.ts';
 
@@ -32,46 +34,6 @@ export interface ImportResult {
   refreshed: boolean;
   code: string | null;
   detail: string | null;
-}
-
-/** Why a record failed, as the answer says it (the codes are listed in docs/moving.md#import). */
-class RecordError extends Error {
-  constructor(
-    readonly code: string,
-    detail: string,
-    readonly refreshed = false,
-  ) {
-    super(detail);
-  }
-}
-
-const PROVIDER_CODES: Record<ProviderError['kind'], string> = {
-  invalid_grant: 'refresh_token_invalid',
-  invalid_client: 'client_credentials_invalid',
-  transient: 'provider_unavailable',
-  rejected: 'provider_rejected',
-};
-
-const isUniqueViolation = (err: unknown): boolean => {
-  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-};
-
-/** Runs `fn` over `items` with at most `limit` at a time, results in input order. */
-async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>) {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(lanes);
-  return out;
 }
 
 /**

@@ -222,6 +222,12 @@ const list = command({
     'auth-config': { type: 'string', value: '<ac_…>', help: "only this config's" },
     user: { type: 'string', value: '<user id>', help: "only this user's" },
     status: { type: 'string', value: STATUSES.join('|'), help: 'only these' },
+    tag: {
+      type: 'string',
+      multiple: true,
+      value: '<tag>',
+      help: 'only those with this tag; repeatable',
+    },
     ...PAGE_OPTIONS,
   },
   async run(ctx, { values: v }) {
@@ -231,6 +237,7 @@ const list = command({
         auth_config_id: v['auth-config'],
         user_id: v.user,
         status: choiceFlag(v.status, 'status', STATUSES),
+        tags: v.tag?.length ? v.tag : undefined,
       },
       v,
     );
