@@ -181,7 +181,12 @@ export async function buildApp(
   await app.register(authConfigRoutes(services.authConfigs));
   await app.register(connectedAccountRoutes(services.accounts));
   await app.register(
-    transferRoutes({ imports: services.imports, exports: services.exports, bulk: services.bulk }),
+    transferRoutes({
+      imports: services.imports,
+      importJobs: services.importJobs,
+      exports: services.exports,
+      bulk: services.bulk,
+    }),
   );
   await app.register(
     connectRoutes(services.connect, { secureCookies: config.PUBLIC_URL.startsWith('https:') }),

@@ -26,6 +26,7 @@ import { createGrantWriter } from './features/connected-accounts/grants.ts';
 import { createAccountLeaseService } from './features/connected-accounts/leases.ts';
 import { createConnectedAccountService } from './features/connected-accounts/service.ts';
 import { createAccountImport } from './features/connected-accounts/import.ts';
+import { createImportJobs } from './features/connected-accounts/import-jobs.ts';
 import { createAccountExport } from './features/connected-accounts/export.ts';
 import { createBulkActions } from './features/connected-accounts/bulk.ts';
 import { createTokenReads } from './features/connected-accounts/token-reads.ts';
@@ -218,6 +219,7 @@ export async function createDeps(
     outbox,
     concurrency: Math.max(1, Math.floor(config.OUTBOUND_CONCURRENCY_PER_TENANT / 2)),
   });
+  const importJobs = createImportJobs({ db, clock, logger, imports });
   const bulk = createBulkActions({ db, accounts });
   const exports = createAccountExport({
     writes,
@@ -341,6 +343,7 @@ export async function createDeps(
       tenants,
       accounts,
       imports,
+      importJobs,
       exports,
       bulk,
       grants,

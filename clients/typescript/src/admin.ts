@@ -26,6 +26,7 @@ import type {
   ExportLine,
   ExportRequest,
   ImportAnswer,
+  ImportJob,
   ImportQuery,
   OperatorKey,
   Page,
@@ -157,6 +158,15 @@ export function adminApi(t: Transport) {
         query: query as Query,
         retry: 'unprocessed',
       }),
+    /** The same import in the background (large files): poll `importJob(id)` until it is not running. */
+    startImportJob: (records: readonly unknown[], query: ImportQuery = {}) =>
+      call<ImportJob>(t, 'POST', '/v1/connected-accounts/import-jobs', {
+        body: records,
+        query: query as Query,
+        retry: 'unprocessed',
+      }),
+    importJob: (jobId: string) =>
+      read<ImportJob>(`/v1/connected-accounts/import-jobs/${id(jobId)}`),
     /**
      * Exports accounts with their refresh tokens, each a JWE to `public_key`, as the lines arrive
      * (the last one is the summary). Exported accounts are DISABLED unless `keep_active`. Never

@@ -44,6 +44,8 @@ export type ConnectedAccountStatus = ConnectedAccount['status'];
 /** The answer of an import: counts, and one result per record in input order. */
 export type ImportAnswer = ResponseOf<'/v1/connected-accounts/import', 'post', 200>;
 export type ImportQuery = QueryOf<'/v1/connected-accounts/import', 'post'>;
+/** A background import: its status, counts and (once done) every record's result. */
+export type ImportJob = ResponseOf<'/v1/connected-accounts/import-jobs/{id}', 'get', 200>;
 export type ExportRequest = BodyOf<'/v1/connected-accounts/export', 'post'>;
 export type BulkRequest = BodyOf<'/v1/connected-accounts/bulk', 'post'>;
 export type BulkAnswer = ResponseOf<'/v1/connected-accounts/bulk', 'post', 200>;

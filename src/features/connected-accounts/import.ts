@@ -170,6 +170,8 @@ export function createAccountImport(deps: {
     tenantId: string,
     items: unknown[],
     opts: ReadOptions & { format?: ImportFormat; dryRun: boolean },
+    /** told of each record once its result is final (a background job's progress) */
+    onSettled: (r: ImportResult) => void = () => {},
   ) {
     const format = opts.format ?? (items.length ? detectFormat(items[0]) : 'plain');
     const results: ImportResult[] = items.map((_, index) => ({
@@ -181,13 +183,15 @@ export function createAccountImport(deps: {
       code: null,
       detail: null,
     }));
-    const fail = (r: ImportResult, e: RecordError) =>
+    const fail = (r: ImportResult, e: RecordError) => {
       Object.assign(r, {
         status: 'failed',
         code: e.code,
         detail: e.message,
         refreshed: e.refreshed,
       });
+      onSettled(r);
+    };
 
     const configs = new Map<string, AuthConfigRow | RecordError>();
     const todo: { result: ImportResult; record: PlainRecord; config: AuthConfigRow }[] = [];
@@ -239,11 +243,15 @@ export function createAccountImport(deps: {
       const id = existing.get(`${t.config.id}\u0000${t.record.external_id}`);
       if (id === undefined) return true;
       Object.assign(t.result, { status: 'unchanged', connected_account_id: id });
+      onSettled(t.result);
       return false;
     });
 
     if (opts.dryRun) {
-      for (const t of fresh) t.result.status = 'valid';
+      for (const t of fresh) {
+        t.result.status = 'valid';
+        onSettled(t.result);
+      }
     } else {
       await mapBounded(fresh, deps.concurrency, async (t) => {
         try {
@@ -253,6 +261,7 @@ export function createAccountImport(deps: {
             connected_account_id: id,
             refreshed: true,
           });
+          onSettled(t.result);
         } catch (err) {
           if (!(err instanceof RecordError)) throw err;
           fail(t.result, err);

@@ -1,12 +1,14 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../../http/auth.ts';
-import { problems } from '../../http/schemas.ts';
+import { IdParam, problems } from '../../http/schemas.ts';
+import type { ImportJobRow } from '../../db/schema/index.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { changeOf } from '../audit/context.ts';
 import type { BulkActions } from './bulk.ts';
 import type { AccountExport } from './export.ts';
-import type { AccountImport } from './import.ts';
+import type { AccountImport, ImportResult } from './import.ts';
+import type { ImportJobs } from './import-jobs.ts';
 import { IMPORT_MAX_BYTES, parseConfigMap, parseNdjson } from './import-readers.ts';
 import {
   BulkAnswer,
@@ -15,6 +17,7 @@ import {
   ExportLines,
   ImportAnswer,
   ImportBody,
+  ImportJob,
   ImportQuery,
 } from './transfer-schemas.ts';
 
@@ -22,10 +25,29 @@ const tags = ['connected-accounts'];
 // Long operations that commit per record (or per batch): one audit row once they have succeeded.
 const longChange = { roles: ['admin' as const], audit: 'after' as const };
 
+/** The import's options from its query string (shared by the direct import and the job). */
+function importOptions(q: {
+  format?: 'plain' | 'nango' | 'vault';
+  dry_run?: boolean;
+  config_map?: string;
+  auth_config_id?: string;
+}) {
+  const configMap = parseConfigMap(q.config_map);
+  if (typeof configMap === 'string')
+    throw badRequest('invalid_request', `query.${configMap}`, { field: 'query.config_map' });
+  return {
+    format: q.format,
+    dryRun: q.dry_run ?? false,
+    configMap,
+    authConfigId: q.auth_config_id,
+  };
+}
+
 /** Moving accounts in and out (docs/moving.md): import, export, bulk actions. */
 export const transferRoutes =
   (svc: {
     imports: AccountImport;
+    importJobs: ImportJobs;
     exports: AccountExport;
     bulk: BulkActions;
   }): FastifyPluginAsyncTypebox =>
@@ -52,16 +74,67 @@ export const transferRoutes =
         },
       },
       async (req, reply) => {
-        const configMap = parseConfigMap(req.query.config_map);
-        if (typeof configMap === 'string')
-          throw badRequest('invalid_request', `query.${configMap}`, { field: 'query.config_map' });
+        const opts = importOptions(req.query);
         reply.header('cache-control', 'no-store');
-        return svc.imports.importRecords(tenantOf(req), req.body, {
-          format: req.query.format,
-          dryRun: req.query.dry_run ?? false,
-          configMap,
-          authConfigId: req.query.auth_config_id,
-        });
+        return svc.imports.importRecords(tenantOf(req), req.body, opts);
+      },
+    );
+
+    const jobView = (job: ImportJobRow) => ({
+      id: job.id,
+      status: svc.importJobs.statusOf(job),
+      format: job.format as 'plain' | 'nango' | 'vault',
+      dry_run: job.dryRun,
+      counts: {
+        total: job.total,
+        done: job.done,
+        imported: job.imported,
+        unchanged: job.unchanged,
+        valid: job.valid,
+        failed: job.failed,
+      },
+      results: job.results as ImportResult[],
+      error: job.error,
+      created_at: job.createdAt.toISOString(),
+      updated_at: job.updatedAt.toISOString(),
+    });
+
+    app.post(
+      '/v1/connected-accounts/import-jobs',
+      {
+        config: longChange,
+        bodyLimit: IMPORT_MAX_BYTES,
+        schema: {
+          tags,
+          summary:
+            'The same import in the background: answers at once with the job; GET it for its counts and, once done, every record’s result',
+          querystring: ImportQuery,
+          body: ImportBody,
+          response: { 202: ImportJob, ...problems(400, 401, 403, 409, 413) },
+        },
+      },
+      async (req, reply) => {
+        const opts = importOptions(req.query);
+        const job = await svc.importJobs.start(tenantOf(req), req.body, opts);
+        reply.code(202).header('cache-control', 'no-store');
+        return jobView(job);
+      },
+    );
+
+    app.get(
+      '/v1/connected-accounts/import-jobs/:id',
+      {
+        config: { roles: ['admin' as const] },
+        schema: {
+          tags,
+          summary: 'An import job: its status, counts and (once done) every record’s result',
+          params: IdParam('ij'),
+          response: { 200: ImportJob, ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        reply.header('cache-control', 'no-store');
+        return jobView(await svc.importJobs.get(tenantOf(req), req.params.id));
       },
     );
 

@@ -57,6 +57,36 @@ const ImportResult = Type.Object(
   { additionalProperties: false },
 );
 
+export const ImportJob = Type.Object(
+  {
+    id: Type.String(),
+    status: Literals(['running', 'done', 'failed', 'interrupted'] as const, {
+      description:
+        'interrupted: its process stopped; run the import again (records already imported are unchanged)',
+    }),
+    format: Literals(IMPORT_FORMATS),
+    dry_run: Type.Boolean(),
+    counts: Type.Object(
+      {
+        total: Type.Integer(),
+        done: Type.Integer({ description: 'records settled so far' }),
+        imported: Type.Integer(),
+        unchanged: Type.Integer(),
+        valid: Type.Integer(),
+        failed: Type.Integer(),
+      },
+      { additionalProperties: false },
+    ),
+    results: Type.Array(ImportResult, {
+      description: 'every record’s result, once the job is done',
+    }),
+    error: Nullable(Type.String({ description: 'why the job itself failed' })),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { additionalProperties: false },
+);
+
 export const ImportAnswer = Type.Object(
   {
     format: Literals(IMPORT_FORMATS),

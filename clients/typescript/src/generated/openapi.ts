@@ -3362,6 +3362,243 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/connected-accounts/import-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The same import in the background: answers at once with the job; GET it for its counts and, once done, every record’s result */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description the records’ shape; detected from the first record when absent */
+                    format?: "plain" | "nango" | "vault";
+                    /** @description check shapes, configs and idempotency only: no provider call, no write */
+                    dry_run?: boolean;
+                    /** @description key=auth_config_id pairs separated by commas: Nango's provider_config_key, or an exporting vault's auth config id */
+                    config_map?: string;
+                    /** @description the auth config of records that name none (Vault oauthapp credentials) */
+                    auth_config_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description the records: a JSON array, or NDJSON (application/x-ndjson, one record per line); see docs/moving.md */
+            requestBody: {
+                content: {
+                    "application/json": unknown[];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description interrupted: its process stopped; run the import again (records already imported are unchanged) */
+                            status: "running" | "done" | "failed" | "interrupted";
+                            format: "plain" | "nango" | "vault";
+                            dry_run: boolean;
+                            counts: {
+                                total: number;
+                                /** @description records settled so far */
+                                done: number;
+                                imported: number;
+                                unchanged: number;
+                                valid: number;
+                                failed: number;
+                            };
+                            /** @description every record’s result, once the job is done */
+                            results: {
+                                /** @description the record’s position in the input, from 0 */
+                                index: number;
+                                external_id: string | null;
+                                status: "imported" | "unchanged" | "valid" | "failed";
+                                connected_account_id: string | null;
+                                /** @description the provider was asked for a refresh with this record’s token: the source’s copy is spent */
+                                refreshed: boolean;
+                                /** @description why it failed (stable code) */
+                                code: string | null;
+                                detail: string | null;
+                            }[];
+                            /** @description why the job itself failed */
+                            error: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/connected-accounts/import-jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import job: its status, counts and (once done) every record’s result */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description interrupted: its process stopped; run the import again (records already imported are unchanged) */
+                            status: "running" | "done" | "failed" | "interrupted";
+                            format: "plain" | "nango" | "vault";
+                            dry_run: boolean;
+                            counts: {
+                                total: number;
+                                /** @description records settled so far */
+                                done: number;
+                                imported: number;
+                                unchanged: number;
+                                valid: number;
+                                failed: number;
+                            };
+                            /** @description every record’s result, once the job is done */
+                            results: {
+                                /** @description the record’s position in the input, from 0 */
+                                index: number;
+                                external_id: string | null;
+                                status: "imported" | "unchanged" | "valid" | "failed";
+                                connected_account_id: string | null;
+                                /** @description the provider was asked for a refresh with this record’s token: the source’s copy is spent */
+                                refreshed: boolean;
+                                /** @description why it failed (stable code) */
+                                code: string | null;
+                                detail: string | null;
+                            }[];
+                            /** @description why the job itself failed */
+                            error: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/connected-accounts/export": {
         parameters: {
             query?: never;
