@@ -14,12 +14,12 @@ test('bulk reconnect links for the EXPIRED/refresh_token_invalid accounts of a c
     name: 'Grace Hopper',
     sites: [{ name: 'Grace', url: 'https://grace.atlassian.net', products: ['jira'] }],
   });
-  const connect = async (userId: string, emuAccountId: string) => {
+  const connect = async (userId: string, emuAccountId: string, tags?: string[]) => {
     const run = await runFlow(
       vault,
       emu,
       s.adminKey,
-      { auth_config_id: s.configId, user_id: userId, return_url: RETURN_URL },
+      { auth_config_id: s.configId, user_id: userId, return_url: RETURN_URL, tags },
       { decision: 'approve', accountId: emuAccountId },
     );
     return run.accountId;
@@ -28,7 +28,8 @@ test('bulk reconnect links for the EXPIRED/refresh_token_invalid accounts of a c
     await connect('ada-1', s.user.accountId),
     await connect('ada-2', s.user.accountId),
   ];
-  const living = await connect('grace', other.accountId);
+  // Tags can be given when the account is created.
+  const living = await connect('grace', other.accountId, ['leaver']);
   // Ada revokes the app: both of her grants die; the next refresh finds out.
   emu.revokeGrant(s.user.accountId, s.clientId);
   clock.advance(3_590);
@@ -87,7 +88,7 @@ test('bulk reconnect links for the EXPIRED/refresh_token_invalid accounts of a c
   assert.equal((await bulk({ action: 'reconnect_links', filter: expired })).body.matched, 0);
 
   // Tags select accounts for disable, enable and delete.
-  await vault.call('PATCH', `/v1/connected-accounts/${living}`, s.adminKey, { tags: ['leaver'] });
+  assert.deepEqual((await status(living)).tags, ['leaver']);
   const off = await bulk({ action: 'disable', filter: { tags: ['leaver'] } });
   assert.deepEqual([off.body.matched, off.body.succeeded], [1, 1]);
   assert.deepEqual(

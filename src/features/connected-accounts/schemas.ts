@@ -30,6 +30,7 @@ export const CreateAccountBody = Type.Object(
   {
     auth_config_id: Type.String({ pattern: ID_PATTERN('ac') }),
     user_id: UserId,
+    tags: Type.Optional({ ...Tags, description: 'labels for list and bulk filters' }),
     ...schemeFields,
   },
   { additionalProperties: false },

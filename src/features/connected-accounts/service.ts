@@ -87,7 +87,8 @@ export function createConnectedAccountService(deps: {
         );
       }
     }
-    return scheme.create(creation(config, change), config, input);
+    const tags = input.tags as string[] | undefined;
+    return scheme.create(creation(config, change, [...new Set(tags ?? [])]), config, input);
   }
 
   /** PATCH /v1/connected-accounts/{id}: select a site, or give the account a new credential. */

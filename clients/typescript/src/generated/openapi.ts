@@ -2313,6 +2313,8 @@ export interface paths {
                     "application/json": {
                         auth_config_id: string;
                         user_id: string;
+                        /** @description labels for list and bulk filters */
+                        tags?: string[];
                         return_url?: string;
                         /** @description oauth2_3lo and client_credentials: pin the Atlassian site, e.g. https://acme.atlassian.net; api_token: the site a classic API token calls */
                         site_url?: string;
