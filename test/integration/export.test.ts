@@ -91,7 +91,7 @@ test('round trip: export from A, decrypt, import into B; A no longer uses the gr
   assert.equal(res.status, 200, res.text);
   assert.match(String(res.headers['content-type']), /application\/x-ndjson/);
   const out = lines(res.text);
-  assert.deepEqual(out.at(-1), { summary: { exported: 3, disabled: 3 } });
+  assert.deepEqual(out.at(-1), { summary: { exported: 3, disabled: 3, left_out: 0 } });
   const records = [];
   for (const line of out.slice(0, -1)) {
     const { plaintext, protectedHeader } = await compactDecrypt(String(line.jwe), privateKey);
@@ -158,7 +158,7 @@ test('round trip: export from A, decrypt, import into B; A no longer uses the gr
 
   // A second export from A finds nothing ACTIVE left to hand over.
   const again = await exportFrom(vaultA, s.adminKey, { public_key: publicJwk });
-  assert.deepEqual(lines(again.text), [{ summary: { exported: 0, disabled: 0 } }]);
+  assert.deepEqual(lines(again.text), [{ summary: { exported: 0, disabled: 0, left_out: 0 } }]);
 });
 
 test('keep_active exports to an X25519 key and leaves the accounts ACTIVE', async () => {
@@ -210,4 +210,29 @@ test('an export refuses a private key, a foreign config, and more than its hourl
   const limited = await exportFrom(vaultB, adminKey, { public_key: publicJwk });
   assert.equal(limited.status, 429, limited.text);
   assert.equal(limited.body.code, 'rate_limited');
+});
+
+test('an account a refresher holds is left out of the export, counted, and stays ACTIVE', async () => {
+  const s = await atlassianSetup(vaultA, emu);
+  const flow = await runFlow(
+    vaultA,
+    emu,
+    s.adminKey,
+    { auth_config_id: s.configId, user_id: 'ada', return_url: RETURN_URL },
+    { decision: 'approve', accountId: s.user.accountId },
+  );
+  const now = new Date();
+  const held = await vaultA.deps.services.leases.acquire(
+    s.tenantId,
+    flow.accountId,
+    'a-refresher',
+    now,
+    new Date(now.getTime() + 60_000),
+  );
+  assert.ok(held);
+  const { publicJwk } = await keyPair();
+  const res = await exportFrom(vaultA, s.adminKey, { public_key: publicJwk });
+  assert.deepEqual(lines(res.text), [{ summary: { exported: 0, disabled: 0, left_out: 1 } }]);
+  const acct = await vaultA.call('GET', `/v1/connected-accounts/${flow.accountId}`, s.adminKey);
+  assert.equal(acct.body.status, 'ACTIVE');
 });

@@ -52,7 +52,7 @@ export type BulkAnswer = ResponseOf<'/v1/connected-accounts/bulk', 'post', 200>;
 /** One line of an export: an account's record as a JWE, or the closing summary. */
 export type ExportLine =
   | { connected_account_id: string; jwe: string }
-  | { summary: { exported: number; disabled: number } };
+  | { summary: { exported: number; disabled: number; left_out: number } };
 
 export type WebhookEndpoint = ResponseOf<'/v1/webhook-endpoints/{id}', 'get', 200>;
 /** A created endpoint: its `secret` (`whsec_…`) is returned this once. */

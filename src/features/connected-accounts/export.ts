@@ -9,7 +9,7 @@ import { accountField } from '../../schemes/sealed.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import type { PlainRecord } from './import-readers.ts';
-import { claimForExport, type AccountSelection } from './transfer-repo.ts';
+import { claimForExport, countLeased, type AccountSelection } from './transfer-repo.ts';
 
 /** The key agreement and content encryption of every exported record (docs/moving.md#export). */
 export const EXPORT_ALG = 'ECDH-ES+A256KW';
@@ -150,7 +150,12 @@ export function createAccountExport(deps: {
           yield `${JSON.stringify({ connected_account_id: row.id, jwe })}\n`;
         }
       }
-      yield `${JSON.stringify({ summary: { exported, disabled: keepActive ? 0 : exported } })}\n`;
+      // Held by a refresher (a rotation under way): not exported; named so it can be asked again.
+      const leftOut = keepActive
+        ? 0
+        : await countLeased(deps.writes.db, tenantId, selection, clock.now());
+      const summary = { exported, disabled: keepActive ? 0 : exported, left_out: leftOut };
+      yield `${JSON.stringify({ summary })}\n`;
     }
     return lines();
   }

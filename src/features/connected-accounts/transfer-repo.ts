@@ -1,4 +1,16 @@
-import { and, arrayContains, eq, gt, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import {
+  and,
+  arrayContains,
+  count,
+  eq,
+  gt,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  or,
+} from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { connectedAccounts as ca, type AccountStatus } from '../../db/schema/index.ts';
 import type { WriteScope } from '../../db/transact.ts';
@@ -105,3 +117,18 @@ export async function claimForExport(
   );
   return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
+
+/** The selected ACTIVE accounts an export left out because a refresher held them at `now`. */
+export const countLeased = (db: DbOrTx, tenantId: string, s: AccountSelection, now: Date) =>
+  db
+    .select({ n: count() })
+    .from(ca)
+    .where(
+      and(
+        selectionWhere(tenantId, s),
+        eq(ca.status, 'ACTIVE'),
+        isNotNull(ca.refreshTokenEnc),
+        gte(ca.leaseExpiresAt, now),
+      ),
+    )
+    .then((r) => Number(r[0]?.n ?? 0));

@@ -141,7 +141,7 @@ export const ExportBody = Type.Object(
 
 export const ExportLines = Type.String({
   description:
-    'NDJSON: one {connected_account_id, jwe} line per exported account (jwe: a compact JWE, ECDH-ES+A256KW and A256GCM, of the plain import record), then one {summary} line',
+    'NDJSON: one {connected_account_id, jwe} line per exported account (jwe: a compact JWE, ECDH-ES+A256KW and A256GCM, of the plain import record), then one {summary: {exported, disabled, left_out}} line (left_out: accounts a refresh held at that moment)',
 });
 
 export const BulkBody = Type.Object(

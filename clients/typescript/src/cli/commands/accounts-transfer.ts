@@ -11,6 +11,8 @@ import { CliError, EXIT, UsageError } from '../exit.js';
 import { table } from '../output.js';
 
 const FORMATS = ['plain', 'nango', 'vault'] as const;
+/** How often an import job is asked how far it got. */
+const POLL_MS = 500;
 
 /** A file's text, or stdin's for `-`. */
 async function readInput(ctx: Context, path: string): Promise<string> {
@@ -78,7 +80,7 @@ export const importCommand = command({
   summary:
     'Import grants held elsewhere (Nango, Vault oauthapp, plain records) without a reconnect',
   description:
-    'Each record is verified with one refresh: the source’s copy of its refresh token is spent, so stop the source for these accounts first. Records already imported are unchanged (safe to repeat). Exits 5 when any record failed.',
+    'Each record is verified with one refresh: the source’s copy of its refresh token is spent, so stop the source for these accounts first. Records already imported are unchanged (safe to repeat). Runs as an import job, polled until it ends; --json prints the job. Exits 5 when any record failed.',
   args: [{ name: 'file', help: 'JSON array or NDJSON of records; - for stdin', required: true }],
   options: {
     format: {
@@ -113,7 +115,22 @@ export const importCommand = command({
       config_map: v['config-map']?.length ? v['config-map'].join(',') : undefined,
       auth_config_id: v['auth-config'],
     };
-    const answer = await ctx.vault().connectedAccounts.import(records, query);
+    // A job, so that a file of thousands of records outlives no request timeout: polled until done.
+    const accounts = ctx.vault().connectedAccounts;
+    let job = await accounts.startImportJob(records, query);
+    ctx.note(`import job ${job.id}: ${job.counts.total} records`);
+    while (job.status === 'running') {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      job = await accounts.importJob(job.id);
+      if (ctx.io.errIsTTY) ctx.note(`${job.counts.done}/${job.counts.total} records`);
+    }
+    if (job.status !== 'done') {
+      throw new CliError(
+        'import_job_failed',
+        `import job ${job.id} ${job.status}${job.error ? ` (${job.error})` : ''}; run the import again: imported records are unchanged`,
+      );
+    }
+    const answer = job;
     if (ctx.json) ctx.printJson(answer);
     else {
       const c = answer.counts;
@@ -184,13 +201,18 @@ export const exportCommand = command({
       account_ids: v.account?.length ? v.account : undefined,
       keep_active: v['keep-active'] || undefined,
     };
-    let summary: { exported: number; disabled: number } | undefined;
+    let summary: { exported: number; disabled: number; left_out: number } | undefined;
     for await (const line of ctx.vault().connectedAccounts.export(body)) {
       if ('summary' in line) summary = line.summary;
       ctx.io.out(`${JSON.stringify(line)}\n`);
     }
     if (!summary) throw new CliError('export_cut_off', 'the export ended without its summary line');
     ctx.note(`${summary.exported} accounts exported, ${summary.disabled} disabled`);
+    if (summary.left_out > 0) {
+      ctx.note(
+        `${summary.left_out} accounts were being refreshed and were left out: export again (same filters) in a minute`,
+      );
+    }
   },
 });
 
