@@ -253,9 +253,15 @@ export function createAccountImport(deps: {
         onSettled(t.result);
       }
     } else {
+      // The config as it is now: its first verified refresh records which client secret works
+      // (a write of the config), and later records use the row that says so, not another write.
+      const latest = new Map<string, AuthConfigRow>();
       await mapBounded(fresh, deps.concurrency, async (t) => {
         try {
-          const id = await importOne(tenantId, t.config, t.record);
+          const config = latest.get(t.config.id) ?? t.config;
+          const id = await importOne(tenantId, config, t.record);
+          if (!latest.has(config.id))
+            latest.set(config.id, await deps.authConfigs.get(tenantId, config.id));
           Object.assign(t.result, {
             status: 'imported',
             connected_account_id: id,
