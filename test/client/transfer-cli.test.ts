@@ -97,4 +97,20 @@ test('export, decrypt-export and import through the CLI', async () => {
   assert.equal(partial.code, 5, partial.stderr);
   assert.match(partial.stdout, /1 unchanged, 0 valid, 1 failed/);
   assert.match(partial.stdout, /invalid_record/);
+
+  // Bulk actions by filter: a count first, delete only with --yes.
+  const bulk = (...args: string[]) => runCli(bin, ['accounts', 'bulk', ...args], env);
+  const count = await bulk('disable', '--user', acct.userId, '--dry-run');
+  assert.equal(count.code, 0, count.stderr);
+  assert.equal(count.stdout.trim(), '1 accounts match');
+  const off = await bulk('disable', '--user', acct.userId);
+  assert.equal(off.stdout.trim(), '1 of 1 accounts: disable done', off.stderr);
+  assert.equal((await bulk('delete')).code, 2, 'a filter is required');
+  assert.equal((await bulk('delete', '--user', acct.userId)).code, 2, 'delete needs --yes here');
+  const deleted = await bulk('delete', '--user', acct.userId, '--yes');
+  assert.equal(deleted.code, 0, deleted.stderr);
+  assert.equal(
+    (await bulk('delete', '--user', acct.userId, '--dry-run')).stdout.trim(),
+    '0 accounts match',
+  );
 });

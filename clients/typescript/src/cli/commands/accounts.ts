@@ -19,6 +19,7 @@ import {
 import type { Context } from '../context.js';
 import { CliError, EXIT, UsageError } from '../exit.js';
 import { details } from '../output.js';
+import { bulkCommand } from './accounts-bulk.js';
 import { decryptExportCommand, exportCommand, importCommand } from './accounts-transfer.js';
 
 const STATUSES = ['INITIATED', 'ACTIVE', 'EXPIRED', 'FAILED', 'DISABLED'] as const;
@@ -308,5 +309,6 @@ export const accounts = group({
     import: importCommand,
     export: exportCommand,
     'decrypt-export': decryptExportCommand,
+    bulk: bulkCommand,
   },
 });
