@@ -8,6 +8,7 @@ import type { Emulator } from '../../src/emulator/index.ts';
 import { assertNowhere, myself } from '../helpers/credentials.ts';
 import { atlassianSetup, startFlowFixture } from '../helpers/flow.ts';
 import { atlassianConfig } from '../helpers/fixtures.ts';
+import { githubConnected, githubSetup, githubWhoAmI, storedTokens } from '../helpers/github.ts';
 import { sourceGrant, type SourceGrant } from '../helpers/source-grants.ts';
 import type { TestVault } from '../helpers/vault.ts';
 
@@ -262,4 +263,39 @@ test('the import route is for admins and refuses a malformed config_map', async 
   assert.equal(denied.status, 403, denied.text);
   const bad = await importRecords(s.adminKey, [], '?config_map=nokey');
   assert.equal(bad.status, 400, bad.text);
+});
+
+test('a GitHub grant: one refresh (GitHub keeps no leeway) and the user’s identity, then its token works', async () => {
+  const s = await githubSetup(vault, emu);
+  const source = await githubConnected(vault, emu, s, 'octo');
+  // The source holds the grant: here an account of this vault, deleted once its token is read.
+  const { refreshToken } = await storedTokens(vault, s.tenantId, source);
+  const gone = await vault.call('DELETE', `/v1/connected-accounts/${source}`, s.adminKey);
+  assert.equal(gone.status, 204, gone.text);
+  const before = { ...emu.counters().github.refreshesByFamily };
+  const res = await importRecords(s.adminKey, [
+    {
+      auth_config_id: s.configId,
+      user_id: 'octo',
+      refresh_token: refreshToken,
+      external_id: 'gh-octo',
+    },
+  ]);
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.results[0].status, 'imported', res.text);
+  const after = emu.counters().github.refreshesByFamily;
+  const moved = Object.keys(after).filter((f) => after[f] !== before[f]);
+  assert.equal(moved.length, 1);
+  assert.equal(after[moved[0]!]! - (before[moved[0]!] ?? 0), 1);
+  const id = res.body.results[0].connected_account_id as string;
+  const acct = await vault.call('GET', `/v1/connected-accounts/${id}`, s.adminKey);
+  assert.equal(acct.body.identity.login, s.user.login);
+  const tok = await vault.call('POST', `/v1/connected-accounts/${id}/token`, s.adminKey, {});
+  assert.equal(tok.status, 200, tok.text);
+  assert.equal(await githubWhoAmI(emu, tok.body.access_token), s.user.login);
+  // The spent token, imported again under another id, is refused: GitHub has no reuse leeway.
+  const spent = await importRecords(s.adminKey, [
+    { auth_config_id: s.configId, user_id: 'octo', refresh_token: refreshToken, external_id: 'x' },
+  ]);
+  assert.equal(spent.body.results[0].code, 'refresh_token_invalid', spent.text);
 });
