@@ -299,3 +299,37 @@ test('a GitHub grant: one refresh (GitHub keeps no leeway) and the user’s iden
   ]);
   assert.equal(spent.body.results[0].code, 'refresh_token_invalid', spent.text);
 });
+
+test('Vault oauthapp credentials: the name is the external id, the config comes from the query', async () => {
+  const s = await atlassianSetup(vault, emu);
+  const g = await sourceGrant(emu, appOf(s), s.user);
+  const res = await importRecords(
+    s.adminKey,
+    [
+      {
+        name: 'jira-ada',
+        refresh_token: g.refreshToken,
+        access_token: g.accessToken,
+        expire_time: '2026-12-02T12:00:00Z',
+      },
+      { name: 'jira-bob', expire_time: 'not a date', refresh_token: 'x' },
+    ],
+    `?format=vault&auth_config_id=${s.configId}`,
+  );
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.format, 'vault');
+  assert.deepEqual(
+    res.body.results.map((r: { status: string; code: string | null }) => [r.status, r.code]),
+    [
+      ['imported', null],
+      ['failed', 'invalid_record'],
+    ],
+  );
+  assert.match(res.body.results[1].detail, /expires_at/);
+  const acct = await vault.call(
+    'GET',
+    `/v1/connected-accounts/${res.body.results[0].connected_account_id}`,
+    s.adminKey,
+  );
+  assert.deepEqual([acct.body.user_id, acct.body.external_id], ['jira-ada', 'jira-ada']);
+});
