@@ -13,6 +13,7 @@ import { auditRoutes } from './features/audit/routes.ts';
 import { authConfigRoutes } from './features/auth-configs/routes.ts';
 import { connectRoutes } from './features/connect/routes.ts';
 import { connectedAccountRoutes } from './features/connected-accounts/routes.ts';
+import { transferRoutes } from './features/connected-accounts/transfer-routes.ts';
 import { keyRotationRoutes } from './features/data-keys/routes.ts';
 import { eventRoutes } from './features/events/routes.ts';
 import { healthRoutes } from './features/health/routes.ts';
@@ -181,6 +182,14 @@ export async function buildApp(
   await app.register(operatorKeyRoutes(services.apiKeys));
   await app.register(authConfigRoutes(services.authConfigs));
   await app.register(connectedAccountRoutes(services.accounts));
+  await app.register(
+    transferRoutes({
+      imports: services.imports,
+      importJobs: services.importJobs,
+      exports: services.exports,
+      bulk: services.bulk,
+    }),
+  );
   await app.register(
     connectRoutes(services.connect, { secureCookies: config.PUBLIC_URL.startsWith('https:') }),
   );

@@ -89,6 +89,8 @@ export const EnvSchema = Type.Object({
   REFRESH_BATCH_SIZE: Int(200, 1, '1-10000 accounts per claim', 10_000),
   RATE_LIMIT_PER_KEY: Int(100_000, 1, 'requests per minute per API key, at least 1'),
   RATE_LIMIT_PER_IP: Int(300, 1, 'requests per minute per client IP without a key, at least 1'),
+  /** exports of refresh tokens per tenant and hour (per process): docs/moving.md#export */
+  EXPORT_RATE_LIMIT_PER_HOUR: Int(10, 1, '1-1000 exports per tenant and hour', 1000),
   /** failed authentications per client IP and minute; past them a failing key gets 429, not 401 */
   AUTH_FAILURES_PER_IP: Int(60, 1, 'failed authentications per minute per client IP, at least 1'),
   AUDIT_RETENTION_DAYS: Int(90, 1, 'at least 1 day'),

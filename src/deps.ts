@@ -26,6 +26,10 @@ import { createAccountAggregates } from './features/connected-accounts/aggregate
 import { createGrantWriter } from './features/connected-accounts/grants.ts';
 import { createAccountLeaseService } from './features/connected-accounts/leases.ts';
 import { createConnectedAccountService } from './features/connected-accounts/service.ts';
+import { createAccountImport } from './features/connected-accounts/import.ts';
+import { createImportJobs } from './features/connected-accounts/import-jobs.ts';
+import { createAccountExport } from './features/connected-accounts/export.ts';
+import { createBulkActions } from './features/connected-accounts/bulk.ts';
 import { createTokenReads } from './features/connected-accounts/token-reads.ts';
 import { createKeyRotation } from './features/data-keys/rotation.ts';
 import { createUnwrapCheck } from './features/data-keys/unwrap-check.ts';
@@ -219,6 +223,26 @@ export async function createDeps(
     schemePolicy,
   });
   late.revive = accounts.reviveAfterSecretChange;
+  // An import's provider calls leave half the tenant's outbound slots to its other traffic.
+  const imports = createAccountImport({
+    db,
+    writes,
+    clock,
+    authConfigs,
+    providers,
+    grants,
+    outbox,
+    concurrency: Math.max(1, Math.floor(config.OUTBOUND_CONCURRENCY_PER_TENANT / 2)),
+  });
+  const importJobs = createImportJobs({ db, clock, logger, imports });
+  const bulk = createBulkActions({ db, accounts });
+  const exports = createAccountExport({
+    writes,
+    clock,
+    dataKeys,
+    authConfigs,
+    perHour: config.EXPORT_RATE_LIMIT_PER_HOUR,
+  });
   const leases = createAccountLeaseService({ db, writes, clock, outbox });
   const tokenReads = createTokenReads(db, changes, {
     enabled: config.TOKEN_CACHE === 'on',
@@ -333,6 +357,10 @@ export async function createDeps(
       apiKeys,
       tenants,
       accounts,
+      imports,
+      importJobs,
+      exports,
+      bulk,
       grants,
       leases,
       connect,

@@ -22,7 +22,7 @@ function encode(bytes: Uint8Array): string {
 
 /** `ev_` events (webhooks), `au_` audit rows: one prefix, one kind of thing. */
 export type IdPrefix =
-  'tn' | 'key' | 'ac' | 'ca' | 'cs' | 'ev' | 'au' | 'dk' | 'we' | 'wd' | 'req' | 'ti' | 'pt';
+  'tn' | 'key' | 'ac' | 'ca' | 'cs' | 'ev' | 'au' | 'dk' | 'we' | 'wd' | 'req' | 'ti' | 'pt' | 'ij';
 
 /** `now` is the injected clock's time (docs/house-rules.md#time-is-injected): ids sort by it. */
 export function newId(prefix: IdPrefix, now: Date): string {

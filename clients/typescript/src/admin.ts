@@ -20,7 +20,14 @@ import type {
   CreateWebhookEndpoint,
   CreatedWebhookEndpoint,
   EventListQuery,
+  BulkAnswer,
+  BulkRequest,
   EventRecord,
+  ExportLine,
+  ExportRequest,
+  ImportAnswer,
+  ImportJob,
+  ImportQuery,
   OperatorKey,
   Page,
   Policy,
@@ -35,7 +42,23 @@ import type {
   WebhookEndpointListQuery,
 } from './types.js';
 
-type Query = Record<string, string | number | boolean | undefined>;
+type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
+
+/** The lines of an NDJSON answer as they arrive, each parsed. */
+async function* ndjsonLines<T>(res: Response): AsyncGenerator<T, void, undefined> {
+  const decoder = new TextDecoder();
+  let rest = '';
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    rest += decoder.decode(chunk, { stream: true });
+    let at: number;
+    while ((at = rest.indexOf('\n')) >= 0) {
+      const line = rest.slice(0, at);
+      rest = rest.slice(at + 1);
+      if (line.trim()) yield JSON.parse(line) as T;
+    }
+  }
+  if (rest.trim()) yield JSON.parse(rest) as T;
+}
 
 /** Whether an auth-config update carries a client secret (even an empty or malformed one). */
 const rotatesSecret = (body: unknown) =>
@@ -124,6 +147,45 @@ export function adminApi(t: Transport) {
     enable: (accountId: string) =>
       action<ConnectedAccount>(`/v1/connected-accounts/${id(accountId)}/enable`),
     delete: (accountId: string) => remove(`/v1/connected-accounts/${id(accountId)}`),
+    /**
+     * Imports grants held elsewhere (docs/moving.md in the repository): each record is verified
+     * with one refresh, which spends the source's copy. Safe to repeat: records already imported
+     * are `unchanged`. Retried only when the vault surely did not start.
+     */
+    import: (records: readonly unknown[], query: ImportQuery = {}) =>
+      call<ImportAnswer>(t, 'POST', '/v1/connected-accounts/import', {
+        body: records,
+        query: query as Query,
+        retry: 'unprocessed',
+      }),
+    /** The same import in the background (large files): poll `importJob(id)` until it is not running. */
+    startImportJob: (records: readonly unknown[], query: ImportQuery = {}) =>
+      call<ImportJob>(t, 'POST', '/v1/connected-accounts/import-jobs', {
+        body: records,
+        query: query as Query,
+        retry: 'unprocessed',
+      }),
+    importJob: (jobId: string) =>
+      read<ImportJob>(`/v1/connected-accounts/import-jobs/${id(jobId)}`),
+    /**
+     * Exports accounts with their refresh tokens, each a JWE to `public_key`, as the lines arrive
+     * (the last one is the summary). Exported accounts are DISABLED unless `keep_active`. Never
+     * retried: a second export would find them disabled.
+     */
+    export: async function* (body: ExportRequest): AsyncGenerator<ExportLine, void, undefined> {
+      const res = await call<Response>(t, 'POST', '/v1/connected-accounts/export', {
+        body,
+        retry: 'none',
+        raw: true,
+      });
+      yield* ndjsonLines<ExportLine>(res);
+    },
+    /**
+     * Reconnect links, disable, enable or delete for every account `filter` matches; `dry_run`
+     * counts only. Retried only when the vault surely did not start (a repeat issues new links).
+     */
+    bulk: (body: BulkRequest) =>
+      call<BulkAnswer>(t, 'POST', '/v1/connected-accounts/bulk', { body, retry: 'unprocessed' }),
   };
 
   const webhookEndpoints = {

@@ -35,8 +35,14 @@ export interface CallOptions {
   body?: unknown;
   /** a form-encoded body instead of JSON (the OAuth token endpoint) */
   form?: Record<string, string>;
-  query?: Record<string, string | number | boolean | undefined>;
+  /** an array is sent as the parameter repeated (`tags=a&tags=b`) */
+  query?: Record<string, string | number | boolean | readonly string[] | undefined>;
   retry: RetryPolicy;
+  /**
+   * the 2xx Response itself, its body unread (a streamed answer): the per-attempt timeout then
+   * bounds only the wait for the answer to start
+   */
+  raw?: boolean;
 }
 
 /** Backoff without Retry-After: 100 ms, 200 ms, 400 ms … capped at 2 s, each with full jitter. */
@@ -104,7 +110,10 @@ export async function send<T>(
   let url = `${t.baseUrl}${path}`;
   if (opts.query) {
     const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(opts.query)) if (v !== undefined) q.set(k, String(v));
+    for (const [k, v] of Object.entries(opts.query)) {
+      if (Array.isArray(v)) for (const item of v) q.append(k, String(item));
+      else if (v !== undefined) q.set(k, String(v));
+    }
     const s = q.toString();
     if (s) url += `?${s}`;
   }
@@ -113,6 +122,9 @@ export async function send<T>(
   if (t.apiKey) headers.authorization = `Bearer ${t.apiKey}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+  // A streamed answer may take long to read: only its start is bounded.
+  const started = new AbortController();
+  const startTimer = opts.raw ? setTimeout(() => started.abort(), t.timeoutMs) : undefined;
   let res: Response;
   try {
     res = await t.fetch(url, {
@@ -124,12 +136,15 @@ export async function send<T>(
           : opts.body === undefined
             ? undefined
             : JSON.stringify(opts.body),
-      signal: AbortSignal.timeout(t.timeoutMs),
+      signal: opts.raw ? started.signal : AbortSignal.timeout(t.timeoutMs),
       redirect: 'manual',
     });
   } catch (err) {
-    throw VaultError.fromNetwork(err, isTimeout(err));
+    throw VaultError.fromNetwork(err, isTimeout(err) || started.signal.aborted);
+  } finally {
+    clearTimeout(startTimer);
   }
+  if (res.status >= 200 && res.status < 300 && opts.raw) return res as T;
   if (res.status >= 200 && res.status < 300) {
     if (res.status === 204) {
       await res.body?.cancel().catch(() => {});

@@ -12,5 +12,6 @@ export type { TransportErrorCode, WebhookVerificationReason } from './errors.js'
 export type { FetchLike } from './http.js';
 export type { Selector } from './selectors.js';
 export { MIN_WEBHOOK_SECRET_BYTES, verifyWebhook } from './webhook.js';
+export { ExportDecryptError, decryptExportedRecord } from './export-decrypt.js';
 export type { VerifyWebhookOptions, WebhookEvent, WebhookHeaders } from './webhook.js';
 export type * from './types.js';

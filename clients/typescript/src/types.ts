@@ -41,6 +41,18 @@ export type UpdateConnectedAccount = BodyOf<'/v1/connected-accounts/{id}', 'patc
 export type ReconnectConnectedAccount = BodyOf<'/v1/connected-accounts/{id}/reconnect', 'post'>;
 export type ConnectedAccountListQuery = Omit<QueryOf<'/v1/connected-accounts', 'get'>, 'cursor'>;
 export type ConnectedAccountStatus = ConnectedAccount['status'];
+/** The answer of an import: counts, and one result per record in input order. */
+export type ImportAnswer = ResponseOf<'/v1/connected-accounts/import', 'post', 200>;
+export type ImportQuery = QueryOf<'/v1/connected-accounts/import', 'post'>;
+/** A background import: its status, counts and (once done) every record's result. */
+export type ImportJob = ResponseOf<'/v1/connected-accounts/import-jobs/{id}', 'get', 200>;
+export type ExportRequest = BodyOf<'/v1/connected-accounts/export', 'post'>;
+export type BulkRequest = BodyOf<'/v1/connected-accounts/bulk', 'post'>;
+export type BulkAnswer = ResponseOf<'/v1/connected-accounts/bulk', 'post', 200>;
+/** One line of an export: an account's record as a JWE, or the closing summary. */
+export type ExportLine =
+  | { connected_account_id: string; jwe: string }
+  | { summary: { exported: number; disabled: number; left_out: number } };
 
 export type WebhookEndpoint = ResponseOf<'/v1/webhook-endpoints/{id}', 'get', 200>;
 /** A created endpoint: its `secret` (`whsec_…`) is returned this once. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Identity, Site } from '../../providers/types.ts';
 import { DEFAULT_SCHEME, SCHEME_NAMES } from '../../schemes/index.ts';
 import { authConfigs } from './auth-configs.ts';
@@ -76,6 +76,10 @@ export const connectedAccounts = pgTable(
     lastCheckedAt: tstz('last_checked_at'),
     /** consecutive failed checks (an outage, not a refusal: those expire the account) */
     checkFailures: integer('check_failures').notNull().default(0),
+    /** an admin's labels, usable in list and bulk filters (docs/moving.md#tags) */
+    tags: text('tags').array().notNull().default([]),
+    /** the source system's id of an imported grant: imports are idempotent by (config, external id) */
+    externalId: text('external_id'),
     ...timestamps,
   },
   (t) => [
@@ -93,6 +97,10 @@ export const connectedAccounts = pgTable(
     index('connected_accounts_consent_expiring_idx')
       .on(t.familyExpiresAt)
       .where(sql`status = 'ACTIVE' and consent_expiring_notified_at is null`),
+    // An import's idempotency: one account per (config, external id).
+    uniqueIndex('connected_accounts_external_id_idx')
+      .on(t.tenantId, t.authConfigId, t.externalId)
+      .where(sql`external_id is not null`),
     check('connected_accounts_auth_scheme_check', oneOfNames(t.authScheme, SCHEME_NAMES)),
   ],
 );

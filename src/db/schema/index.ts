@@ -8,3 +8,4 @@ export * from './audit-events.ts';
 export * from './events.ts';
 export * from './trusted-issuers.ts';
 export * from './request-budgets.ts';
+export * from './import-jobs.ts';

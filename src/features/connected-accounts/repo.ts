@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { and, arrayContains, eq, gt, inArray, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import type { WriteScope } from '../../db/transact.ts';
 import {
@@ -52,6 +52,8 @@ export interface AccountFilter {
   authConfigId?: string;
   userId?: string;
   status?: AccountStatus;
+  /** accounts carrying every one of these */
+  tags?: string[];
 }
 
 export const listAccounts = (
@@ -70,6 +72,7 @@ export const listAccounts = (
         f.authConfigId ? eq(ca.authConfigId, f.authConfigId) : undefined,
         f.userId !== undefined ? eq(ca.userId, f.userId) : undefined,
         f.status ? eq(ca.status, f.status) : undefined,
+        f.tags?.length ? arrayContains(ca.tags, f.tags) : undefined,
         after ? gt(ca.id, after) : undefined,
       ),
     )

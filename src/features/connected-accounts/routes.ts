@@ -64,8 +64,8 @@ export const connectedAccountRoutes =
         },
       },
       async (req) => {
-        const { auth_config_id, user_id, status } = req.query;
-        const filter = { authConfigId: auth_config_id, userId: user_id, status };
+        const { auth_config_id, user_id, status, tags } = req.query;
+        const filter = { authConfigId: auth_config_id, userId: user_id, status, tags };
         return paginate(req.query, (page) => svc.list(tenantOf(req), filter, page), accountView);
       },
     );
@@ -83,7 +83,7 @@ export const connectedAccountRoutes =
         schema: {
           tags,
           summary:
-            'Select the site among the account’s sites, or (api_token accounts) replace the API token in place',
+            'Select the site among the account’s sites, replace its tags, or (api_token accounts) replace the API token in place',
           params,
           body: UpdateAccountBody,
           response: { ...one, ...problems(502) },

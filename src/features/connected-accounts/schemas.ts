@@ -2,6 +2,7 @@ import type { AccountRow } from '../../db/schema/index.ts';
 import { Type, type Static, type TSchema } from 'typebox';
 import { ListQuery, Literals, Nullable, Timestamp } from '../../http/schemas.ts';
 import { ID_PATTERN } from '../../lib/ids.ts';
+import { Tags } from './import-readers.ts';
 import { ACCOUNT_STATUSES } from '../../db/schema/index.ts';
 import {
   SCHEME_CREATE_FIELDS,
@@ -29,6 +30,7 @@ export const CreateAccountBody = Type.Object(
   {
     auth_config_id: Type.String({ pattern: ID_PATTERN('ac') }),
     user_id: UserId,
+    tags: Type.Optional({ ...Tags, description: 'labels for list and bulk filters' }),
     ...schemeFields,
   },
   { additionalProperties: false },
@@ -42,6 +44,7 @@ export const ReconnectBody = Type.Object(
 export const UpdateAccountBody = Type.Object(
   {
     selected_cloud_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    tags: Type.Optional({ ...Tags, description: 'replace the account’s tags' }),
     credentials: Type.Optional({
       ...replacedCredential,
       description:
@@ -58,6 +61,7 @@ export const AccountListQuery = ListQuery({
   auth_config_id: Type.Optional(Type.String({ pattern: ID_PATTERN('ac') })),
   user_id: Type.Optional(UserId),
   status: Type.Optional(Status),
+  tags: Type.Optional({ ...Tags, description: 'accounts carrying every one of these tags' }),
 });
 
 const SiteSchema = Type.Object(
@@ -103,6 +107,8 @@ export const ConnectedAccount = Type.Object(
       ),
     ),
     granted_scopes: Type.Array(Type.String()),
+    tags: Type.Array(Type.String()),
+    external_id: Nullable(Type.String({ description: 'the source’s id of an imported grant' })),
     api_token: Nullable(
       Type.Object(
         {
@@ -172,6 +178,8 @@ export function accountView(r: AccountRow) {
         }
       : null,
     granted_scopes: r.grantedScopes,
+    tags: r.tags,
+    external_id: r.externalId,
     api_token: (schemeOf(r.authScheme).credentialView?.(r) ?? null) as Static<
       typeof ConnectedAccount
     >['api_token'],

@@ -45,8 +45,12 @@ export function createSchemeContexts(deps: {
     grantColumns: deps.grants.grantColumns,
   };
 
-  /** What creating an account of `config` may use, its inserts bound to this `change`. */
-  const creation = (config: AuthConfigRow, change: ChangeContext): CreateContext => ({
+  /** What creating an account of `config` may use, its inserts bound to this `change` (and tags). */
+  const creation = (
+    config: AuthConfigRow,
+    change: ChangeContext,
+    tags: string[] = [],
+  ): CreateContext => ({
     ...common,
     insertInitiated: (row, returnUrl) =>
       deps.commitChange(
@@ -61,6 +65,7 @@ export function createSchemeContexts(deps: {
             userId: row.userId,
             status: 'INITIATED',
             pinnedSiteUrl: row.pinnedSiteUrl,
+            tags,
             createdAt: now,
             updatedAt: now,
           });
@@ -83,6 +88,7 @@ export function createSchemeContexts(deps: {
             authConfigId: config.id,
             authScheme: config.authScheme,
             status: 'ACTIVE',
+            tags,
             connectedAt: now,
             createdAt: now,
             updatedAt: now,

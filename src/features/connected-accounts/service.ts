@@ -91,7 +91,8 @@ export function createConnectedAccountService(deps: {
         );
       }
     }
-    return scheme.create(creation(config, change), config, input);
+    const tags = input.tags as string[] | undefined;
+    return scheme.create(creation(config, change, [...new Set(tags ?? [])]), config, input);
   }
 
   /** PATCH /v1/connected-accounts/{id}: select a site, or give the account a new credential. */
@@ -103,6 +104,7 @@ export function createConnectedAccountService(deps: {
   ) {
     const row = await get(tenantId, id);
     const scheme = schemeOf(row.authScheme);
+    if (input.tags !== undefined) return setTags(row, input.tags, change);
     if (input.credentials !== undefined) {
       if (!scheme.replaceCredential) {
         throw badRequest(
@@ -139,6 +141,17 @@ export function createConnectedAccountService(deps: {
       return written;
     });
   }
+
+  /** Tags are the admin's labels: no token, status or schedule changes with them. */
+  const setTags = (row: AccountRow, tags: string[], change: ChangeContext) =>
+    deps.commitChange(change, async (scope) => {
+      const written = await repo.updateAccount(scope, row.tenantId, row.id, {
+        tags: [...new Set(tags)],
+        updatedAt: clock.now(),
+      });
+      if (!written) throw notFound('connected_account', row.id);
+      return written;
+    });
 
   const list = (tenantId: string, filter: repo.AccountFilter, page: PageRequest) =>
     repo.listAccounts(db, tenantId, filter, page.limit, page.cursor);

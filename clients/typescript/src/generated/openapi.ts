@@ -2190,6 +2190,8 @@ export interface paths {
                     auth_config_id?: string;
                     user_id?: string;
                     status?: "INITIATED" | "ACTIVE" | "EXPIRED" | "FAILED" | "DISABLED";
+                    /** @description accounts carrying every one of these tags */
+                    tags?: string[];
                 };
                 header?: never;
                 path?: never;
@@ -2232,6 +2234,9 @@ export interface paths {
                                     picture: string | null;
                                 } | null;
                                 granted_scopes: string[];
+                                tags: string[];
+                                /** @description the source’s id of an imported grant */
+                                external_id: string | null;
                                 /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
                                 api_token: {
                                     /** @description classic token: the site it calls */
@@ -2310,6 +2315,8 @@ export interface paths {
                     "application/json": {
                         auth_config_id: string;
                         user_id: string;
+                        /** @description labels for list and bulk filters */
+                        tags?: string[];
                         return_url?: string;
                         /** @description oauth2_3lo and client_credentials: pin the Atlassian site, e.g. https://acme.atlassian.net; api_token: the site a classic API token calls */
                         site_url?: string;
@@ -2364,6 +2371,9 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            tags: string[];
+                            /** @description the source’s id of an imported grant */
+                            external_id: string | null;
                             /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
                             api_token: {
                                 /** @description classic token: the site it calls */
@@ -2506,6 +2516,9 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            tags: string[];
+                            /** @description the source’s id of an imported grant */
+                            external_id: string | null;
                             /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
                             api_token: {
                                 /** @description classic token: the site it calls */
@@ -2646,7 +2659,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Select the site among the account’s sites, or (api_token accounts) replace the API token in place */
+        /** Select the site among the account’s sites, replace its tags, or (api_token accounts) replace the API token in place */
         patch: {
             parameters: {
                 query?: never;
@@ -2660,6 +2673,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         selected_cloud_id?: string;
+                        /** @description replace the account’s tags */
+                        tags?: string[];
                         /** @description api_token accounts: replace the API token in place (verified first; the account becomes ACTIVE) */
                         credentials?: {
                             email: string;
@@ -2709,6 +2724,9 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            tags: string[];
+                            /** @description the source’s id of an imported grant */
+                            external_id: string | null;
                             /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
                             api_token: {
                                 /** @description classic token: the site it calls */
@@ -2861,6 +2879,9 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            tags: string[];
+                            /** @description the source’s id of an imported grant */
+                            external_id: string | null;
                             /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
                             api_token: {
                                 /** @description classic token: the site it calls */
@@ -3005,6 +3026,9 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            tags: string[];
+                            /** @description the source’s id of an imported grant */
+                            external_id: string | null;
                             /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
                             api_token: {
                                 /** @description classic token: the site it calls */
@@ -3145,6 +3169,9 @@ export interface paths {
                                 picture: string | null;
                             } | null;
                             granted_scopes: string[];
+                            tags: string[];
+                            /** @description the source’s id of an imported grant */
+                            external_id: string | null;
                             /** @description api_token accounts: where the token is used (the token itself is write-only); its expiry is expires_at */
                             api_token: {
                                 /** @description classic token: the site it calls */
@@ -3216,6 +3243,559 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/connected-accounts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import grants held elsewhere: each record verified by one refresh (the hand-off) and discovery, then stored ACTIVE; idempotent by (auth_config_id, external_id) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description the records’ shape; detected from the first record when absent */
+                    format?: "plain" | "nango" | "vault";
+                    /** @description check shapes, configs and idempotency only: no provider call, no write */
+                    dry_run?: boolean;
+                    /** @description key=auth_config_id pairs separated by commas: Nango's provider_config_key, or an exporting vault's auth config id */
+                    config_map?: string;
+                    /** @description the auth config of records that name none (Vault oauthapp credentials) */
+                    auth_config_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description the records: a JSON array, or NDJSON (application/x-ndjson, one record per line); see docs/moving.md */
+            requestBody: {
+                content: {
+                    "application/json": unknown[];
+                };
+            };
+            responses: {
+                /** @description one result per record, in input order; no token */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            format: "plain" | "nango" | "vault";
+                            dry_run: boolean;
+                            counts: {
+                                total: number;
+                                imported: number;
+                                unchanged: number;
+                                valid: number;
+                                failed: number;
+                            };
+                            results: {
+                                /** @description the record’s position in the input, from 0 */
+                                index: number;
+                                external_id: string | null;
+                                status: "imported" | "unchanged" | "valid" | "failed";
+                                connected_account_id: string | null;
+                                /** @description the provider was asked for a refresh with this record’s token: the source’s copy is spent */
+                                refreshed: boolean;
+                                /** @description why it failed (stable code) */
+                                code: string | null;
+                                detail: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/connected-accounts/import-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The same import in the background: answers at once with the job; GET it for its counts and, once done, every record’s result */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description the records’ shape; detected from the first record when absent */
+                    format?: "plain" | "nango" | "vault";
+                    /** @description check shapes, configs and idempotency only: no provider call, no write */
+                    dry_run?: boolean;
+                    /** @description key=auth_config_id pairs separated by commas: Nango's provider_config_key, or an exporting vault's auth config id */
+                    config_map?: string;
+                    /** @description the auth config of records that name none (Vault oauthapp credentials) */
+                    auth_config_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description the records: a JSON array, or NDJSON (application/x-ndjson, one record per line); see docs/moving.md */
+            requestBody: {
+                content: {
+                    "application/json": unknown[];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description interrupted: its process stopped; run the import again (records already imported are unchanged) */
+                            status: "running" | "done" | "failed" | "interrupted";
+                            format: "plain" | "nango" | "vault";
+                            dry_run: boolean;
+                            counts: {
+                                total: number;
+                                /** @description records settled so far */
+                                done: number;
+                                imported: number;
+                                unchanged: number;
+                                valid: number;
+                                failed: number;
+                            };
+                            /** @description every record’s result, once the job is done */
+                            results: {
+                                /** @description the record’s position in the input, from 0 */
+                                index: number;
+                                external_id: string | null;
+                                status: "imported" | "unchanged" | "valid" | "failed";
+                                connected_account_id: string | null;
+                                /** @description the provider was asked for a refresh with this record’s token: the source’s copy is spent */
+                                refreshed: boolean;
+                                /** @description why it failed (stable code) */
+                                code: string | null;
+                                detail: string | null;
+                            }[];
+                            /** @description why the job itself failed */
+                            error: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/connected-accounts/import-jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import job: its status, counts and (once done) every record’s result */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description interrupted: its process stopped; run the import again (records already imported are unchanged) */
+                            status: "running" | "done" | "failed" | "interrupted";
+                            format: "plain" | "nango" | "vault";
+                            dry_run: boolean;
+                            counts: {
+                                total: number;
+                                /** @description records settled so far */
+                                done: number;
+                                imported: number;
+                                unchanged: number;
+                                valid: number;
+                                failed: number;
+                            };
+                            /** @description every record’s result, once the job is done */
+                            results: {
+                                /** @description the record’s position in the input, from 0 */
+                                index: number;
+                                external_id: string | null;
+                                status: "imported" | "unchanged" | "valid" | "failed";
+                                connected_account_id: string | null;
+                                /** @description the provider was asked for a refresh with this record’s token: the source’s copy is spent */
+                                refreshed: boolean;
+                                /** @description why it failed (stable code) */
+                                code: string | null;
+                                detail: string | null;
+                            }[];
+                            /** @description why the job itself failed */
+                            error: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/connected-accounts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Export ACTIVE accounts with their refresh tokens, each encrypted to the admin’s public key (JWE), streamed as NDJSON; exported accounts are DISABLED (exported) unless keep_active */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the public JWK the records are encrypted to: EC P-256 or P-384, or OKP X25519 (never the private key) */
+                        public_key: {
+                            kty: string;
+                            crv: string;
+                            x: string;
+                            y?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        auth_config_ids?: string[];
+                        account_ids?: string[];
+                        /**
+                         * @description leave the exported accounts ACTIVE: the vault keeps refreshing them, so the importer must not (docs/moving.md#export)
+                         * @default false
+                         */
+                        keep_active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/x-ndjson": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/connected-accounts/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Act on every account a filter matches (status, status_reason, auth_config_id, user_id, tags): reconnect links, disable, enable or delete; dry_run counts them */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        action: "reconnect_links" | "disable" | "enable" | "delete";
+                        /** @description every field narrows the selection; at least one is required */
+                        filter: {
+                            status?: "INITIATED" | "ACTIVE" | "EXPIRED" | "FAILED" | "DISABLED";
+                            status_reason?: string;
+                            auth_config_id?: string;
+                            user_id?: string;
+                            tags?: string[];
+                        };
+                        /**
+                         * @description count the matching accounts only
+                         * @default false
+                         */
+                        dry_run?: boolean;
+                        /** @description reconnect_links: where users return */
+                        return_url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            action: "reconnect_links" | "disable" | "enable" | "delete";
+                            dry_run: boolean;
+                            /** @description accounts matched (at most 10000) */
+                            matched: number;
+                            /** @description more accounts match: run the action again for them */
+                            more: boolean;
+                            succeeded: number;
+                            failed: {
+                                connected_account_id: string;
+                                code: string;
+                                detail: string;
+                            }[];
+                            /** @description reconnect_links: one link per account to send to its user */
+                            links: {
+                                connected_account_id: string;
+                                user_id: string;
+                                /** @description single-use connect link */
+                                redirect_url: string;
+                                /** Format: date-time */
+                                expires_at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -19,6 +19,8 @@ import {
 import type { Context } from '../context.js';
 import { CliError, EXIT, UsageError } from '../exit.js';
 import { details } from '../output.js';
+import { bulkCommand } from './accounts-bulk.js';
+import { decryptExportCommand, exportCommand, importCommand } from './accounts-transfer.js';
 
 const STATUSES = ['INITIATED', 'ACTIVE', 'EXPIRED', 'FAILED', 'DISABLED'] as const;
 const ID_ARG = [{ name: 'id', help: 'the connected account id (ca_…)', required: true }] as const;
@@ -221,6 +223,12 @@ const list = command({
     'auth-config': { type: 'string', value: '<ac_…>', help: "only this config's" },
     user: { type: 'string', value: '<user id>', help: "only this user's" },
     status: { type: 'string', value: STATUSES.join('|'), help: 'only these' },
+    tag: {
+      type: 'string',
+      multiple: true,
+      value: '<tag>',
+      help: 'only those with this tag; repeatable',
+    },
     ...PAGE_OPTIONS,
   },
   async run(ctx, { values: v }) {
@@ -230,6 +238,7 @@ const list = command({
         auth_config_id: v['auth-config'],
         user_id: v.user,
         status: choiceFlag(v.status, 'status', STATUSES),
+        tags: v.tag?.length ? v.tag : undefined,
       },
       v,
     );
@@ -297,5 +306,9 @@ export const accounts = group({
     disable: toggle(false),
     enable: toggle(true),
     delete: remove,
+    import: importCommand,
+    export: exportCommand,
+    'decrypt-export': decryptExportCommand,
+    bulk: bulkCommand,
   },
 });
