@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import cron from 'node-cron';
 import { buildApp } from './app.ts';
@@ -8,6 +10,7 @@ import { createDeps } from './deps.ts';
 import { startMetricsListener } from './features/metrics/listener.ts';
 import { runKeysCommand } from './keys-command.ts';
 import { StartupError } from './lib/errors.ts';
+import { packageRoot } from './lib/package-root.ts';
 
 /**
  * Entry point. `--role all` (default) serves the API and runs the refresh worker; `api` only serves;
@@ -27,6 +30,11 @@ async function main(): Promise<void> {
     throw new ConfigError(`--role must be api, worker, all or migrate (got ${role})`);
   }
   const config = loadConfig();
+  // Traces only when OTEL_* asks for them: the SDK is loaded then, and only then.
+  const tracing =
+    config.tracing.enabled && role !== 'migrate'
+      ? await (await import('./lib/tracing-sdk.ts')).startTracing(config.tracing, packageVersion())
+      : undefined;
 
   const deps = await createDeps(config);
   const boot = { value: {} as Awaited<ReturnType<typeof bootstrap>> };
@@ -95,6 +103,7 @@ async function main(): Promise<void> {
       db: deps.database.kind,
       url: config.PUBLIC_URL,
       metrics_url: metricsListener?.url ?? null,
+      traces_url: config.tracing.endpoint,
       role,
       ready_ms: Math.round(process.uptime() * 1000),
     },
@@ -114,10 +123,25 @@ async function main(): Promise<void> {
     await audit.stop();
     await deps.changes.stop();
     await deps.database.close();
+    // The spans of the work just finished go out before the process does.
+    await tracing
+      ?.shutdown()
+      .catch((err: unknown) =>
+        deps.logger.warn({ err: { message: (err as Error).message } }, 'traces not flushed'),
+      );
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = join(packageRoot(import.meta.url), 'package.json');
+    return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 function printFirstKey(key: string, tenantId: string, publicUrl: string): void {

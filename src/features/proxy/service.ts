@@ -8,6 +8,7 @@ import { AppError } from '../../lib/errors.ts';
 import type { OutboundLimiter, Release } from '../../lib/outbound-limiter.ts';
 import type { TenantPrincipal } from '../../lib/principal.ts';
 import { retryAfterSeconds } from '../../lib/retry-after.ts';
+import { ids, traced } from '../../lib/tracing.ts';
 import type { Providers } from '../../providers/index.ts';
 import type { TokenCandidate } from '../connected-accounts/token-read-model.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -90,7 +91,44 @@ export function createProxyService(deps: {
    * One call to the provider, under an outbound slot of the tenant and the origin that is held
    * until the answer's body has been read to its end, cut or abandoned (its stream closes).
    */
-  async function send(
+  /** The upstream call's span: the provider's status is its outcome (the URL is not recorded). */
+  const send = (
+    url: URL,
+    method: string,
+    headers: Record<string, string | string[]>,
+    body: Body,
+    dispatcher: Dispatcher | undefined,
+    signal: AbortSignal,
+    account: { tenantId: string; authConfigId: string; id: string },
+  ) =>
+    traced(
+      'proxy.upstream',
+      {
+        ...ids({
+          tenantId: account.tenantId,
+          authConfigId: account.authConfigId,
+          accountId: account.id,
+        }),
+        'http.request.method': method,
+        'server.address': url.hostname,
+      },
+      async (note) => {
+        const res = await sendOnce(
+          url,
+          method,
+          headers,
+          body,
+          dispatcher,
+          signal,
+          account.tenantId,
+        );
+        note.set({ 'http.response.status_code': res.statusCode });
+        return res;
+      },
+      (res) => (res.statusCode < 400 ? 'ok' : `http_${res.statusCode}`),
+    );
+
+  async function sendOnce(
     url: URL,
     method: string,
     headers: Record<string, string | string[]>,
@@ -228,7 +266,7 @@ export function createProxyService(deps: {
         body,
         t.dispatcher,
         x.signal,
-        c.account.tenantId,
+        c.account,
       );
       // The provider refused the token: at most one refresh per account and cool-down, and one
       // retry with a newer token if there is one and the body can be sent again.
