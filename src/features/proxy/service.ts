@@ -1,14 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { untilAborted } from '../../lib/abort.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
-import type { OutboundLimiter, Release } from '../../lib/outbound-limiter.ts';
+import type { OutboundLimiter } from '../../lib/outbound-limiter.ts';
 import type { TenantPrincipal } from '../../lib/principal.ts';
 import { retryAfterSeconds } from '../../lib/retry-after.ts';
-import { ids, traced } from '../../lib/tracing.ts';
 import type { Providers } from '../../providers/index.ts';
 import type { TokenCandidate } from '../connected-accounts/token-read-model.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -16,7 +15,8 @@ import type { PolicyService } from '../policies/service.ts';
 import type { RejectionService } from '../tokens/rejections.ts';
 import { apiAccountOf, type TokenService } from '../tokens/service.ts';
 import { keepAnswer, limited, readBody, type Body } from './bodies.ts';
-import { callerClosed, providerTimeout, requestTimeout, upstreamError } from './errors.ts';
+import { createUpstreamCall } from './upstream.ts';
+import { callerClosed, providerTimeout, requestTimeout } from './errors.ts';
 import { forwardedRequestHeaders, returnedResponseHeaders } from './headers.ts';
 import { proxySegments, splitProxyUrl, upstreamUrl } from './paths.ts';
 import { proxyCloudId } from './site.ts';
@@ -76,6 +76,7 @@ export function createProxyService(deps: {
   timeoutMs: number;
   retryMaxWaitSeconds: number;
 }) {
+  const send = createUpstreamCall(deps);
   /** The API base and dispatcher for a path: the provider's answer. */
   function target(c: TokenCandidate, cloudId: string | null, segments: string[]) {
     const t = deps.providers.get(c.provider).apiTarget(apiAccountOf(c), segments, cloudId);
@@ -85,91 +86,6 @@ export function createProxyService(deps: {
       headers: t.headers ?? {},
       dispatcher: t.origin === 'tenant' ? deps.tenantDispatcher : deps.dispatcher,
     };
-  }
-
-  /**
-   * One call to the provider, under an outbound slot of the tenant and the origin that is held
-   * until the answer's body has been read to its end, cut or abandoned (its stream closes).
-   */
-  /** The upstream call's span: the provider's status is its outcome (the URL is not recorded). */
-  const send = (
-    url: URL,
-    method: string,
-    headers: Record<string, string | string[]>,
-    body: Body,
-    dispatcher: Dispatcher | undefined,
-    signal: AbortSignal,
-    account: { tenantId: string; authConfigId: string; id: string },
-  ) =>
-    traced(
-      'proxy.upstream',
-      {
-        ...ids({
-          tenantId: account.tenantId,
-          authConfigId: account.authConfigId,
-          accountId: account.id,
-        }),
-        'http.request.method': method,
-        'server.address': url.hostname,
-      },
-      async (note) => {
-        const res = await sendOnce(
-          url,
-          method,
-          headers,
-          body,
-          dispatcher,
-          signal,
-          account.tenantId,
-        );
-        note.set({ 'http.response.status_code': res.statusCode });
-        return res;
-      },
-      (res) => (res.statusCode < 400 ? 'ok' : `http_${res.statusCode}`),
-    );
-
-  async function sendOnce(
-    url: URL,
-    method: string,
-    headers: Record<string, string | string[]>,
-    body: Body,
-    dispatcher: Dispatcher | undefined,
-    signal: AbortSignal,
-    tenantId: string,
-  ) {
-    let release: Release | undefined;
-    try {
-      release = await deps.outbound.acquire(tenantId, url.origin, signal);
-    } catch (err) {
-      if (signal.aborted) throw err;
-      throw upstreamError(err, url, deps.timeoutMs);
-    }
-    const end = deps.metrics.proxyUpstreamLatency.startTimer();
-    try {
-      const h = { ...headers };
-      if (body.kind === 'buffer') h['content-length'] = String(body.bytes.length);
-      else if (body.kind === 'stream' && body.length !== undefined)
-        h['content-length'] = body.length;
-      const res = await request(url, {
-        method: method as Dispatcher.HttpMethod,
-        headers: h,
-        body: body.kind === 'none' ? undefined : body.kind === 'buffer' ? body.bytes : body.stream,
-        dispatcher,
-        headersTimeout: deps.timeoutMs,
-        bodyTimeout: deps.timeoutMs,
-        signal,
-      });
-      if (res.body.closed) release();
-      else res.body.once('close', release);
-      return res;
-    } catch (err) {
-      release();
-      // An aborted exchange is answered by `exchange`, which knows why it was aborted.
-      if (signal.aborted) throw err;
-      throw upstreamError(err, url, deps.timeoutMs);
-    } finally {
-      end();
-    }
   }
 
   /**
