@@ -31,12 +31,27 @@ async function main(): Promise<void> {
   }
   const config = loadConfig();
   // Traces only when OTEL_* asks for them: the SDK is loaded then, and only then.
+  // A collector that does not take spans is said at most once a minute (requests go on).
+  const lost = { spans: 0, lastLog: 0, log: undefined as ((n: number) => void) | undefined };
   const tracing =
     config.tracing.enabled && role !== 'migrate'
-      ? await (await import('./lib/tracing-sdk.ts')).startTracing(config.tracing, packageVersion())
+      ? await (
+          await import('./lib/tracing-sdk.ts')
+        ).startTracing(config.tracing, packageVersion(), (n) => {
+          lost.spans += n;
+          if (Date.now() - lost.lastLog < 60_000 || !lost.log) return;
+          lost.lastLog = Date.now();
+          lost.log(lost.spans);
+          lost.spans = 0;
+        })
       : undefined;
 
   const deps = await createDeps(config);
+  lost.log = (n) =>
+    deps.logger.warn(
+      { traces_url: config.tracing.endpoint, spans_lost: n },
+      'traces not exported: the collector did not take them',
+    );
   const boot = { value: {} as Awaited<ReturnType<typeof bootstrap>> };
   await migrate(deps.database, async (tx) => {
     boot.value = await bootstrap(deps, tx);

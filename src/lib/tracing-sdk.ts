@@ -17,6 +17,8 @@ import type { TracingSettings } from './tracing-config.ts';
 export async function startTracing(
   settings: TracingSettings,
   version: string,
+  /** a batch the collector did not take (down, refusing): how many spans were lost */
+  onExportFailure?: (spans: number) => void,
 ): Promise<{ flush(): Promise<void>; shutdown(): Promise<void> }> {
   const [{ NodeTracerProvider, BatchSpanProcessor }, resources, undici, exporterModule] =
     await Promise.all([
@@ -28,7 +30,7 @@ export async function startTracing(
         : import('@opentelemetry/exporter-trace-otlp-proto'),
     ]);
   // Endpoint, headers, timeout and compression come from the OTEL_EXPORTER_OTLP_* variables.
-  const exporter = redacting(new exporterModule.OTLPTraceExporter());
+  const exporter = redacting(new exporterModule.OTLPTraceExporter(), onExportFailure);
   // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES override these defaults.
   const resource = resources
     .resourceFromAttributes({ 'service.name': 'credential-vault', 'service.version': version })
@@ -60,10 +62,14 @@ export async function startTracing(
  * What leaves the process is checked here, whoever made the span: URLs lose their query string,
  * fragment and user information (a proxied call's or a webhook's URL may carry a credential there).
  */
-function redacting(inner: SpanExporter): SpanExporter {
+function redacting(inner: SpanExporter, onFailure?: (spans: number) => void): SpanExporter {
   return {
     export(spans: ReadableSpan[], done: (r: ExportResult) => void) {
-      inner.export(spans.map(redactSpan), done);
+      inner.export(spans.map(redactSpan), (r) => {
+        // ExportResultCode.FAILED; the error itself is not passed on (it may quote the endpoint).
+        if (r.code !== 0) onFailure?.(spans.length);
+        done(r);
+      });
     },
     shutdown: () => inner.shutdown(),
     forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),

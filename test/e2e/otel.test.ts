@@ -91,3 +91,28 @@ test('without OTEL settings, or with them disabled, nothing is exported', async 
   }
   assert.equal(rx.bodies.length + rx.other(), 0, 'the receiver heard nothing');
 });
+
+test('a collector that is down loses spans, never requests, and the vault says so', async (t) => {
+  const rx = await startOtlpReceiver();
+  const down = rx.url;
+  await rx.close(); // nothing listens there any more
+  const env = await vaultEnv(t, {
+    OTEL_EXPORTER_OTLP_ENDPOINT: down,
+    OTEL_BSP_SCHEDULE_DELAY: '50',
+    OTEL_EXPORTER_OTLP_TIMEOUT: '500',
+  });
+  const vault = await spawnVault(env);
+  t.after(() => vault.stop('SIGKILL'));
+  await vault.waitFor(/credential-vault ready/);
+  for (let i = 0; i < 5; i++) {
+    const res = await fetch(`${vault.url}/v1/auth-configs`, {
+      headers: { authorization: `Bearer ${env.VAULT_BOOTSTRAP_ADMIN_KEY}` },
+    });
+    assert.equal(res.status, 200);
+  }
+  const [line] = await vault.waitFor(/.*traces not exported.*/, 30_000);
+  const logged = JSON.parse(line) as { traces_url: string; spans_lost: number };
+  assert.equal(logged.traces_url, `${down}/v1/traces`);
+  assert.ok(logged.spans_lost >= 1);
+  assert.equal(await vault.stop('SIGTERM'), 0);
+});
