@@ -267,3 +267,49 @@ test('the token path, connect, refresh, the proxy and webhooks are traced, and n
   assert.ok(!text.includes('secret-in-query'), 'a query string was exported');
   assert.ok(!/authorization|cookie/i.test(text), 'a header was exported');
 });
+
+test("a refresh the provider refuses is traced with the failure's code, on every span of the path", async (t) => {
+  const fx = await ownFlowFixture(t);
+  const s = await atlassianSetup(fx.vault, fx.emu);
+  const run = await runFlow(fx.vault, fx.emu, s.adminKey, {
+    auth_config_id: s.configId,
+    user_id: 'u2',
+  });
+  assert.equal(run.final.status, 200, run.final.text);
+  fx.clock.advance(3500);
+  fx.emu.setFaults({ target: 'token', status: 503 });
+  const res = await fx.vault.call(
+    'POST',
+    `/v1/connected-accounts/${run.accountId}/token`,
+    s.adminKey,
+    { min_ttl: 300 },
+  );
+  fx.emu.clearFaults();
+  assert.equal(res.status, 503, res.text);
+  assert.equal(res.body.code, 'provider_unavailable');
+
+  await tracing.flush();
+  const spans = receiver.spans;
+  const route = spans.find(
+    (x) =>
+      x.name === 'POST /v1/connected-accounts/:id/token' &&
+      x.attributes['cv.connected_account_id'] === run.accountId,
+  )!;
+  assert.deepEqual(
+    [
+      route.attributes['cv.outcome'],
+      route.attributes['http.response.status_code'],
+      route.status?.code,
+    ],
+    ['provider_unavailable', 503, 2],
+  );
+  const read = child(spans, route, 'token.read');
+  const refresh = child(spans, read, 'token.refresh');
+  const account = child(spans, refresh, 'refresh.account');
+  assert.deepEqual(
+    [read, refresh, account].map((x) => x.attributes['cv.outcome']),
+    ['provider_unavailable', 'provider_unavailable', 'provider_unavailable'],
+  );
+  const call = child(spans, account, 'POST');
+  assert.equal(call.attributes['http.response.status_code'], 503);
+});
