@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClientBenchResult } from './client.ts';
 import type { ProxyBenchResult } from './proxy.ts';
+import { otelCost, renderOtel, type OtelBenchResult } from './otel.ts';
 import type { ExchangeBenchResult } from './exchange.ts';
 import type { IdleTickResult } from './idle-tick.ts';
 import type { SweepRun } from './sweep.ts';
@@ -22,6 +23,7 @@ export interface BenchReport {
   idleTick?: IdleTickResult;
   client?: ClientBenchResult;
   proxy?: ProxyBenchResult;
+  otel?: OtelBenchResult;
   exchange?: ExchangeBenchResult;
   ready?: ReadyResult;
   propagation?: PropagationResult;
@@ -49,6 +51,16 @@ function table(head: string[], rows: string[][]): string {
 
 export function evaluate(r: BenchReport): Target[] {
   const t: Target[] = [];
+  for (const mode of ['on', 'sampled'] as const) {
+    const otel = r.otel && otelCost(r.otel, mode);
+    if (otel)
+      t.push({
+        name: `token path: cost of traces (${mode === 'on' ? 'every request' : '10% of traces'} sampled)`,
+        target: 'reported',
+        measured: `${otel.usPerRequest.toFixed(1)} µs per request (${otel.on.reqPerSec.toFixed(0)} vs ${otel.off.reqPerSec.toFixed(0)} req/s)`,
+        met: null,
+      });
+  }
   const runs = r.token?.runs ?? [];
   const floor = runs.find((x) => x.target.startsWith('floor'));
   for (const v of runs.filter((x) => x.target.startsWith('vault'))) {
@@ -442,6 +454,7 @@ export function render(r: BenchReport): string {
     );
     out.push(`vault RSS peak over the proxy runs: ${f(p.vaultRssMaxMb, 0)} MB`);
   }
+  if (r.otel) out.push('', ...renderOtel(r.otel));
   if (r.exchange) {
     const x = r.exchange;
     out.push(

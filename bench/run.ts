@@ -1,4 +1,4 @@
-// `npm run bench [-- --pg] [--accounts 100000] [--only token,sweep,idle,client] …`: see bench/README.md.
+// `npm run bench [-- --pg] [--accounts 100000] [--only token,sweep,idle,client,otel] …`: see bench/README.md.
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { clientBench } from './client.ts';
@@ -9,6 +9,7 @@ import { evaluate, render, writeResults, type BenchReport } from './report.ts';
 import { sweepBench } from './sweep.ts';
 import { tokenBench } from './token.ts';
 import { proxyBench } from './proxy.ts';
+import { otelBench } from './otel.ts';
 import { exchangeBench } from './exchange.ts';
 import { propagationBench } from './propagation.ts';
 import { readyBench } from './ready.ts';
@@ -23,13 +24,14 @@ const { values: a } = parseArgs({
     only: {
       type: 'string',
       default:
-        'token,ready,propagation,cache-memory,sweep,idle,client,proxy,exchange,slow-provider',
+        'token,ready,propagation,cache-memory,sweep,idle,client,proxy,otel,exchange,slow-provider',
     },
     'slow-calls': { type: 'string', default: '8' },
     'slow-ms': { type: 'string', default: '2000' },
     'slow-rate': { type: 'string', default: '200' },
     'proxy-rate': { type: 'string', default: '500' },
     'exchange-rate': { type: 'string', default: '500' },
+    'otel-rounds': { type: 'string', default: '2' },
     accounts: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '1,2' },
     tenants: { type: 'string', default: '10' },
@@ -201,6 +203,24 @@ async function main(): Promise<void> {
           durationS: int('duration'),
           warmupS: int('warmup'),
           rateRps: int('proxy-rate'),
+          log,
+        });
+      } finally {
+        await db.drop();
+      }
+    }
+    if (only.has('otel')) {
+      log('traces: the cached token path with tracing off and on');
+      const db = await fresh('otel');
+      try {
+        report.otel = await otelBench({
+          db,
+          emulatorUrl: emulator.url,
+          connections: int('connections'),
+          durationS: int('duration'),
+          warmupS: int('warmup'),
+          rateRps: int('rate'),
+          rounds: int('otel-rounds'),
           log,
         });
       } finally {

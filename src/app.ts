@@ -27,6 +27,8 @@ import { registerAuth } from './http/auth.ts';
 import { registerErrorHandling } from './http/problem.ts';
 import { createLimiter, registerRateLimits } from './http/rate-limit.ts';
 import { rejectUnstorableText } from './http/text.ts';
+import { registerTracing } from './http/tracing.ts';
+import { tracingEnabled } from './lib/tracing.ts';
 import { AppError } from './lib/errors.ts';
 import { sendProblem } from './http/problem.ts';
 import { ProblemSchema } from './http/schemas.ts';
@@ -97,6 +99,8 @@ export async function buildApp(
         ),
       ),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // First, so that the request's span is the parent of everything else (off: no hooks at all).
+  if (tracingEnabled()) registerTracing(app);
 
   const bodyAjv = makeAjv(false);
   const paramAjv = makeAjv(true);

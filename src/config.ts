@@ -4,6 +4,7 @@ import { createTask, validate as validCron } from 'node-cron';
 import { parseMasterKeys, type MasterKey } from './crypto/master-keys.ts';
 import { needsSelection, parseDatabaseUrl } from './db/hosts.ts';
 import { StartupError } from './lib/errors.ts';
+import { tracingSettings, type TracingSettings } from './lib/tracing-config.ts';
 import { parseTrustProxy, type TrustProxy } from './lib/trust-proxy.ts';
 import { PROVIDER_SETTINGS, type ProviderEnvName } from './providers/index.ts';
 import { SCHEME_NAMES, type AuthSchemeName } from './schemes/index.ts';
@@ -187,6 +188,8 @@ export interface Config extends Omit<
   callbackBase: string;
   /** set-ups that work but probably not as meant: logged at start */
   warnings: string[];
+  /** traces: from the standard OTEL_* variables (off unless configured) */
+  tracing: TracingSettings;
 }
 
 export class ConfigError extends StartupError {
@@ -292,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy,
     allowedAuthSchemes,
     warnings: warnings(parsed, trustProxy),
+    tracing: tracingSettings(env, (m) => new ConfigError(m)),
     PUBLIC_URL: publicUrl,
     masterKeys,
     callbackBase: `${publicUrl}/v1/oauth/callback`,

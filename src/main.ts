@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import cron from 'node-cron';
 import { buildApp } from './app.ts';
@@ -9,6 +11,7 @@ import { startMetricsListener } from './features/metrics/listener.ts';
 import { runKeysCommand } from './keys-command.ts';
 import { StartupError } from './lib/errors.ts';
 import { portTaken, reservePort } from './lib/port-reservation.ts';
+import { packageRoot } from './lib/package-root.ts';
 
 /**
  * Entry point. `--role all` (default) serves the API and runs the refresh worker; `api` only serves;
@@ -28,6 +31,21 @@ async function main(): Promise<void> {
     throw new ConfigError(`--role must be api, worker, all or migrate (got ${role})`);
   }
   const config = loadConfig();
+  // Traces only when OTEL_* asks for them: the SDK is loaded then, and only then.
+  // A collector that does not take spans is said at most once a minute (requests go on).
+  const lost = { spans: 0, lastLog: 0, log: undefined as ((n: number) => void) | undefined };
+  const tracing =
+    config.tracing.enabled && role !== 'migrate'
+      ? await (
+          await import('./lib/tracing-sdk.ts')
+        ).startTracing(config.tracing, packageVersion(), (n) => {
+          lost.spans += n;
+          if (Date.now() - lost.lastLog < 60_000 || !lost.log) return;
+          lost.lastLog = Date.now();
+          lost.log(lost.spans);
+          lost.spans = 0;
+        })
+      : undefined;
 
   // The ports are held before anything is written (docs/operations.md#processes).
   const listens = role !== 'migrate';
@@ -38,6 +56,11 @@ async function main(): Promise<void> {
       ? await reservePort('METRICS_PORT', config.METRICS_HOST, config.METRICS_PORT, metricsHint)
       : undefined;
   const deps = await createDeps(config);
+  lost.log = (n) =>
+    deps.logger.warn(
+      { traces_url: config.tracing.endpoint, spans_lost: n },
+      'traces not exported: the collector did not take them',
+    );
   const boot = { value: {} as Awaited<ReturnType<typeof bootstrap>> };
   await migrate(deps.database, async (tx) => {
     boot.value = await bootstrap(deps, tx);
@@ -111,6 +134,7 @@ async function main(): Promise<void> {
       db: deps.database.kind,
       url: config.PUBLIC_URL,
       metrics_url: metricsListener?.url ?? null,
+      traces_url: config.tracing.endpoint,
       role,
       ready_ms: Math.round(process.uptime() * 1000),
     },
@@ -130,10 +154,25 @@ async function main(): Promise<void> {
     await audit.stop();
     await deps.changes.stop();
     await deps.database.close();
+    // The spans of the work just finished go out before the process does.
+    await tracing
+      ?.shutdown()
+      .catch((err: unknown) =>
+        deps.logger.warn({ err: { message: (err as Error).message } }, 'traces not flushed'),
+      );
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = join(packageRoot(import.meta.url), 'package.json');
+    return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 function printFirstKey(key: string, tenantId: string, publicUrl: string): void {

@@ -5,6 +5,7 @@ import type { LinkKeys } from '../../crypto/link-keys.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { unlessFound } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { ids, traced, type SpanNote } from '../../lib/tracing.ts';
 import { providerDefinition, type Providers } from '../../providers/index.ts';
 import { ProviderError } from '../../providers/types.ts';
 import { familyEnd, grantOf, selectSite } from '../../schemes/grant.ts';
@@ -79,10 +80,22 @@ export function createConnectFlowService(deps: {
     return { set, authorizeUrl: provider.authorizationUrl(app, { state, codeChallenge }) };
   }
 
-  async function openLink(token: string, req: BrowserRequest): Promise<FlowResult> {
+  /** A flow step's outcome in its span: `redirect`, `ok`, or the reason the page gives. */
+  const flowOutcome = (r: FlowResult) =>
+    r.page ? (r.page.reason ?? (r.page.ok ? 'ok' : 'error')) : r.redirect ? 'redirect' : 'ok';
+
+  const openLink = (token: string, req: BrowserRequest) =>
+    traced('connect.authorize', {}, (note) => openLinkTraced(token, req, note), flowOutcome);
+
+  async function openLinkTraced(
+    token: string,
+    req: BrowserRequest,
+    note: SpanNote,
+  ): Promise<FlowResult> {
     const now = clock.now();
     const claims = await verifyLink(deps.linkKeys, token, now);
     if (!claims) return page(false, 'link_invalid', 400);
+    note.set(ids({ tenantId: claims.tenantId, accountId: claims.accountId }));
     // A HEAD or a link previewer sees that the link is good and uses nothing up.
     if (req.method === 'HEAD' || isLinkPreviewer(req.userAgent))
       return page(true, 'link_ready', 200);
@@ -92,6 +105,7 @@ export function createConnectFlowService(deps: {
     );
     if (!account || account.status === 'DISABLED') return page(false, 'account_unavailable', 410);
     const config = await deps.authConfigs.get(claims.tenantId, account.authConfigId);
+    note.set({ 'cv.auth_config_id': config.id, 'cv.provider': config.provider });
     if (config.status !== 'enabled') return page(false, 'auth_config_disabled', 409);
     const { set, authorizeUrl } = await newState(config, claims.tenantId, claims.sessionId, now);
 
@@ -146,10 +160,23 @@ export function createConnectFlowService(deps: {
     return back(session, false, reason, cookies);
   }
 
-  async function callback(
+  const callback = (
     configId: string,
     query: { state?: string; code?: string; error?: string; iss?: string },
     req: BrowserRequest,
+  ) =>
+    traced(
+      'connect.callback',
+      { 'cv.auth_config_id': configId },
+      (note) => callbackTraced(configId, query, req, note),
+      flowOutcome,
+    );
+
+  async function callbackTraced(
+    configId: string,
+    query: { state?: string; code?: string; error?: string; iss?: string },
+    req: BrowserRequest,
+    note: SpanNote,
   ): Promise<FlowResult> {
     const invalid = page(false, 'callback_invalid', 400);
     if (!query.state) return invalid;
@@ -169,6 +196,7 @@ export function createConnectFlowService(deps: {
       now,
     });
     if (!session) return invalid;
+    note.set(ids({ tenantId: session.tenantId, accountId: session.accountId }));
     const done = bindingCookies(session.id, '', configId, 0);
     if (!session.stateExpiresAt || session.stateExpiresAt <= now)
       return fail(session, 'state_expired', done);
@@ -205,8 +233,10 @@ export function createConnectFlowService(deps: {
 
     let tokens;
     try {
-      tokens = await deps.authConfigs.withClientApp(config, (app) =>
-        provider.exchangeCode(app, { code: query.code!, codeVerifier: verifier }),
+      tokens = await traced('connect.code_exchange', { 'cv.provider': config.provider }, () =>
+        deps.authConfigs.withClientApp(config, (app) =>
+          provider.exchangeCode(app, { code: query.code!, codeVerifier: verifier }),
+        ),
       );
     } catch (err) {
       // Only the provider's answers fail the flow; anything else (the database) surfaces as is.
@@ -215,7 +245,16 @@ export function createConnectFlowService(deps: {
     }
     let discovery;
     try {
-      discovery = await provider.discover(deps.authConfigs.providerApp(config), tokens.accessToken);
+      const accessToken = tokens.accessToken;
+      discovery = await traced(
+        'connect.discovery',
+        { 'cv.provider': config.provider },
+        async (n) => {
+          const d = await provider.discover(deps.authConfigs.providerApp(config), accessToken);
+          n.set({ 'cv.sites': d.sites.length });
+          return d;
+        },
+      );
     } catch (err) {
       if (!(err instanceof ProviderError)) throw err;
       deps.logger.warn(

@@ -7,6 +7,7 @@ import { boundedRequest } from '../../lib/bounded-read.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { findEgressDenied } from '../../lib/egress.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { traced, type SpanNote } from '../../lib/tracing.ts';
 import { OutboundBusyError, type OutboundLimiter } from '../../lib/outbound-limiter.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import * as repo from './repo.ts';
@@ -80,11 +81,31 @@ export function createWebhookDispatcher(deps: {
     return res.status;
   }
 
-  async function deliver(
+  /** One delivery's span: `delivered`, or `retry`/`failed` with the receiver's status or error. */
+  const deliver = (
     d: DeliveryRow,
     endpoint: EndpointRow | undefined,
     event: EventRow | undefined,
-  ) {
+  ) =>
+    traced(
+      'webhook.deliver',
+      {
+        'cv.tenant_id': d.tenantId,
+        'cv.webhook_endpoint_id': d.endpointId,
+        'cv.event_id': d.eventId,
+        'cv.event_type': event?.type,
+        'cv.attempt': d.attempts + 1,
+      },
+      (note) => deliverTraced(d, endpoint, event, note),
+      (r) => r.outcome,
+    ).then((r) => r.outcome === 'delivered');
+
+  async function deliverTraced(
+    d: DeliveryRow,
+    endpoint: EndpointRow | undefined,
+    event: EventRow | undefined,
+    note: SpanNote,
+  ): Promise<{ outcome: string }> {
     const now = clock.now();
     const attempts = d.attempts + 1;
     let status: number | null = null;
@@ -102,7 +123,8 @@ export function createWebhookDispatcher(deps: {
             deliveredAt: now,
             updatedAt: now,
           });
-          return true;
+          note.set({ 'http.response.status_code': status });
+          return { outcome: 'delivered' };
         }
         error = `HTTP ${status}`;
       } catch (err) {
@@ -113,7 +135,7 @@ export function createWebhookDispatcher(deps: {
             nextAttemptAt: new Date(now.getTime() + BUSY_DELAY_MS * (0.8 + 0.4 * Math.random())),
             updatedAt: now,
           });
-          return false;
+          return { outcome: err.code };
         }
         error =
           findEgressDenied(err)?.code ?? (err as { code?: string }).code ?? (err as Error).name;
@@ -128,7 +150,8 @@ export function createWebhookDispatcher(deps: {
       nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)),
       updatedAt: now,
     });
-    return false;
+    note.set({ 'http.response.status_code': status ?? undefined, 'error.type': error });
+    return { outcome: giveUp ? 'failed' : 'retry' };
   }
 
   async function tick(): Promise<{ delivered: number; failed: number }> {

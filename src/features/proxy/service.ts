@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { untilAborted } from '../../lib/abort.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
-import type { OutboundLimiter, Release } from '../../lib/outbound-limiter.ts';
+import type { OutboundLimiter } from '../../lib/outbound-limiter.ts';
 import type { TenantPrincipal } from '../../lib/principal.ts';
 import { retryAfterSeconds } from '../../lib/retry-after.ts';
 import type { Providers } from '../../providers/index.ts';
@@ -15,7 +15,8 @@ import type { PolicyService } from '../policies/service.ts';
 import type { RejectionService } from '../tokens/rejections.ts';
 import { apiAccountOf, type TokenService } from '../tokens/service.ts';
 import { keepAnswer, limited, readBody, type Body } from './bodies.ts';
-import { callerClosed, providerTimeout, requestTimeout, upstreamError } from './errors.ts';
+import { createUpstreamCall } from './upstream.ts';
+import { callerClosed, providerTimeout, requestTimeout } from './errors.ts';
 import { forwardedRequestHeaders, returnedResponseHeaders } from './headers.ts';
 import { proxySegments, splitProxyUrl, upstreamUrl } from './paths.ts';
 import { proxyCloudId } from './site.ts';
@@ -75,6 +76,7 @@ export function createProxyService(deps: {
   timeoutMs: number;
   retryMaxWaitSeconds: number;
 }) {
+  const send = createUpstreamCall(deps);
   /** The API base and dispatcher for a path: the provider's answer. */
   function target(c: TokenCandidate, cloudId: string | null, segments: string[]) {
     const t = deps.providers.get(c.provider).apiTarget(apiAccountOf(c), segments, cloudId);
@@ -84,54 +86,6 @@ export function createProxyService(deps: {
       headers: t.headers ?? {},
       dispatcher: t.origin === 'tenant' ? deps.tenantDispatcher : deps.dispatcher,
     };
-  }
-
-  /**
-   * One call to the provider, under an outbound slot of the tenant and the origin that is held
-   * until the answer's body has been read to its end, cut or abandoned (its stream closes).
-   */
-  async function send(
-    url: URL,
-    method: string,
-    headers: Record<string, string | string[]>,
-    body: Body,
-    dispatcher: Dispatcher | undefined,
-    signal: AbortSignal,
-    tenantId: string,
-  ) {
-    let release: Release | undefined;
-    try {
-      release = await deps.outbound.acquire(tenantId, url.origin, signal);
-    } catch (err) {
-      if (signal.aborted) throw err;
-      throw upstreamError(err, url, deps.timeoutMs);
-    }
-    const end = deps.metrics.proxyUpstreamLatency.startTimer();
-    try {
-      const h = { ...headers };
-      if (body.kind === 'buffer') h['content-length'] = String(body.bytes.length);
-      else if (body.kind === 'stream' && body.length !== undefined)
-        h['content-length'] = body.length;
-      const res = await request(url, {
-        method: method as Dispatcher.HttpMethod,
-        headers: h,
-        body: body.kind === 'none' ? undefined : body.kind === 'buffer' ? body.bytes : body.stream,
-        dispatcher,
-        headersTimeout: deps.timeoutMs,
-        bodyTimeout: deps.timeoutMs,
-        signal,
-      });
-      if (res.body.closed) release();
-      else res.body.once('close', release);
-      return res;
-    } catch (err) {
-      release();
-      // An aborted exchange is answered by `exchange`, which knows why it was aborted.
-      if (signal.aborted) throw err;
-      throw upstreamError(err, url, deps.timeoutMs);
-    } finally {
-      end();
-    }
   }
 
   /**
@@ -228,7 +182,7 @@ export function createProxyService(deps: {
         body,
         t.dispatcher,
         x.signal,
-        c.account.tenantId,
+        c.account,
       );
       // The provider refused the token: at most one refresh per account and cool-down, and one
       // retry with a newer token if there is one and the body can be sent again.

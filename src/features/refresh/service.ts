@@ -8,6 +8,7 @@ import { unlessFound } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { OUTBOUND_BUSY } from '../../lib/outbound-limiter.ts';
 import { backoffSeconds } from '../../lib/schedule.ts';
+import { ids, traced } from '../../lib/tracing.ts';
 import { PROVIDER_RESPONSE_TOO_LARGE } from '../../providers/http.ts';
 import type { Providers } from '../../providers/index.ts';
 import { ProviderError } from '../../providers/types.ts';
@@ -240,11 +241,19 @@ export function createRefreshService(deps: RefreshDeps) {
   }
 
   /** Refreshes an account whose lease this process holds, and reports the outcome (metrics). */
-  async function refreshLeased(row: AccountRow): Promise<RefreshOutcome> {
-    const { outcome, provider } = await refreshOnce(row);
-    deps.onOutcome?.(outcome, provider ?? 'unknown');
-    return outcome;
-  }
+  const refreshLeased = (row: AccountRow): Promise<RefreshOutcome> =>
+    traced(
+      'refresh.account',
+      ids({ tenantId: row.tenantId, authConfigId: row.authConfigId, accountId: row.id }),
+      async (note) => {
+        const { outcome, provider } = await refreshOnce(row);
+        if (provider) note.set({ 'cv.provider': provider });
+        deps.onOutcome?.(outcome, provider ?? 'unknown');
+        return outcome;
+      },
+      // refreshed, lost, expired, or the failure's code (e.g. provider_unavailable)
+      (o) => (o.kind === 'failed' ? o.code : o.kind),
+    );
 
   /**
    * On demand (token endpoint): refresh unless the stored token already lives past `needUntil`.

@@ -7,6 +7,7 @@ import type { RefreshOutcome, RefreshService } from './service.ts';
 import type { ApiTokenChecks } from './api-token-checks.ts';
 import { laneShare, runFairly } from '../../lib/fair-lanes.ts';
 import type { OutboundLimiter } from '../../lib/outbound-limiter.ts';
+import { traced } from '../../lib/tracing.ts';
 
 export interface TickResult {
   claimed: number;
@@ -111,7 +112,16 @@ export function createRefreshWorker(deps: {
 
   /** One tick; a tick still running is joined, never overlapped. */
   function tick(): Promise<TickResult> {
-    running ??= tickOnce().finally(() => {
+    running ??= traced('refresh.tick', {}, async (note) => {
+      const r = await tickOnce();
+      note.set({
+        'cv.claimed': r.claimed,
+        'cv.refreshed': r.refreshed,
+        'cv.failed': r.failed,
+        'cv.expired': r.expired,
+      });
+      return r;
+    }).finally(() => {
       running = undefined;
     });
     return running;

@@ -4,6 +4,7 @@ import { AppError, conflict, forbidden, notFound } from '../../lib/errors.ts';
 import { OUTBOUND_BUSY } from '../../lib/outbound-limiter.ts';
 import type { TenantPrincipal } from '../../lib/principal.ts';
 import { tokenLifetimeSeconds, tokenNeed } from '../../lib/schedule.ts';
+import { ids, traced } from '../../lib/tracing.ts';
 import type { Providers } from '../../providers/index.ts';
 import type { ApiAccount } from '../../providers/types.ts';
 import { schemeOf } from '../../schemes/index.ts';
@@ -104,15 +105,30 @@ export function createTokenService(deps: {
     return row;
   }
 
-  const forConfig = async (
+  /** The token path's span (docs/operations.md#traces): `ok`, `refreshed` or the error's code. */
+  const readSpan = <T extends { refreshed: boolean }>(
+    attrs: Parameters<typeof ids>[0],
+    run: (note: { set(a: Record<string, string>): void }) => Promise<T>,
+  ) => traced('token.read', ids(attrs), run, (r) => (r.refreshed ? 'refreshed' : 'ok'));
+
+  const forConfig = (
     p: TenantPrincipal,
     configId: string,
     sel: { userId?: string; accountId?: string },
     req: TokenRequest,
-  ) => issue(p, await candidateOfConfig(p, configId, sel), req);
+  ) =>
+    readSpan({ tenantId: p.tenantId, authConfigId: configId }, async (note) => {
+      const c = await candidateOfConfig(p, configId, sel);
+      note.set({ 'cv.connected_account_id': c.account.id });
+      return issue(p, c, req);
+    });
 
-  const forAccount = async (p: TenantPrincipal, accountId: string, req: TokenRequest) =>
-    issue(p, await candidateOfAccount(p, accountId), req);
+  const forAccount = (p: TenantPrincipal, accountId: string, req: TokenRequest) =>
+    readSpan({ tenantId: p.tenantId, accountId }, async (note) => {
+      const c = await candidateOfAccount(p, accountId);
+      note.set({ 'cv.auth_config_id': c.account.authConfigId });
+      return issue(p, c, req);
+    });
 
   const retryLater = (
     a: Partial<Pick<AccountRow, 'refreshFailures' | 'nextRefreshAt' | 'lastErrorCode'>>,
@@ -141,7 +157,15 @@ export function createTokenService(deps: {
    * joined a refresh started before it arrived may find the result short of its own deadline; it
    * refreshes once more. A strict need still unmet is a 503, never a 200 with a shorter token.
    */
-  async function refreshFor(
+  const refreshFor = (a: TokenRow, minTtl: number, now: Date) =>
+    traced(
+      'token.refresh',
+      ids({ tenantId: a.tenantId, authConfigId: a.authConfigId, accountId: a.id }),
+      () => refreshUntilMet(a, minTtl, now),
+      () => 'refreshed',
+    );
+
+  async function refreshUntilMet(
     a: TokenRow,
     minTtl: number,
     now: Date,
