@@ -1,0 +1,113 @@
+// `npx tsx bench/token-profile.ts [--seconds 8] [--route id|user|off|ceiling] [--connections 10]
+// [--semi-space 4]`: where a token request's CPU goes, without the whole bench. A vault
+// (dist/main.js, the flags `npm start` uses, or another --max-semi-space-size) on a fresh PostgreSQL
+// database (DATABASE_URL or the machine's), 10 tenants × 100 accounts, autocannon for `--seconds`
+// after a 3 s warm-up, under --cpu-prof: prints the CPU µs per request (/proc), the scavenges and
+// mark-compacts per 1,000 requests and the GC pause per request (the vault's own GC metrics), and
+// the profile's top entries (start-up included). `--route ceiling` profiles bench/ceiling.ts.
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { connect, createPgDatabase, dropAll } from './lib/db.ts';
+import { cpuSeconds, killAll, startNode } from './lib/proc.ts';
+import { insertAccounts, seedTenants } from './lib/seed.ts';
+import { startVault, vaultSetup } from './lib/vault.ts';
+import { summarize } from './profile-summary.ts';
+
+const { values: a } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '8' },
+    route: { type: 'string', default: 'id' },
+    connections: { type: 'string', default: '10' },
+    top: { type: 'string', default: '30' },
+    'semi-space': { type: 'string', default: '4' },
+  },
+});
+/** The vault's collections so far, by kind, and their total pause (prom-client's GC histogram). */
+async function gcStats(url: string | undefined) {
+  if (!url) return undefined;
+  const text = await fetch(url).then((x) => x.text());
+  const get = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
+  return {
+    minor: get(/^cv_process_nodejs_gc_duration_seconds_count\{kind="minor"\} (\S+)/m),
+    major: get(/^cv_process_nodejs_gc_duration_seconds_count\{kind="major"\} (\S+)/m),
+    seconds: [...text.matchAll(/^cv_process_nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)/gm)]
+      .map((m) => Number(m[1]))
+      .reduce((x, y) => x + y, 0),
+  };
+}
+
+const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const db = await createPgDatabase(base, 'prof');
+const emulator = await startNode('emulator', 'bench/emulator-proc.ts', [], {});
+try {
+  await emulator.waitReady('/_bench/ready');
+  const setup = vaultSetup(db, emulator.url);
+  const seeder = await startVault('api', setup);
+  const tenants = await seedTenants(seeder.url, setup.operatorKey, 10);
+  const conn = await connect(db);
+  const accounts = await insertAccounts(
+    conn.sql,
+    setup.masterKey,
+    tenants.map((tenant, i) => ({
+      tenant,
+      count: 100,
+      site: { cloud_id: `cloud-${i}`, name: `site-${i}`, url: `https://site-${i}.atlassian.net` },
+    })),
+    { due: false },
+  );
+  await conn.sql('analyze connected_accounts');
+  await conn.close();
+  await seeder.stop();
+  const dir = mkdtempSync(join(tmpdir(), 'cv-tprof-'));
+  const flags = [`--max-semi-space-size=${a['semi-space']}`, '--cpu-prof', '--cpu-prof-dir', dir];
+  // `--route ceiling`: the HTTP ceiling (bench/ceiling.ts) under the same flags and load
+  const vault =
+    a.route === 'ceiling'
+      ? await startNode('ceiling', 'bench/ceiling.ts', [], {}, flags)
+      : await startVault('api', setup, a.route === 'off' ? { TOKEN_CACHE: 'off' } : {}, flags);
+  await vault.waitReady();
+  const requests = accounts.map((x) => ({
+    method: 'POST' as const,
+    path:
+      a.route === 'user'
+        ? `/v1/auth-configs/${x.tenant.configId}/token`
+        : `/v1/connected-accounts/${x.id}/token`,
+    headers: { authorization: `Bearer ${x.tenant.serviceKey}`, 'content-type': 'application/json' },
+    body: a.route === 'user' ? JSON.stringify({ user_id: x.userId }) : '{}',
+  }));
+  const opts = { url: vault.url, connections: Number(a.connections), requests };
+  await autocannon({ ...opts, duration: 3 });
+  const metricsUrl = (vault as { metricsUrl?: string }).metricsUrl;
+  const gc0 = await gcStats(metricsUrl);
+  const cpu0 = cpuSeconds(vault.pid);
+  const r = await autocannon({ ...opts, duration: Number(a.seconds) });
+  const cpu = cpuSeconds(vault.pid) - cpu0;
+  const gc1 = await gcStats(metricsUrl);
+  await vault.stop();
+  const n = r.requests.total;
+  console.log(
+    `${a.route}: ${Math.round(r.requests.average)} req/s, non2xx ${r.non2xx}, ${((cpu * 1e6) / n).toFixed(1)} µs CPU/request (whole process, measured run)`,
+  );
+  if (gc0 && gc1)
+    console.log(
+      `gc: ${(((gc1.minor - gc0.minor) * 1000) / n).toFixed(2)} scavenges and ${(((gc1.major - gc0.major) * 1000) / n).toFixed(3)} mark-compacts per 1,000 requests, ${(((gc1.seconds - gc0.seconds) * 1e6) / n).toFixed(1)} µs of GC pause per request`,
+    );
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
+  const s = summarize(JSON.parse(readFileSync(join(dir, file), 'utf8')), Number(a.top));
+  console.log(`profile ${join(dir, file)}: busy ${s.busyS.toFixed(2)} s (warm-up included)`);
+  for (const [title, rows] of [
+    ['by package', s.files],
+    ['by function', s.functions],
+    ['inclusive, our code', s.inclusive],
+  ] as const) {
+    console.log(`\n${title}`);
+    for (const x of rows) console.log(`${(x.share * 100).toFixed(1).padStart(5)}%  ${x.name}`);
+  }
+} finally {
+  await emulator.stop();
+  killAll();
+  await dropAll();
+}
