@@ -20,8 +20,8 @@ export function parseApiKey(token: string): { id: string } | null {
   return m ? { id: `key_${m[1]}` } : null;
 }
 
-export function hashMatches(token: string, storedHex: string): boolean {
-  const a = Buffer.from(hashApiKey(token), 'hex');
-  const b = Buffer.from(storedHex, 'hex');
+export function hashMatches(token: string, stored: string | Buffer): boolean {
+  const a = createHash('sha256').update(token).digest();
+  const b = typeof stored === 'string' ? Buffer.from(stored, 'hex') : stored;
   return a.length === b.length && timingSafeEqual(a, b);
 }
