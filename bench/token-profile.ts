@@ -1,17 +1,18 @@
 // `npx tsx bench/token-profile.ts [--seconds 8] [--route id|user|off|ceiling] [--connections 10]
-// [--semi-space 4]`: where a token request's CPU goes, without the whole bench. A vault
+// [--semi-space 4] [--strace]`: where a token request's CPU goes, without the whole bench. A vault
 // (dist/main.js, the flags `npm start` uses, or another --max-semi-space-size) on a fresh PostgreSQL
 // database (DATABASE_URL or the machine's), 10 tenants × 100 accounts, autocannon for `--seconds`
 // after a 3 s warm-up, under --cpu-prof: prints the CPU µs per request (/proc), the scavenges and
 // mark-compacts per 1,000 requests and the GC pause per request (the vault's own GC metrics), and
 // the profile's top entries (start-up included). `--route ceiling` profiles bench/ceiling.ts.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { connect, createPgDatabase, dropAll } from './lib/db.ts';
-import { cpuSeconds, killAll, startNode } from './lib/proc.ts';
+import { cpuSeconds, killAll, sampleRss, startNode } from './lib/proc.ts';
 import { insertAccounts, seedTenants } from './lib/seed.ts';
 import { startVault, vaultSetup } from './lib/vault.ts';
 import { summarize } from './profile-summary.ts';
@@ -23,6 +24,8 @@ const { values: a } = parseArgs({
     connections: { type: 'string', default: '10' },
     top: { type: 'string', default: '30' },
     'semi-space': { type: 'string', default: '4' },
+    /** count the server's syscalls during the measured run (strace -c; it slows the server) */
+    strace: { type: 'boolean', default: false },
   },
 });
 /** The vault's collections so far, by kind, and their total pause (prom-client's GC histogram). */
@@ -82,14 +85,38 @@ try {
   await autocannon({ ...opts, duration: 3 });
   const metricsUrl = (vault as { metricsUrl?: string }).metricsUrl;
   const gc0 = await gcStats(metricsUrl);
+  const straceOut = join(dir, 'strace.txt');
+  const strace = a.strace
+    ? spawn('strace', ['-c', '-f', '-o', straceOut, '-p', String(vault.pid)], { stdio: 'ignore' })
+    : undefined;
+  const rss = sampleRss(vault.pid);
   const cpu0 = cpuSeconds(vault.pid);
   const r = await autocannon({ ...opts, duration: Number(a.seconds) });
   const cpu = cpuSeconds(vault.pid) - cpu0;
+  const rssMax = rss.stop();
+  if (strace) {
+    const exited = new Promise((resolve) => strace.once('exit', resolve));
+    strace.kill('SIGINT');
+    await exited;
+    // strace -c: "% time  seconds  usecs/call  calls  errors syscall"
+    const counts = readFileSync(straceOut, 'utf8')
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f.length >= 5 && /^\d+$/.test(f[3]!) && f.at(-1) !== 'total')
+      .map((f) => ({ name: f.at(-1)!, calls: Number(f[3]) }))
+      .sort((x, y) => y.calls - x.calls);
+    console.log(
+      `syscalls per request (strace -c, slowed run): ${counts
+        .slice(0, 8)
+        .map((c) => `${c.name} ${(c.calls / r.requests.total).toFixed(2)}`)
+        .join(', ')}`,
+    );
+  }
   const gc1 = await gcStats(metricsUrl);
   await vault.stop();
   const n = r.requests.total;
   console.log(
-    `${a.route}: ${Math.round(r.requests.average)} req/s, non2xx ${r.non2xx}, ${((cpu * 1e6) / n).toFixed(1)} µs CPU/request (whole process, measured run)`,
+    `${a.route}: ${Math.round(r.requests.average)} req/s, non2xx ${r.non2xx}, ${((cpu * 1e6) / n).toFixed(1)} µs CPU/request (whole process, measured run), max RSS ${Math.round(rssMax)} MB`,
   );
   if (gc0 && gc1)
     console.log(

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
 import { newId, randomSecret } from '../../lib/ids.ts';
 
 /**
@@ -21,7 +21,8 @@ export function parseApiKey(token: string): { id: string } | null {
 }
 
 export function hashMatches(token: string, stored: string | Buffer): boolean {
-  const a = createHash('sha256').update(token).digest();
+  // one-shot: no Hash object per verification (every request's key is checked)
+  const a = hash('sha256', token, 'buffer');
   const b = typeof stored === 'string' ? Buffer.from(stored, 'hex') : stored;
   return a.length === b.length && timingSafeEqual(a, b);
 }
