@@ -15,6 +15,7 @@ import { connect, createPgDatabase, dropAll } from './lib/db.ts';
 import { cpuSeconds, killAll, sampleRss, startNode } from './lib/proc.ts';
 import { insertAccounts, seedTenants } from './lib/seed.ts';
 import { startVault, vaultSetup } from './lib/vault.ts';
+import { openLoop } from './lib/open-loop.ts';
 import { summarize } from './profile-summary.ts';
 
 const { values: a } = parseArgs({
@@ -26,6 +27,8 @@ const { values: a } = parseArgs({
     'semi-space': { type: 'string', default: '4' },
     /** count the server's syscalls during the measured run (strace -c; it slows the server) */
     strace: { type: 'boolean', default: false },
+    /** also the latency at this offered rate, evenly spaced (open loop), after the profile run */
+    rate: { type: 'string' },
   },
 });
 /** The vault's collections so far, by kind, and their total pause (prom-client's GC histogram). */
@@ -113,6 +116,12 @@ try {
     );
   }
   const gc1 = await gcStats(metricsUrl);
+  if (a.rate) {
+    const o = await openLoop({ ...opts, rate: Number(a.rate), durationS: Number(a.seconds) });
+    console.log(
+      `open loop at ${a.rate} req/s: p50 ${o.p50.toFixed(2)} ms, p90 ${o.p90.toFixed(2)} ms, p99 ${o.p99.toFixed(2)} ms, max ${o.max.toFixed(1)} ms, non2xx ${o.non2xx}`,
+    );
+  }
   await vault.stop();
   const n = r.requests.total;
   console.log(
