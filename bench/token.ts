@@ -149,6 +149,9 @@ async function fixedRate(
   return { target: name, ...r, autocannonP99: ac.latency.p99, cores, rssMaxMb: rss.stop() };
 }
 
+/** The target name of the HTTP ceiling's runs (bench/ceiling.ts). */
+export const CEILING = 'ceiling (fastify, constant body)';
+
 /** Busy CPU of other processes (a concurrent test run, …) above this makes a run worth redoing. */
 export const NOISY_CORES = 0.3;
 
@@ -280,6 +283,19 @@ export async function tokenBench(o: TokenBenchOptions): Promise<TokenBenchResult
     const runs: LoadResult[] = [];
     const fixed: FixedRateResult[] = [];
     let floorSkipped: string | undefined;
+    // The HTTP ceiling: the same route shape answered with a constant body, no I/O (any database).
+    const ceiling = await startNode('ceiling', 'bench/ceiling.ts', [], {});
+    children.push(ceiling);
+    await ceiling.waitReady();
+    const probe = await fetch(`${ceiling.url}${byAccount[0]!.path}`, {
+      method: 'POST',
+      headers: byAccount[0]!.headers,
+      body: '{}',
+    });
+    if (probe.status !== 200) throw new Error(`the ceiling answered ${probe.status}`);
+    runs.push(await load(CEILING, ceiling, byAccount, o));
+    fixed.push(await fixedRate(CEILING, ceiling, byAccount, o));
+    await ceiling.stop();
     if (o.db.kind === 'postgres') {
       const floor = await startNode('floor', 'bench/floor.ts', [], {
         DATABASE_URL: o.db.url!,

@@ -4,7 +4,13 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Deps } from './deps.ts';
 import { apiKeyRoutes } from './features/api-keys/routes.ts';
 import { operatorKeyRoutes } from './features/api-keys/operator-routes.ts';
@@ -32,7 +38,7 @@ import { tracingEnabled } from './lib/tracing.ts';
 import { AppError } from './lib/errors.ts';
 import { sendProblem } from './http/problem.ts';
 import { ProblemSchema } from './http/schemas.ts';
-import { lazyChild, type Logger } from './lib/logger.ts';
+import { lazyChild, logsInfo, type Logger } from './lib/logger.ts';
 import { fastifyTrustProxy } from './lib/trust-proxy.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -52,6 +58,27 @@ function makeAjv(coerce: boolean) {
   return ajv;
 }
 
+/**
+ * fastify's request log lines ('incoming request', 'request completed') are at info: on a route
+ * whose level is above info (the token path) they are skipped before their fields are built, not
+ * handed to a no-op. A failed request's line (at error) is written whatever the route's level.
+ */
+class QuietLogController extends LogController {
+  constructor(private readonly root: Logger) {
+    super();
+  }
+  override incomingRequest(request: FastifyRequest, reply: FastifyReply) {
+    if (logsInfo(request.log, this.root)) super.incomingRequest(request, reply);
+  }
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ) {
+    if (error || logsInfo(request.log, this.root)) super.requestCompleted(error, request, reply);
+  }
+}
+
 /** Builds the HTTP app from its dependencies; no I/O happens here. */
 /** `health` serves only /healthz and /readyz (the worker role's probe endpoints). */
 export async function buildApp(
@@ -61,6 +88,7 @@ export async function buildApp(
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     requestIdHeader: false,
+    logController: new QuietLogController(deps.logger),
     childLoggerFactory: (logger, bindings, opts) =>
       lazyChild(logger as Logger, bindings, opts as { level?: string }) as FastifyBaseLogger,
     genReqId: (req) => {

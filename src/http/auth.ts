@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, forbidden, unauthorized } from '../lib/errors.ts';
 import {
   isTenantPrincipal,
@@ -28,6 +28,8 @@ declare module 'fastify' {
 
 // A proxy token: a JWT, longer than a key (it carries its policies).
 const PROXY_TOKEN = /^Bearer (eyJ[\w-]*\.[\w-]+\.[\w-]+)$/;
+// An API key as presented (parsed further by the key service).
+const API_KEY = /^Bearer ([\x21-\x7e]{10,200})$/;
 
 /**
  * API-key authentication, default-deny: every /v1 route must declare `config.roles` or
@@ -57,53 +59,81 @@ export function registerAuth(
       Object.assign(route.schema, { security: [{ apiKey: [] }], 'x-roles': [...cfg.roles] });
     }
   });
-  // Callback-style: a key verified from the cache costs no promise; a lookup completes later.
+  // Callback-style: a key verified from the cache costs no promise and no closure; a lookup (or a
+  // proxy token) completes later.
   app.addHook('onRequest', (req, _reply, done) => {
-    const roles = req.routeOptions.config.roles;
+    const config = req.routeOptions.config;
+    const roles = config.roles;
     if (!roles) return done();
     const header = req.headers.authorization;
-    const m = header ? /^Bearer ([\x21-\x7e]{10,200})$/.exec(header) : null;
-    const jwt = header && header.length <= 8192 ? PROXY_TOKEN.exec(header)?.[1] : undefined;
-    const finish = (principal: Principal | null) => {
-      if (!principal) {
-        return done(
-          failures.failed(req.ip) ??
-            (jwt
-              ? unauthorized(
-                  req.routeOptions.config.proxyTokens
-                    ? 'The proxy token is invalid, expired, or no longer trusted (its key or issuer was revoked)'
-                    : 'A proxy token is accepted on the proxy routes only; this route needs an API key',
-                )
-              : m
-                ? unauthorized('The API key is invalid or revoked')
-                : unauthorized()),
-        );
-      }
-      if (!roles.includes(principal.role)) {
-        return done(
-          forbidden(
-            `this route needs a key with role ${roles.join(' or ')}; this key is ${principal.role}`,
-          ),
-        );
-      }
-      req.principal = principal;
-      done();
-    };
-    if (jwt && proxyTokens && req.routeOptions.config.proxyTokens) {
+    // A proxy token is a JWT (`eyJ…`); an API key never starts so.
+    const jwt =
+      header && header.length <= 8192 && header.startsWith('Bearer eyJ')
+        ? PROXY_TOKEN.exec(header)?.[1]
+        : undefined;
+    if (jwt) {
+      if (!proxyTokens || !config.proxyTokens) return refuse(req, config, true, false, done);
       const refusal = failures.refusal(req.ip);
       if (refusal) return done(refusal);
-      proxyTokens.authenticate(jwt).then(finish, done);
+      proxyTokens
+        .authenticate(jwt)
+        .then((p) => settle(req, config, roles, p, true, false, done), done);
       return;
     }
-    if (!m?.[1] || jwt) return finish(null);
-    const known = keys.check(m[1]);
+    const key = header ? API_KEY.exec(header)?.[1] : undefined;
+    if (!key) return refuse(req, config, false, false, done);
+    const known = keys.check(key);
     if (known === UNSCREENED) {
       // Memory cannot tell this key from a made-up one: a source past its failures gets no lookup.
       const refusal = failures.refusal(req.ip);
       if (refusal) return done(refusal);
-    } else if (known !== KNOWN) return finish(known);
-    keys.authenticate(m[1]).then(finish, done);
+    } else if (known !== KNOWN) return settle(req, config, roles, known, false, true, done);
+    keys.authenticate(key).then((p) => settle(req, config, roles, p, false, true, done), done);
   });
+
+  /** A refused authentication: counted against the source, then 401 (or 429 past its limit). */
+  function refuse(
+    req: FastifyRequest,
+    config: FastifyContextConfig,
+    jwt: boolean,
+    key: boolean,
+    done: (err?: Error) => void,
+  ) {
+    return done(
+      failures.failed(req.ip) ??
+        (jwt
+          ? unauthorized(
+              config.proxyTokens
+                ? 'The proxy token is invalid, expired, or no longer trusted (its key or issuer was revoked)'
+                : 'A proxy token is accepted on the proxy routes only; this route needs an API key',
+            )
+          : key
+            ? unauthorized('The API key is invalid or revoked')
+            : unauthorized()),
+    );
+  }
+
+  /** The outcome of authentication: the principal, if its role may use the route. */
+  function settle(
+    req: FastifyRequest,
+    config: FastifyContextConfig,
+    roles: Role[],
+    principal: Principal | null,
+    jwt: boolean,
+    key: boolean,
+    done: (err?: Error) => void,
+  ) {
+    if (!principal) return refuse(req, config, jwt, key, done);
+    if (!roles.includes(principal.role)) {
+      return done(
+        forbidden(
+          `this route needs a key with role ${roles.join(' or ')}; this key is ${principal.role}`,
+        ),
+      );
+    }
+    req.principal = principal;
+    done();
+  }
 }
 
 /** The calling key as a tenant's; operator keys hold no tenant and so reach no tenant resources. */

@@ -30,7 +30,9 @@ export interface Limits {
  */
 export function createLimiter(clock: Clock, limits: Limits) {
   const now = () => clock.now().getTime();
-  const requests = new WindowCounter(60_000, now);
+  // Keys and addresses counted apart (an id and an address cannot collide), each by its own name.
+  const keyRequests = new WindowCounter(60_000, now);
+  const ipRequests = new WindowCounter(60_000, now);
   const failures = new WindowCounter(60_000, now);
   const failedTooOften = (wait: number) =>
     tooMany(`too many failed authentications from this address; retry in ${wait} s`, wait);
@@ -52,10 +54,8 @@ export function createLimiter(clock: Clock, limits: Limits) {
     count(req: FastifyRequest) {
       if (UNLIMITED.test(req.url) || req.routeOptions.config.oauthClient) return;
       const keyId = req.principal?.keyId;
-      const [bucket, limit] = keyId
-        ? [`key:${keyId}`, limits.perKey]
-        : [`ip:${req.ip}`, limits.perIp];
-      const r = requests.hit(bucket, limit);
+      const limit = keyId ? limits.perKey : limits.perIp;
+      const r = keyId ? keyRequests.hit(keyId, limit) : ipRequests.hit(req.ip, limit);
       if (!r.allowed)
         throw tooMany(
           `rate limit of ${limit} requests per minute reached; retry in ${r.retryAfterSeconds} s`,
@@ -64,7 +64,7 @@ export function createLimiter(clock: Clock, limits: Limits) {
     },
     /** The request limit of a caller authenticated inside its route (a key, or a workload). */
     countCaller(id: string) {
-      const r = requests.hit(`key:${id}`, limits.perKey);
+      const r = keyRequests.hit(id, limits.perKey);
       if (!r.allowed)
         throw tooMany(
           `rate limit of ${limits.perKey} requests per minute reached; retry in ${r.retryAfterSeconds} s`,

@@ -24,12 +24,15 @@ function encode(bytes: Uint8Array): string {
 export type IdPrefix =
   'tn' | 'key' | 'ac' | 'ca' | 'cs' | 'ev' | 'au' | 'dk' | 'we' | 'wd' | 'req' | 'ti' | 'pt' | 'ij';
 
-/** `now` is the injected clock's time (docs/house-rules.md#time-is-injected): ids sort by it. */
-export function newId(prefix: IdPrefix, now: Date): string {
+/**
+ * `now` is the injected clock's time (docs/house-rules.md#time-is-injected): ids sort by it.
+ * `random`: 10 random bytes drawn by the caller (one draw for many ids), else drawn here.
+ */
+export function newId(prefix: IdPrefix, now: Date, random?: Uint8Array): string {
   const bytes = new Uint8Array(16);
   const ts = BigInt(now.getTime());
   for (let i = 0; i < 6; i++) bytes[i] = Number((ts >> BigInt(8 * (5 - i))) & 0xffn);
-  bytes.set(randomBytes(10), 6);
+  bytes.set(random?.length === 10 ? random : randomBytes(10), 6);
   return `${prefix}_${encode(bytes)}`;
 }
 

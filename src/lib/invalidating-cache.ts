@@ -37,10 +37,10 @@ export class InvalidatingCache<V extends object | null> {
   }
 
   /** The cached value, or undefined (not cached, expired, or the feed is not live). */
-  get(key: string): { value: V } | undefined {
+  get(key: string): { readonly value: V } | undefined {
     if (!this.opts.isLive()) return undefined;
-    const hit = this.lru.get(key);
-    return hit ? { value: hit.value } : undefined;
+    // the stored entry itself (its value and tags): no object per hit
+    return this.lru.get(key);
   }
 
   /**

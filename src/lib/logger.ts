@@ -77,35 +77,69 @@ export async function logDestination(o: {
   });
 }
 
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+const LEVELS: Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 const noop = () => {};
+
+interface LazyState {
+  parent: Logger;
+  bindings: Record<string, unknown>;
+  opts: { level?: string };
+  real: Logger | undefined;
+}
+
+const realOf = (t: LazyState): Logger => (t.real ??= t.parent.child(t.bindings, t.opts));
+
+/** Per parent logger and level: the prototype its lazy children share (made once each). */
+const prototypes = new WeakMap<Logger, Map<string, object>>();
+
+function prototypeOf(parent: Logger, level: string): object {
+  let byLevel = prototypes.get(parent);
+  if (!byLevel) prototypes.set(parent, (byLevel = new Map()));
+  let proto = byLevel.get(level);
+  if (proto) return proto;
+  const threshold = parent.levels.values[level] ?? 0;
+  proto = {
+    level,
+    child(this: LazyState, bindings: Record<string, unknown>, opts?: { level?: string }) {
+      return realOf(this).child(bindings, opts);
+    },
+    isLevelEnabled(this: LazyState, l: string) {
+      return realOf(this).isLevelEnabled(l);
+    },
+  };
+  for (const l of LEVELS) {
+    (proto as Record<string, unknown>)[l] =
+      (parent.levels.values[l] ?? 0) < threshold
+        ? noop
+        : function (this: LazyState, ...args: unknown[]) {
+            (realOf(this)[l] as (...a: unknown[]) => void)(...args);
+          };
+  }
+  byLevel.set(level, proto);
+  return proto;
+}
 
 /**
  * fastify's per-request child logger, made only when something is logged at an enabled level: on
  * the token path (warn and above) most requests never log, and a pino child with redaction costs
- * more than the rest of such a request's logging put together.
+ * more than the rest of such a request's logging put together. One small object per request on a
+ * prototype shared by every request at its level: the methods below the level are no-ops, the
+ * others make the real child on first use.
  */
 export function lazyChild(
   parent: Logger,
   bindings: Record<string, unknown>,
   opts: { level?: string },
 ): Logger {
-  let real: Logger | undefined;
-  const make = () => (real ??= parent.child(bindings, opts));
-  const threshold = parent.levels.values[opts.level ?? parent.level] ?? 0;
-  return new Proxy({} as Logger, {
-    get(_t, prop) {
-      if (!real && typeof prop === 'string') {
-        if (LEVELS.includes(prop) && (parent.levels.values[prop] ?? 0) < threshold) return noop;
-        if (prop === 'level') return opts.level ?? parent.level;
-      }
-      const target = make() as unknown as Record<PropertyKey, unknown>;
-      const v = target[prop];
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-    set(_t, prop, value) {
-      (make() as unknown as Record<PropertyKey, unknown>)[prop] = value;
-      return true;
-    },
-  });
+  const state: LazyState = Object.create(prototypeOf(parent, opts.level ?? parent.level));
+  state.parent = parent;
+  state.bindings = bindings;
+  state.opts = opts;
+  state.real = undefined;
+  return state as unknown as Logger;
 }
+
+/** Whether a request's logger (a lazy child or a pino logger) would write at `info`. */
+export const logsInfo = (log: { level: string; levels?: unknown }, parent: Logger) =>
+  (parent.levels.values[log.level] ?? 0) <= (parent.levels.values.info ?? 30);

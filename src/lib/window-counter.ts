@@ -1,5 +1,7 @@
 import { LRUCache } from 'lru-cache';
 
+const ALLOWED = { allowed: true } as const;
+
 /**
  * Fixed-window counters per key (a client IP, an API key id), in memory and bounded: what the rate
  * limits and the failed-authentication limit are made of. `now` is passed in (tests move it).
@@ -27,7 +29,7 @@ export class WindowCounter {
       this.windows.set(key, w);
     }
     w.count++;
-    if (w.count <= limit) return { allowed: true };
+    if (w.count <= limit) return ALLOWED;
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((w.resetAt - t) / 1000)) };
   }
 

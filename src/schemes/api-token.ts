@@ -39,7 +39,7 @@ const MAX_TOKEN_DAYS = 366;
 
 /** The sealed credential: JSON {email, api_token}, so the token path decrypts once. */
 async function openCredential(
-  ctx: { open(ref: FieldRef, sealed: string): Promise<string> },
+  ctx: { open(ref: FieldRef, sealed: string): string | Promise<string> },
   row: Pick<AccountRow, 'tenantId' | 'id' | 'apiTokenEnc'>,
 ): Promise<ApiTokenCredential> {
   const plain = await ctx.open(accountField(row.tenantId, row.id, 'api_token'), row.apiTokenEnc!);

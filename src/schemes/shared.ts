@@ -35,7 +35,10 @@ export function pinnedSite(
 }
 
 /** An OAuth access token, as the caller sends it (`Bearer` unless the provider said otherwise). */
-export const presentAccessToken: SchemeStrategy['present'] = async (ctx, a: PresentedRow) => ({
-  tokenType: a.tokenType ?? 'Bearer',
-  credential: await ctx.open(accountField(a.tenantId, a.id, 'access_token'), a.accessTokenEnc!),
-});
+export const presentAccessToken: SchemeStrategy['present'] = (ctx, a: PresentedRow) => {
+  const tokenType = a.tokenType ?? 'Bearer';
+  const credential = ctx.open(accountField(a.tenantId, a.id, 'access_token'), a.accessTokenEnc!);
+  return typeof credential === 'string'
+    ? { tokenType, credential }
+    : credential.then((c) => ({ tokenType, credential: c }));
+};

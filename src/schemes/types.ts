@@ -162,10 +162,14 @@ export interface SchemeStrategy {
   holdsCredential(a: PresentedRow): boolean;
   /** the status reason of a credential past its own expiry, which the token path refuses */
   lapsed?(a: PresentedRow, now: Date): string | null;
+  /**
+   * The credential as the caller sends it. `open` may answer at once (the data key in memory) and
+   * then so may this: the token path's common case costs no promise.
+   */
   present(
-    ctx: { open(ref: FieldRef, sealed: string): Promise<string> },
+    ctx: { open(ref: FieldRef, sealed: string): string | Promise<string> },
     a: PresentedRow,
-  ): Promise<Presentation>;
+  ): Presentation | Promise<Presentation>;
   /** the site its credential is bound to, if it is bound to one (not chosen among the grant's) */
   boundSite(a: Pick<AccountRow, 'apiSiteUrl' | 'selectedCloudId'>): BoundSite | null;
   /** the account view's `api_token` block, for the schemes it describes */

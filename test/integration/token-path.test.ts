@@ -73,8 +73,11 @@ test('token issuances add up in one audit row per (key, account, minute); admin 
     { auth_config_id: s.configId, user_id: 'u' },
     { decision: 'approve', accountId: s.user.accountId },
   );
-  for (let i = 0; i < 100; i++)
+  for (let i = 0; i < 100; i++) {
     await fx.vault.call('POST', `/v1/connected-accounts/${run.accountId}/token`, s.adminKey);
+    // a flush within the minute: the minute's row takes the counts of both flushes
+    if (i === 49) await fx.vault.deps.services.auditWriter.flush();
+  }
   fx.clock.advance(60);
   for (let i = 0; i < 7; i++)
     await fx.vault.call('POST', `/v1/connected-accounts/${run.accountId}/token`, s.adminKey);
@@ -87,6 +90,31 @@ test('token issuances add up in one audit row per (key, account, minute); admin 
   assert.deepEqual(
     issued.map((r) => r.count),
     [100, 7],
+  );
+
+  // Counts of actions without a per-minute row (here a proxied call) are rows of their own, one
+  // per flush, however many flushes a minute sees.
+  const writer = fx.vault.deps.services.auditWriter;
+  const proxied = {
+    tenantId: s.tenantId,
+    actorKeyId: null,
+    actorRole: 'admin',
+    action: 'proxy.request',
+    resourceId: run.accountId,
+    ip: '127.0.0.1',
+  };
+  writer.issued(proxied);
+  writer.issued(proxied);
+  await writer.flush();
+  writer.issued(proxied);
+  await writer.flush();
+  const proxiedRows = await rows(
+    db,
+    sql`select count from audit_events where action = 'proxy.request' and resource_id = ${run.accountId} order by count desc`,
+  );
+  assert.deepEqual(
+    proxiedRows.map((r) => r.count),
+    [2, 1],
   );
 
   // No flush needed for an admin change: its row committed with it.

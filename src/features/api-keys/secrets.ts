@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
 import { newId, randomSecret } from '../../lib/ids.ts';
 
 /**
@@ -20,8 +20,9 @@ export function parseApiKey(token: string): { id: string } | null {
   return m ? { id: `key_${m[1]}` } : null;
 }
 
-export function hashMatches(token: string, storedHex: string): boolean {
-  const a = Buffer.from(hashApiKey(token), 'hex');
-  const b = Buffer.from(storedHex, 'hex');
+export function hashMatches(token: string, stored: string | Buffer): boolean {
+  // one-shot: no Hash object per verification (every request's key is checked)
+  const a = hash('sha256', token, 'buffer');
+  const b = typeof stored === 'string' ? Buffer.from(stored, 'hex') : stored;
   return a.length === b.length && timingSafeEqual(a, b);
 }

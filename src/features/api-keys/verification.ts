@@ -6,10 +6,10 @@ import * as repo from './repo.ts';
 import { hashMatches, parseApiKey } from './secrets.ts';
 import type { ApiKeyDeps } from './service.ts';
 
-/** What authentication needs of a key row (its secret only as a hash). */
+/** What authentication needs of a key row (its secret only as a hash, decoded once). */
 interface KeyRecord {
   principal: Principal;
-  secretHash: string;
+  secretHash: Buffer;
   revoked: boolean;
 }
 
@@ -29,7 +29,7 @@ const toRecord = (row: {
     authConfigIds: row.authConfigIds,
     policy: row.policy,
   },
-  secretHash: row.secretHash,
+  secretHash: Buffer.from(row.secretHash, 'hex'),
   revoked: row.revokedAt !== null,
 });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { auditEvents } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -35,16 +36,51 @@ export function createAuditWriter(deps: {
   maxPending?: number;
 }) {
   const max = deps.maxPending ?? 100_000;
-  let pending = new Map<string, Row>();
+  // A (key, account, minute) entry stays for its minute: a flush writes what it counted since the
+  // last flush and zeroes it, so the next request of the minute adds to it (no new entry, no new id).
+  const pending = new Map<string, Row>();
   let flushing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
+  /** entries written once already: a later flush of one is a row with an id of its own */
+  const written = new WeakSet<Row>();
+
+  /** The counts since the last flush (copies), zeroed; entries of past minutes are let go. */
+  function take(): [string, Row][] {
+    const t = deps.clock.now().getTime();
+    const minute = t - (t % 60_000);
+    const rows: [string, Row][] = [];
+    const again: Row[] = [];
+    for (const [k, r] of pending) {
+      if (r.count) {
+        const copy = { ...r };
+        rows.push([k, copy]);
+        if (written.has(r)) again.push(copy);
+        else written.add(r);
+        r.count = 0;
+      }
+      if ((r.createdAt as Date).getTime() < minute) pending.delete(k);
+    }
+    // A second write of an entry is a row of its own for actions without a per-minute row
+    // (exchanges, proxied calls …: see repo.addIssuanceCounts), so it takes a new id; one random
+    // draw serves them all.
+    if (again.length) {
+      const random = randomBytes(10 * again.length);
+      again.forEach((row, i) => {
+        row.id = newId('au', row.createdAt as Date, random.subarray(i * 10, i * 10 + 10));
+      });
+    }
+    return rows;
+  }
+
   async function flushOnce() {
-    while (pending.size) {
-      const batch = pending;
-      pending = new Map();
+    // A few passes at most: under steady traffic there is always a new count, and the next
+    // interval takes it.
+    for (let pass = 0; pass < 3; pass++) {
+      const batch = take();
+      if (!batch.length) return;
       try {
-        const rows = [...batch.values()];
+        const rows = batch.map(([, r]) => r);
         for (let i = 0; i < rows.length; i += 500) {
           await repo.addIssuanceCounts(deps.db, rows.slice(i, i + 500));
         }
@@ -52,7 +88,7 @@ export function createAuditWriter(deps: {
         // Keep the counts for the next flush (merged with what came meanwhile), bounded.
         for (const [k, r] of batch) {
           const cur = pending.get(k);
-          if (cur) cur.count = (cur.count ?? 1) + (r.count ?? 1);
+          if (cur) cur.count = (cur.count ?? 0) + (r.count ?? 1);
           else if (pending.size < max) pending.set(k, r);
         }
         deps.logger.warn(
@@ -64,11 +100,17 @@ export function createAuditWriter(deps: {
     }
   }
 
-  const flush = (): Promise<void> => {
-    flushing ??= flushOnce().finally(() => {
+  /**
+   * Writes what is counted now: after the flush under way (which may have taken its counts before
+   * the latest came), one of its own. Flushes never overlap.
+   */
+  let last: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => (last = last.then(flushOnce, flushOnce));
+  /** The interval's flush: skipped while one is under way. */
+  const tick = () => {
+    flushing ??= flush().finally(() => {
       flushing = undefined;
     });
-    return flushing;
   };
 
   return {
@@ -86,14 +128,15 @@ export function createAuditWriter(deps: {
      * workloads and users of a token exchange, the holders of proxy tokens).
      */
     issued(r: Omit<AuditRecord, 'resourceType'> & { resourceType?: string; actor?: string }) {
-      const now = deps.clock.now();
-      const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
-      const key = `${r.tenantId}|${r.actorKeyId}|${r.action}|${r.resourceId}|${minute.getTime()}|${r.actor ?? ''}`;
+      const t = deps.clock.now().getTime();
+      const minuteMs = t - (t % 60_000);
+      const key = `${r.tenantId}|${r.actorKeyId}|${r.action}|${r.resourceId}|${minuteMs}|${r.actor ?? ''}`;
       const cur = pending.get(key);
       if (cur) {
-        cur.count = (cur.count ?? 1) + 1;
+        cur.count = (cur.count ?? 0) + 1;
         return;
       }
+      const minute = new Date(minuteMs);
       if (pending.size >= max) {
         deps.logger.error({ dropped: r.action }, 'audit buffer full; dropping an issuance count');
         return;
@@ -128,7 +171,7 @@ export function createAuditWriter(deps: {
 
     /** Flushes every flushMs from now on (the processes that serve or refresh; not migrate). */
     start() {
-      timer ??= setInterval(() => void flush(), deps.flushMs ?? 1000);
+      timer ??= setInterval(tick, deps.flushMs ?? 1000);
       timer.unref();
     },
     /** Stops the timer and flushes what is left. */

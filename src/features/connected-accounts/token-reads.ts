@@ -30,6 +30,13 @@ export function createTokenReads(
     reset: () => cache.clear(),
   });
 
+  const idKey = (tenantId: string, id: string) => `id:${tenantId}:${id}`;
+  const ofKey = (
+    tenantId: string,
+    configId: string,
+    sel: { userId?: string; accountId?: string },
+  ) => `of:${tenantId}:${configId}:${sel.userId ?? ''}:${sel.accountId ?? ''}`;
+
   const tagsOf = (tenantId: string, c: TokenCandidate | null) =>
     c
       ? [`ca:${c.account.id}`, `ac:${c.account.authConfigId}`, `tn:${tenantId}`]
@@ -38,7 +45,7 @@ export function createTokenReads(
   /** One account with its config's status, provider and settings (undefined: not found). */
   async function tokenCandidate(tenantId: string, id: string) {
     const v = (await cache.fill(
-      `id:${tenantId}:${id}`,
+      idKey(tenantId, id),
       (c) => [...tagsOf(tenantId, c as TokenCandidate | null), `ca:${id}`],
       async () => (await reads.byId(tenantId, id)) ?? null,
     )) as TokenCandidate | null;
@@ -52,7 +59,7 @@ export function createTokenReads(
     sel: { userId?: string; accountId?: string },
   ) {
     return (await cache.fill(
-      `of:${tenantId}:${configId}:${sel.userId ?? ''}:${sel.accountId ?? ''}`,
+      ofKey(tenantId, configId, sel),
       (rows) => [
         `acl:${configId}`,
         `ac:${configId}`,
@@ -63,7 +70,24 @@ export function createTokenReads(
     )) as TokenCandidate[];
   }
 
-  return { tokenCandidate, tokenCandidates };
+  /**
+   * From memory alone: the account (null: known not to exist), or undefined when the cache cannot
+   * answer (not cached, or the feed not live); then `tokenCandidate`. A hit costs no promise.
+   */
+  function cachedCandidate(tenantId: string, id: string): TokenCandidate | null | undefined {
+    return cache.get(idKey(tenantId, id))?.value as TokenCandidate | null | undefined;
+  }
+
+  /** From memory alone, as `cachedCandidate`: the accounts `tokenCandidates` would read. */
+  function cachedCandidates(
+    tenantId: string,
+    configId: string,
+    sel: { userId?: string; accountId?: string },
+  ): TokenCandidate[] | undefined {
+    return cache.get(ofKey(tenantId, configId, sel))?.value as TokenCandidate[] | undefined;
+  }
+
+  return { tokenCandidate, tokenCandidates, cachedCandidate, cachedCandidates };
 }
 
 export type TokenReads = ReturnType<typeof createTokenReads>;

@@ -22,12 +22,28 @@ export function createMetrics(deps: {
   collectDefaultMetrics({ register: registry, prefix: 'cv_process_' });
   const { database, clock } = deps;
 
-  const tokenRequests = new Counter({
+  // Token requests are counted in plain numbers, one per outcome, and handed to prom-client when
+  // it is read: the token path pays an increment, not a label lookup.
+  const tokenCounts = new Map<string, { n: number }>();
+  new Counter({
     name: 'cv_token_requests_total',
     help: 'Token endpoint requests by outcome (issued, refreshed, or the error code)',
     labelNames: ['outcome'],
     registers: [registry],
+    collect() {
+      for (const [outcome, c] of tokenCounts) {
+        if (c.n === 0) continue;
+        this.inc({ outcome }, c.n);
+        c.n = 0;
+      }
+    },
   });
+  /** The count of one outcome (made once per outcome; `.n++` counts a request). */
+  const tokenOutcome = (outcome: string) => {
+    let c = tokenCounts.get(outcome);
+    if (!c) tokenCounts.set(outcome, (c = { n: 0 }));
+    return c;
+  };
   const tokenLatency = new Histogram({
     name: 'cv_token_request_duration_seconds',
     help: 'Token endpoint latency',
@@ -163,7 +179,7 @@ export function createMetrics(deps: {
 
   return {
     registry,
-    tokenRequests,
+    tokenOutcome,
     tokenLatency,
     refreshes,
     leaseTakeovers,

@@ -1,28 +1,51 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
+import { compileObjectSerializer } from '../../http/serialize.ts';
 import { IdParam, Nullable, Timestamp, problems } from '../../http/schemas.ts';
 import { tenantPrincipal } from '../../http/auth.ts';
+import type { TenantPrincipal } from '../../lib/principal.ts';
 import { ID_PATTERN } from '../../lib/ids.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { PolicyService } from '../policies/service.ts';
 import type { TokenService } from './service.ts';
 
-/** Counts and times every token request by outcome: issued, refreshed, or the error's code. */
-async function measured<T extends { refreshed: boolean }>(
+/**
+ * Counts and times every token request by outcome (issued, refreshed, or the error's code), and
+ * writes a success with the precompiled serializer. A request answered from memory is answered
+ * without a promise: the service returns the value itself (or throws).
+ */
+function settle<T extends { refreshed: boolean }>(
   m: Metrics,
-  run: () => Promise<T>,
-): Promise<T> {
-  const end = m.tokenLatency.startTimer();
-  try {
-    const r = await run();
-    m.tokenRequests.inc({ outcome: r.refreshed ? 'refreshed' : 'issued' });
-    return r;
-  } catch (err) {
-    m.tokenRequests.inc({ outcome: (err as { code?: string }).code ?? 'error' });
-    throw err;
-  } finally {
-    end();
-  }
+  reply: FastifyReply,
+  started: number,
+  r: T | Promise<T>,
+): T | Promise<T> {
+  if (!('then' in r)) return succeeded(m, reply, started, r);
+  return r.then(
+    (v) => succeeded(m, reply, started, v),
+    (err: unknown) => failed(m, started, err),
+  );
+}
+
+function succeeded<T extends { refreshed: boolean }>(
+  m: Metrics,
+  reply: FastifyReply,
+  started: number,
+  r: T,
+): T {
+  m.tokenOutcome(r.refreshed ? 'refreshed' : 'issued').n++;
+  m.tokenLatency.observe((performance.now() - started) / 1000);
+  // A reply's own serializer leaves the content type to the route.
+  reply.header('content-type', 'application/json; charset=utf-8');
+  reply.serializer(serializeToken);
+  return r;
+}
+
+function failed(m: Metrics, started: number, err: unknown): never {
+  m.tokenOutcome((err as { code?: string }).code ?? 'error').n++;
+  m.tokenLatency.observe((performance.now() - started) / 1000);
+  throw err;
 }
 
 const tags = ['tokens'];
@@ -58,6 +81,8 @@ const TokenResponse = Type.Object(
 );
 
 const responses = { 200: TokenResponse, ...problems(400, 401, 403, 404, 409, 503) };
+// The 200 answer's serializer, compiled from its schema once (src/http/serialize.ts).
+const serializeToken = compileObjectSerializer(TokenResponse);
 
 /** The endpoints every backend service calls before each outgoing request. */
 export const tokenRoutes =
@@ -67,6 +92,39 @@ export const tokenRoutes =
     policies: Pick<PolicyService, 'tokenRead'>,
   ): FastifyPluginAsyncTypebox =>
   async (app) => {
+    function byConfig(
+      principal: TenantPrincipal,
+      configId: string,
+      b: { user_id?: string; connected_account_id?: string; min_ttl?: number },
+      ip: string,
+      reply: FastifyReply,
+    ) {
+      const started = performance.now();
+      try {
+        const sel = { userId: b.user_id, accountId: b.connected_account_id };
+        const r = svc.forConfig(principal, configId, sel, { minTtl: b.min_ttl ?? 60, ip });
+        return settle(metrics, reply, started, r);
+      } catch (err) {
+        return failed(metrics, started, err);
+      }
+    }
+
+    function byAccount(
+      principal: TenantPrincipal,
+      accountId: string,
+      b: { min_ttl?: number },
+      ip: string,
+      reply: FastifyReply,
+    ) {
+      const started = performance.now();
+      try {
+        const r = svc.forAccount(principal, accountId, { minTtl: b.min_ttl ?? 60, ip });
+        return settle(metrics, reply, started, r);
+      } catch (err) {
+        return failed(metrics, started, err);
+      }
+    }
+
     app.post(
       '/v1/auth-configs/:id/token',
       {
@@ -88,31 +146,21 @@ export const tokenRoutes =
           response: responses,
         },
       },
-      async (req, reply) => {
+      (req, reply) => {
         const principal = tenantPrincipal(req);
-        const tenantId = principal.tenantId;
-        const b = req.body;
         reply.header('cache-control', 'no-store');
         // A key with a policy may be refused raw tokens (proxy only), or have spent its budget.
-        if (req.principal!.policy)
-          await policies.tokenRead(
-            req.principal!,
-            {
-              tenantId,
-              authConfigId: req.params.id,
-              accountId: b.connected_account_id,
-              userId: b.user_id,
-            },
-            req.ip,
-          );
-        return measured(metrics, () =>
-          svc.forConfig(
-            principal,
-            req.params.id,
-            { userId: b.user_id, accountId: b.connected_account_id },
-            { minTtl: b.min_ttl ?? 60, ip: req.ip },
-          ),
-        );
+        if (!principal.policy) return byConfig(principal, req.params.id, req.body, req.ip, reply);
+        const b = req.body;
+        const target = {
+          tenantId: principal.tenantId,
+          authConfigId: req.params.id,
+          accountId: b.connected_account_id,
+          userId: b.user_id,
+        };
+        return policies
+          .tokenRead(principal, target, req.ip)
+          .then(() => byConfig(principal, req.params.id, b, req.ip, reply));
       },
     );
 
@@ -129,18 +177,14 @@ export const tokenRoutes =
           response: responses,
         },
       },
-      async (req, reply) => {
+      (req, reply) => {
         const principal = tenantPrincipal(req);
-        const tenantId = principal.tenantId;
         reply.header('cache-control', 'no-store');
-        if (req.principal!.policy)
-          await policies.tokenRead(req.principal!, { tenantId, accountId: req.params.id }, req.ip);
-        return measured(metrics, () =>
-          svc.forAccount(principal, req.params.id, {
-            minTtl: req.body.min_ttl ?? 60,
-            ip: req.ip,
-          }),
-        );
+        if (!principal.policy) return byAccount(principal, req.params.id, req.body, req.ip, reply);
+        const target = { tenantId: principal.tenantId, accountId: req.params.id };
+        return policies
+          .tokenRead(principal, target, req.ip)
+          .then(() => byAccount(principal, req.params.id, req.body, req.ip, reply));
       },
     );
   };

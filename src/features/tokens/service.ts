@@ -4,7 +4,7 @@ import { AppError, conflict, forbidden, notFound } from '../../lib/errors.ts';
 import { OUTBOUND_BUSY } from '../../lib/outbound-limiter.ts';
 import type { TenantPrincipal } from '../../lib/principal.ts';
 import { tokenLifetimeSeconds, tokenNeed } from '../../lib/schedule.ts';
-import { ids, traced } from '../../lib/tracing.ts';
+import { ids, traced, tracingEnabled } from '../../lib/tracing.ts';
 import type { Providers } from '../../providers/index.ts';
 import type { ApiAccount } from '../../providers/types.ts';
 import { schemeOf } from '../../schemes/index.ts';
@@ -12,8 +12,26 @@ import type { AuditWriter } from '../audit/writer.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
 import type { TokenCandidate, TokenRow } from '../connected-accounts/token-read-model.ts';
 import type { TokenReads } from '../connected-accounts/token-reads.ts';
-import type { DataKeyService } from '../data-keys/service.ts';
+import type { DataKeyService, FieldRef } from '../data-keys/service.ts';
 import type { RefreshService } from '../refresh/service.ts';
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** A credential ready to hand out, and the row it was read from. */
+interface Fresh {
+  a: TokenRow | AccountRow;
+  tokenType: string;
+  credential: string;
+  refreshed: boolean;
+}
+
+interface Described {
+  expiresAt: string | null;
+  expiresMs: number | null;
+  cloudId: string | null;
+  siteUrl: string | null;
+  apiBaseUrl: string | null;
+}
 
 export interface TokenRequest {
   minTtl: number;
@@ -47,7 +65,7 @@ export const apiAccountOf = (c: TokenCandidate): ApiAccount => ({
  */
 export function createTokenService(deps: {
   clock: Clock;
-  dataKeys: Pick<DataKeyService, 'decrypt'>;
+  dataKeys: Pick<DataKeyService, 'decrypt' | 'decryptCached'>;
   authConfigs: Pick<AuthConfigService, 'get'>;
   reads: TokenReads;
   providers: Providers;
@@ -55,7 +73,11 @@ export function createTokenService(deps: {
   audit: Pick<AuditWriter, 'issued'>;
 }) {
   const { clock } = deps;
-  const open = { open: deps.dataKeys.decrypt };
+  // The data key in memory (the common case) opens the token at once; else it is loaded first.
+  const open = {
+    open: (ref: FieldRef, sealed: string) =>
+      deps.dataKeys.decryptCached(ref, sealed) ?? deps.dataKeys.decrypt(ref, sealed),
+  };
 
   function allowed(p: TenantPrincipal, configId: string) {
     if (p.role === 'service' && p.authConfigIds && !p.authConfigIds.includes(configId)) {
@@ -111,24 +133,44 @@ export function createTokenService(deps: {
     run: (note: { set(a: Record<string, string>): void }) => Promise<T>,
   ) => traced('token.read', ids(attrs), run, (r) => (r.refreshed ? 'refreshed' : 'ok'));
 
-  const forConfig = (
+  /**
+   * The token of the config's account `sel` selects. Answered from memory when the cache holds the
+   * account and its data key and no refresh is due — then without a promise (a value, or a
+   * synchronous throw); otherwise a promise. With traces on, always inside a `token.read` span.
+   */
+  function forConfig(
     p: TenantPrincipal,
     configId: string,
     sel: { userId?: string; accountId?: string },
     req: TokenRequest,
-  ) =>
-    readSpan({ tenantId: p.tenantId, authConfigId: configId }, async (note) => {
-      const c = await candidateOfConfig(p, configId, sel);
-      note.set({ 'cv.connected_account_id': c.account.id });
-      return issue(p, c, req);
-    });
+  ) {
+    if (tracingEnabled())
+      return readSpan({ tenantId: p.tenantId, authConfigId: configId }, async (note) => {
+        const c = await candidateOfConfig(p, configId, sel);
+        note.set({ 'cv.connected_account_id': c.account.id });
+        return issue(p, c, req);
+      });
+    const rows = deps.reads.cachedCandidates(p.tenantId, configId, sel);
+    if (rows === undefined || rows.length === 0)
+      return candidateOfConfig(p, configId, sel).then((c) => issue(p, c, req));
+    allowed(p, configId);
+    return issue(p, pick(rows, configId, sel.userId), req);
+  }
 
-  const forAccount = (p: TenantPrincipal, accountId: string, req: TokenRequest) =>
-    readSpan({ tenantId: p.tenantId, accountId }, async (note) => {
-      const c = await candidateOfAccount(p, accountId);
-      note.set({ 'cv.auth_config_id': c.account.authConfigId });
-      return issue(p, c, req);
-    });
+  /** The account's token; from memory as `forConfig`. */
+  function forAccount(p: TenantPrincipal, accountId: string, req: TokenRequest) {
+    if (tracingEnabled())
+      return readSpan({ tenantId: p.tenantId, accountId }, async (note) => {
+        const c = await candidateOfAccount(p, accountId);
+        note.set({ 'cv.auth_config_id': c.account.authConfigId });
+        return issue(p, c, req);
+      });
+    const row = deps.reads.cachedCandidate(p.tenantId, accountId);
+    if (row === undefined) return candidateOfAccount(p, accountId).then((c) => issue(p, c, req));
+    if (!row) throw notFound('connected_account', accountId);
+    allowed(p, row.account.authConfigId);
+    return issue(p, row, req);
+  }
 
   const retryLater = (
     a: Partial<Pick<AccountRow, 'refreshFailures' | 'nextRefreshAt' | 'lastErrorCode'>>,
@@ -201,8 +243,8 @@ export function createTokenService(deps: {
    * own expiry it is refused here, and the worker's check records that: the token path writes
    * nothing).
    */
-  async function fresh(c: TokenCandidate, minTtl: number, now: Date) {
-    let a: TokenRow | AccountRow = c.account;
+  function fresh(c: TokenCandidate, minTtl: number, now: Date): MaybePromise<Fresh> {
+    const a = c.account;
     if (c.configStatus !== 'enabled')
       throw conflict('auth_config_disabled', `auth config ${a.authConfigId} is disabled`);
     const scheme = schemeOf(a.authScheme);
@@ -214,10 +256,15 @@ export function createTokenService(deps: {
       a.expiresAt &&
       a.expiresAt < tokenNeed(minTtl, tokenLifetimeSeconds(a), now).needUntil
     ) {
-      a = await refreshFor(c.account, minTtl, now);
+      return refreshFor(a, minTtl, now).then(async (after) => {
+        const { tokenType, credential } = await scheme.present(open, after);
+        return { a: after, tokenType, credential, refreshed: after.generation !== a.generation };
+      });
     }
-    const { tokenType, credential } = await scheme.present(open, a);
-    return { a, tokenType, credential, refreshed: a.generation !== c.account.generation };
+    const shown = scheme.present(open, a);
+    return 'then' in shown
+      ? shown.then(({ tokenType, credential }) => ({ a, tokenType, credential, refreshed: false }))
+      : { a, tokenType: shown.tokenType, credential: shown.credential, refreshed: false };
   }
 
   /**
@@ -250,27 +297,52 @@ export function createTokenService(deps: {
     return { cloudId: site?.cloud_id ?? null, siteUrl: site?.url ?? null };
   }
 
-  async function issue(p: TenantPrincipal, c: TokenCandidate, req: TokenRequest) {
-    // One instant for the whole request: the min_ttl deadline and expires_in are counted from it.
-    const now = clock.now();
-    const { a, tokenType, credential, refreshed } = await fresh(c, req.minTtl, now);
+  /**
+   * What an answer reports of a row besides its token (site, API base URL, expiry): the same for
+   * every request a cached row serves, so worked out once per row object (cached rows are never
+   * changed in place: a change replaces them).
+   */
+  const described = new WeakMap<object, Described>();
+  function describe(c: TokenCandidate, a: TokenRow | AccountRow): Described {
+    let d = described.get(a);
+    if (d) return d;
     const site = reportedSite(a);
-    audited(p, a, req.ip, 'token.issued');
+    d = {
+      expiresAt: a.expiresAt?.toISOString() ?? null,
+      expiresMs: a.expiresAt?.getTime() ?? null,
+      cloudId: site.cloudId,
+      siteUrl: site.siteUrl,
+      // Where API calls go: the provider's answer, the same the proxy sends its calls to.
+      apiBaseUrl: deps.providers.get(c.provider).apiBaseUrl(apiAccountOf(c), site.cloudId),
+    };
+    described.set(a, d);
+    return d;
+  }
+
+  function answer(p: TenantPrincipal, c: TokenCandidate, f: Fresh, now: Date, ip: string) {
+    const a = f.a;
+    const d = describe(c, a);
+    audited(p, a, ip, 'token.issued');
     return {
-      access_token: credential,
-      token_type: tokenType,
-      expires_at: a.expiresAt?.toISOString() ?? null,
-      expires_in: a.expiresAt
-        ? Math.max(0, Math.floor((a.expiresAt.getTime() - now.getTime()) / 1000))
-        : null,
+      access_token: f.credential,
+      token_type: f.tokenType,
+      expires_at: d.expiresAt,
+      expires_in:
+        d.expiresMs === null ? null : Math.max(0, Math.floor((d.expiresMs - now.getTime()) / 1000)),
       scopes: a.grantedScopes,
       connected_account_id: a.id,
-      refreshed,
-      cloud_id: site.cloudId,
-      site_url: site.siteUrl,
-      // Where API calls go: the provider's answer, the same the proxy sends its calls to.
-      api_base_url: deps.providers.get(c.provider).apiBaseUrl(apiAccountOf(c), site.cloudId),
+      refreshed: f.refreshed,
+      cloud_id: d.cloudId,
+      site_url: d.siteUrl,
+      api_base_url: d.apiBaseUrl,
     };
+  }
+
+  function issue(p: TenantPrincipal, c: TokenCandidate, req: TokenRequest) {
+    // One instant for the whole request: the min_ttl deadline and expires_in are counted from it.
+    const now = clock.now();
+    const f = fresh(c, req.minTtl, now);
+    return 'then' in f ? f.then((x) => answer(p, c, x, now, req.ip)) : answer(p, c, f, now, req.ip);
   }
 
   /** What the proxy sends a call with: a credential valid for at least 60 s (proxy.request). */
