@@ -4,6 +4,7 @@
 // `--pg` runs the same suite against the PostgreSQL in TEST_DATABASE_URL (default: the machine's local
 // `test` database); each test file creates and drops its own database there, so runs cannot collide.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, isStale } from './build.mjs';
@@ -26,12 +27,35 @@ const files = (only.length ? only : ['test'])
 if (isStale()) await build();
 
 const env = { ...process.env };
-if (pg) env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
-else delete env.TEST_DATABASE_URL;
+if (pg) {
+  env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+  // The run's migrated template: the first test file that needs a database makes it, every other
+  // copies it (test/helpers/database.ts); dropped when the run ends.
+  env.TEST_DATABASE_TEMPLATE = `cvt_tpl_${process.pid}_${randomBytes(3).toString('hex')}`;
+} else delete env.TEST_DATABASE_URL;
 
 const res = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
   { stdio: 'inherit', env },
 );
+if (pg) await dropTemplate(env.TEST_DATABASE_URL, env.TEST_DATABASE_TEMPLATE);
 process.exit(res.status ?? 1);
+
+async function dropTemplate(url, name) {
+  const { default: pgClient } = await import('pg');
+  const c = new pgClient.Client({ connectionString: url });
+  try {
+    await c.connect();
+    // the template, and any copy of it a failed build left under a longer name
+    const left = await c.query('select datname from pg_database where datname like $1', [
+      `${name}%`,
+    ]);
+    for (const { datname } of left.rows)
+      await c.query(`drop database if exists ${datname} with (force)`);
+  } catch (err) {
+    process.stderr.write(`could not drop the template database ${name}: ${err}\n`);
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
