@@ -20,9 +20,18 @@ function walk(dir) {
   });
 }
 
+// Files that run real vault processes (e2e/, client/) are the slowest: started first, they do not
+// form the tail of the run while the other slot sits idle.
+const slowFirst = (p) => (/(^|\/)test\/(e2e|client)\//.test(p) ? 0 : 1);
 const files = (only.length ? only : ['test'])
   .flatMap((p) => (statSync(p).isDirectory() ? walk(p) : [p]))
-  .sort();
+  .sort((a, b) => slowFirst(a) - slowFirst(b) || a.localeCompare(b));
+
+// Files run in parallel. On PostgreSQL the database work happens in the server's processes, so the
+// test processes can run more at once than on PGlite, whose database runs inside each of them.
+// `--concurrency=N` overrides.
+const concurrency =
+  Number(args.find((a) => a.startsWith('--concurrency='))?.split('=')[1]) || (pg ? 3 : 2);
 
 if (isStale()) await build();
 
@@ -36,7 +45,14 @@ if (pg) {
 
 const res = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-reporter=spec',
+    ...files,
+  ],
   { stdio: 'inherit', env },
 );
 if (pg) await dropTemplate(env.TEST_DATABASE_URL, env.TEST_DATABASE_TEMPLATE);
