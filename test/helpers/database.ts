@@ -28,7 +28,8 @@ import * as schema from '../../src/db/schema/index.ts';
  * file all test processes read; on PostgreSQL `CREATE DATABASE … TEMPLATE` of the run's template
  * database (TEST_DATABASE_TEMPLATE, which scripts/run-tests.mjs names and drops). A copy is as
  * independent as a fresh database; the vault's own migrate step still runs on it and finds
- * nothing to do.
+ * nothing to do. On PGlite a dropped database is emptied back to that state (every table of the
+ * migrated template is empty: checked) and handed to the next test of the same file.
  */
 export async function openTestDatabase(): Promise<{
   database: Database;
@@ -37,8 +38,8 @@ export async function openTestDatabase(): Promise<{
 }> {
   const base = process.env.TEST_DATABASE_URL;
   if (!base) {
-    const database = await openMigratedPglite();
-    return { database, drop: () => database.close() };
+    const database = await pooledPglite();
+    return { database, drop: () => recycle(database) };
   }
   const template = await postgresTemplate(base);
   const name = `cvt_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -132,6 +133,78 @@ export async function openMigratedPglite(): Promise<Database> {
       ),
     close: () => client.close(),
   };
+}
+
+/**
+ * PGlite databases given back by drop(), emptied, for the next test of this process: loading a
+ * cluster costs seconds, emptying one milliseconds. Only databases whose tables were all empty
+ * when loaded are kept (then emptying them restores exactly that state).
+ */
+const idle: { database: Database; timer: NodeJS.Timeout }[] = [];
+
+/**
+ * How long an emptied database waits for the next test before it is closed. A loaded PGlite keeps
+ * its process alive until closed, so the last one of a file must close for the file to end.
+ */
+const IDLE_MS = 1_000;
+let emptyWhenLoaded: Promise<string[] | undefined> | undefined;
+
+/** The tables of the vault's schema (not drizzle's record of migrations). */
+const appTables = async (d: Database) =>
+  (
+    await d.pglite!.query<{ t: string }>(
+      `select quote_ident(table_schema) || '.' || quote_ident(table_name) as t
+         from information_schema.tables
+        where table_type = 'BASE TABLE' and table_schema = 'public' order by 1`,
+    )
+  ).rows.map((r) => r.t);
+
+async function pooledPglite(): Promise<Database> {
+  const reused = idle.pop();
+  if (reused) {
+    clearTimeout(reused.timer);
+    return reused.database;
+  }
+  const database = await openMigratedPglite();
+  // Once per process: are all tables of a freshly loaded database empty?
+  emptyWhenLoaded ??= (async () => {
+    const tables = await appTables(database);
+    for (const t of tables) {
+      const r = await database.pglite!.query<{ n: number }>(`select count(*)::int as n from ${t}`);
+      if (r.rows[0]!.n !== 0) return undefined;
+    }
+    return tables;
+  })();
+  await emptyWhenLoaded;
+  return database;
+}
+
+/**
+ * Empties a database a test is done with and keeps it for the next one; closes it instead when it
+ * cannot be brought back to the loaded state (closed under the vault, seeded tables).
+ */
+async function recycle(database: Database): Promise<void> {
+  const client = database.pglite!;
+  const tables = await emptyWhenLoaded;
+  if (client.closed) return;
+  if (!tables) return database.close();
+  try {
+    // whatever the last user left open: a transaction, LISTENs, session settings, locks
+    await client.exec('rollback');
+    await client.exec('discard all');
+    if (tables.length) await client.exec(`truncate ${tables.join(', ')} restart identity cascade`);
+    const entry = {
+      database,
+      timer: setTimeout(() => {
+        idle.splice(idle.indexOf(entry), 1);
+        void database.close().catch(() => {});
+      }, IDLE_MS),
+    };
+    entry.timer.unref();
+    idle.push(entry);
+  } catch {
+    await database.close().catch(() => {});
+  }
 }
 
 // ---- PostgreSQL --------------------------------------------------------------------------------
