@@ -1,9 +1,11 @@
 # One image for every role: `--role api|worker|all`, `--role migrate` as a one-shot command, and the
 # Atlassian emulator (`--entrypoint node … dist/emulator.js`). It runs compiled JavaScript (dist/),
-# production dependencies only, as the non-root `node` user.
+# production dependencies only, as the non-root `node` user, on Node.js 24 (an LTS line; the code also
+# runs on 20.18+ and 22, docs/operations.md#deploy-with-docker-compose).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # The compiled build: dev dependencies (esbuild) live only in this stage.
-FROM node:20-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: the project's own `prepare` would build before src/ is here (it is built below);
@@ -15,12 +17,12 @@ COPY src ./src
 RUN node scripts/build.mjs
 
 # Production dependencies alone, in their own stage so that an edit to src/ reuses this layer.
-FROM node:20-bookworm-slim AS deps
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Docker Compose, tested for real: builds the image from the Dockerfile, starts docker-compose.yml
-# as a user would (.env made as docs/operations.md#deploy-with-docker-compose says), connects an
-# account through the Atlassian emulator, lets the worker refresh it, gets a token out through the
-# published port, and checks restarts, data across down/up and a worker stopped mid-refresh. CI runs
-# it (.ci/run).
+# as a user would (.env made by scripts/compose-env.sh, as docs/operations.md#deploy-with-docker-compose
+# says), connects an account through the Atlassian emulator, lets the worker refresh it, gets a token
+# out through the published port, and checks restarts, data across down/up and a worker stopped
+# mid-refresh. CI runs it (.ci/run).
 #
 #   bash scripts/compose-e2e.sh          # as root (installs Docker when missing)
 #
@@ -109,9 +109,9 @@ DOCKER_BUILDKIT=0 docker build --network host -t "$IMAGE" "$ROOT" >"$WORK/build.
   die "docker build failed"
 }
 echo "built in $((($(now_ms) - t) / 1000)) s"
-base_size=$(docker image inspect -f '{{.Size}}' node:20-bookworm-slim)
+base_size=$(docker image inspect -f '{{.Size}}' node:24-bookworm-slim)
 size=$(docker image inspect -f '{{.Size}}' "$IMAGE")
-echo "image: $((size / 1000000)) MB, of which $(((size - base_size) / 1000000)) MB on top of node:20-bookworm-slim"
+echo "image: $((size / 1000000)) MB, of which $(((size - base_size) / 1000000)) MB on top of node:24-bookworm-slim"
 docker history --format '{{.Size}}\t{{.CreatedBy}}' "$IMAGE" |
   awk -F'\t' '$1 != "0B" && n++ < 8 { print substr($0, 1, 110) }'
 
@@ -139,24 +139,21 @@ docker run -d --name "$EMU" --network "$NET" --network-alias emulator --read-onl
 for _ in $(seq 1 50); do curl -fs "$EMULATOR/_emulator/counters" >/dev/null && break; sleep 0.2; done
 curl -fs "$EMULATOR/_emulator/counters" >/dev/null || die "the emulator does not answer"
 
-say "5. .env as docs/operations.md makes it (cp .env.example .env; master key; bootstrap keys)"
+say "5. .env as docs/operations.md makes it (scripts/compose-env.sh), then this test's settings"
+bash "$ROOT/scripts/compose-env.sh" --env-file "$WORK/.env" -- \
+  -p "$PROJECT" --project-directory "$WORK" -f "$ROOT/docker-compose.yml" -f "$ROOT/docker/compose.e2e.yml" ||
+  die "scripts/compose-env.sh failed"
 setenv() {
   grep -v "^$1=" "$WORK/.env" >"$WORK/.env.tmp" || true
   printf '%s=%s\n' "$1" "$2" >>"$WORK/.env.tmp"
   mv "$WORK/.env.tmp" "$WORK/.env"
 }
-genkey() {
-  # the documented command (no terminal here, so no \r either; stripped all the same)
-  local k
-  k=$(dc run --rm --no-deps api keys generate </dev/null | tr -d '\r')
-  [[ "$k" =~ ^cvk_[A-Za-z0-9_-]+$ ]] || die "keys generate printed '$k'"
-  printf '%s' "$k"
-}
-setenv VAULT_MASTER_KEYS "k1:$(openssl rand -base64 32)"
-OPERATOR_KEY=$(genkey)
-ADMIN_KEY=$(genkey)
-setenv VAULT_BOOTSTRAP_OPERATOR_KEY "$OPERATOR_KEY"
-setenv VAULT_BOOTSTRAP_ADMIN_KEY "$ADMIN_KEY"
+envvalue() { sed -n "s/^$1=//p" "$WORK/.env"; }
+OPERATOR_KEY=$(envvalue VAULT_BOOTSTRAP_OPERATOR_KEY)
+ADMIN_KEY=$(envvalue VAULT_BOOTSTRAP_ADMIN_KEY)
+[[ "$OPERATOR_KEY" =~ ^cvk_[A-Za-z0-9_-]+$ && "$ADMIN_KEY" =~ ^cvk_[A-Za-z0-9_-]+$ ]] ||
+  die "compose-env.sh left the bootstrap keys empty"
+[[ "$(envvalue VAULT_MASTER_KEYS)" =~ ^k1: ]] || die "compose-env.sh left VAULT_MASTER_KEYS empty"
 setenv PUBLIC_URL "$VAULT"
 # This test runs against the emulator: the settings .env.example names for that.
 setenv ATLASSIAN_AUTH_URL http://emulator:4010
@@ -334,6 +331,6 @@ echo "worker stopped in $stop_ms ms, exit 0, logged its shutdown; the refresh in
 check_data "after the worker stopped"
 
 say "summary"
-echo "image on top of node:20-bookworm-slim: $(((size - base_size) / 1000000)) MB"
+echo "image on top of node:24-bookworm-slim: $(((size - base_size) / 1000000)) MB"
 echo "from up to the first token: $UP_TO_TOKEN"
 echo "script time so far: $(($(date +%s) - T0)) s"

@@ -171,7 +171,9 @@ export async function buildApp(
   registerRateLimits(app, limiter);
 
   const { services, config } = deps;
-  await app.register(healthRoutes(deps.database.ping));
+  await app.register(
+    healthRoutes({ ping: deps.database.ping, problem: services.unwrapCheck.check }),
+  );
   if (opts.routes === 'health') return app;
   registerAuditedChanges(app, services.auditWriter);
   await app.register(tenantRoutes(services.tenants));

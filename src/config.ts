@@ -6,6 +6,7 @@ import { needsSelection, parseDatabaseUrl } from './db/hosts.ts';
 import { StartupError } from './lib/errors.ts';
 import { parseTrustProxy, type TrustProxy } from './lib/trust-proxy.ts';
 import { PROVIDER_SETTINGS, type ProviderEnvName } from './providers/index.ts';
+import { SCHEME_NAMES, type AuthSchemeName } from './schemes/index.ts';
 
 /**
  * The one place that reads process.env: the configuration is parsed once, at start. A bad value
@@ -67,6 +68,11 @@ export const EnvSchema = Type.Object({
   VAULT_BOOTSTRAP_ADMIN_KEY: Type.Optional(Type.String({ minLength: 1 })),
   VAULT_BOOTSTRAP_OPERATOR_KEY: Type.Optional(Type.String({ minLength: 1 })),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  /** auto: pretty on a terminal outside production, JSON lines otherwise (docs/operations.md#logs) */
+  LOG_FORMAT: oneOf(['auto', 'json', 'pretty'] as const, 'auto'),
+  /** the auth schemes new auth configs and accounts may use (docs/credentials.md#scheme-policy);
+   * unset: every scheme */
+  ALLOWED_AUTH_SCHEMES: Type.Optional(Type.String()),
   ...providerSettings,
   REFRESH_CRON: Type.String({ minLength: 1, default: '*/30 * * * * *' }),
   /** 0 and up; tokens shorter than twice the window are refreshed at half their life instead */
@@ -164,8 +170,13 @@ export const EnvSchema = Type.Object({
 
 export type Env = Static<typeof EnvSchema>;
 
-export interface Config extends Omit<Env, 'PUBLIC_URL' | 'VAULT_MASTER_KEYS' | 'TRUST_PROXY'> {
+export interface Config extends Omit<
+  Env,
+  'PUBLIC_URL' | 'VAULT_MASTER_KEYS' | 'TRUST_PROXY' | 'ALLOWED_AUTH_SCHEMES'
+> {
   PUBLIC_URL: string;
+  /** ALLOWED_AUTH_SCHEMES, parsed: the schemes new configs and accounts may use */
+  allowedAuthSchemes: AuthSchemeName[];
   /** TRUST_PROXY, as fastify's `trustProxy` takes it */
   trustProxy: TrustProxy;
   /** kid → 32-byte key; the first one is active. Empty when none configured (see deps/keyring). */
@@ -178,6 +189,22 @@ export interface Config extends Omit<Env, 'PUBLIC_URL' | 'VAULT_MASTER_KEYS' | '
 
 export class ConfigError extends StartupError {
   override name = 'ConfigError';
+}
+
+/** `oauth2_3lo,client_credentials`: known scheme names, at least one; unset means every scheme. */
+function parseSchemeList(raw: string | undefined): AuthSchemeName[] {
+  if (raw === undefined) return [...SCHEME_NAMES];
+  const names = raw
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !(SCHEME_NAMES as string[]).includes(n));
+  if (unknown.length || names.length === 0) {
+    throw new ConfigError(
+      `ALLOWED_AUTH_SCHEMES must list one or more of ${SCHEME_NAMES.join(', ')}, comma separated (got ${JSON.stringify(raw)})`,
+    );
+  }
+  return SCHEME_NAMES.filter((n) => names.includes(n));
 }
 
 const BOOL_TRUE = new Set(['1', 'true', 'yes', 'on']);
@@ -249,12 +276,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
-  const { VAULT_MASTER_KEYS: _omit, TRUST_PROXY: _raw, ...rest } = parsed;
+  const allowedAuthSchemes = parseSchemeList(parsed.ALLOWED_AUTH_SCHEMES);
+  const {
+    VAULT_MASTER_KEYS: _omit,
+    TRUST_PROXY: _raw,
+    ALLOWED_AUTH_SCHEMES: _schemes,
+    ...rest
+  } = parsed;
   // Provider base URLs without a trailing slash: paths are appended after one.
   for (const s of PROVIDER_SETTINGS) rest[s.env] = rest[s.env].replace(/\/+$/, '');
   return {
     ...rest,
     trustProxy,
+    allowedAuthSchemes,
     warnings: warnings(parsed, trustProxy),
     PUBLIC_URL: publicUrl,
     masterKeys,

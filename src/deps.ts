@@ -12,6 +12,7 @@ import { createApiKeyService } from './features/api-keys/service.ts';
 import { createAuditService } from './features/audit/service.ts';
 import { createAuditWriter } from './features/audit/writer.ts';
 import { createChangeCommitter } from './features/audit/commit.ts';
+import { createSchemePolicy } from './features/auth-configs/scheme-policy.ts';
 import { createAuthConfigService } from './features/auth-configs/service.ts';
 import { createLinkService } from './features/connect/link-issuer.ts';
 import { createConnectFlowService } from './features/connect/service.ts';
@@ -27,6 +28,7 @@ import { createAccountLeaseService } from './features/connected-accounts/leases.
 import { createConnectedAccountService } from './features/connected-accounts/service.ts';
 import { createTokenReads } from './features/connected-accounts/token-reads.ts';
 import { createKeyRotation } from './features/data-keys/rotation.ts';
+import { createUnwrapCheck } from './features/data-keys/unwrap-check.ts';
 import { createDataKeyService } from './features/data-keys/service.ts';
 import { createTenantService } from './features/tenants/service.ts';
 import { createProxyTokenService } from './features/proxy-tokens/service.ts';
@@ -36,7 +38,7 @@ import { createIssuerDirectory } from './features/trusted-issuers/directory.ts';
 import { createJwksCache } from './features/trusted-issuers/jwks.ts';
 import { createTrustedIssuerService } from './features/trusted-issuers/service.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
-import { createLogger, type Logger } from './lib/logger.ts';
+import { createLogger, logDestination, type Logger } from './lib/logger.ts';
 import { createProviders } from './providers/index.ts';
 import type { Dispatcher } from 'undici';
 
@@ -48,7 +50,16 @@ export async function createDeps(
   config: Config,
   overrides: { database?: Database; logger?: Logger; clock?: Clock; dispatcher?: Dispatcher } = {},
 ) {
-  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const logger =
+    overrides.logger ??
+    createLogger(
+      config.LOG_LEVEL,
+      await logDestination({
+        format: config.LOG_FORMAT,
+        production: config.NODE_ENV === 'production',
+        stdoutIsTTY: process.stdout.isTTY === true,
+      }),
+    );
   const clock = overrides.clock ?? systemClock;
   for (const w of config.warnings) logger.warn(w);
   // The database first: an embedded one locks DATA_DIR before anything in it is read or written.
@@ -128,6 +139,7 @@ export async function createDeps(
     dispatcher: overrides.dispatcher,
   });
   const { agent: egressAgent, checkTenantUrl, urlPolicy } = egress;
+  const schemePolicy = createSchemePolicy(config.allowedAuthSchemes);
   const authConfigs = createAuthConfigService({
     db,
     writes,
@@ -138,6 +150,7 @@ export async function createDeps(
     callbackBase: config.callbackBase,
     urlPolicy,
     onClientSecretChanged: (row, scope) => late.revive!(row, scope),
+    schemePolicy,
   });
   const apiKeys = createApiKeyService({
     db,
@@ -155,6 +168,7 @@ export async function createDeps(
       ),
   });
   const rotation = createKeyRotation({ db, clock, keyring, dataKeys });
+  const unwrapCheck = createUnwrapCheck({ db, keyring });
   const tenants = createTenantService({
     db,
     clock,
@@ -202,6 +216,7 @@ export async function createDeps(
     outbox,
     checkUrl: checkTenantUrl,
     urlPolicy,
+    schemePolicy,
   });
   late.revive = accounts.reviveAfterSecretChange;
   const leases = createAccountLeaseService({ db, writes, clock, outbox });
@@ -335,6 +350,7 @@ export async function createDeps(
       events,
       webhooks,
       rotation,
+      unwrapCheck,
     },
   };
 }

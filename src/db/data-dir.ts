@@ -22,6 +22,25 @@ import { StartupError } from '../lib/errors.ts';
  */
 export class DataDirInUseError extends StartupError {
   override name = 'DataDirInUseError';
+  constructor(
+    readonly dir: string,
+    readonly lockPath: string,
+    readonly holder: { pid: number; host: string; since: string },
+    /** what to do instead, through the running process (the key CLI names its HTTP route) */
+    readonly instead?: string,
+  ) {
+    super(
+      `DATA_DIR ${dir} is in use by another credential-vault process (pid ${holder.pid} on ${holder.host}, since ${holder.since}). ` +
+        'The embedded database allows one process per data folder: stop that process first' +
+        (instead ? `, or ${instead}` : '') +
+        `. If no such process runs, delete ${lockPath}.`,
+    );
+  }
+
+  /** The same refusal, saying what to do through the running vault instead. */
+  withInstead(instead: string): DataDirInUseError {
+    return new DataDirInUseError(this.dir, this.lockPath, this.holder, instead);
+  }
 }
 
 const LOCK_FILE = 'credential-vault.lock';
@@ -92,12 +111,7 @@ export function lockDataDir(dir: string): () => void {
       // A holder on another host is a container that was recreated (same volume, new hostname): a
       // PGlite folder cannot be shared between machines, so only a live process here counts.
       if (holder && holder.pid !== process.pid && holder.host === me.host && alive(holder.pid)) {
-        throw new DataDirInUseError(
-          `DATA_DIR ${dir} is in use by another credential-vault process (pid ${holder.pid} on ${holder.host}, since ${holder.since}). ` +
-            'The embedded database allows one process per data folder: stop that process first, ' +
-            'or do this through its HTTP API instead (operators: POST /v1/tenants/{id}/api-keys). ' +
-            `If no such process runs, delete ${path}.`,
-        );
+        throw new DataDirInUseError(dir, path, holder);
       }
       // Stale (its process is gone) or unreadable (a writer that died mid-write): take it over.
       try {
@@ -119,5 +133,5 @@ export function lockDataDir(dir: string): () => void {
     process.on('exit', release);
     return release;
   }
-  throw new DataDirInUseError(`could not take the lock ${path}; another process keeps taking it`);
+  throw new StartupError(`could not take the lock ${path}; another process keeps taking it`);
 }

@@ -13,7 +13,16 @@ async function main(): Promise<void> {
     console.error(`emulator: ${e.message}`);
     process.exit(1);
   }
-  const emu = await startEmulator({ port: env.port, host: env.host, logger: env.log });
+  const emu = await startEmulator({ port: env.port, host: env.host, logger: env.log }).catch(
+    (e: unknown) => {
+      // Often a second `npm run emulator`: one line naming the setting, not a stack trace.
+      if ((e as { code?: string }).code !== 'EADDRINUSE') throw e;
+      console.error(
+        `emulator: ${env.host}:${env.port} is already in use (another emulator or program listens there); set EMULATOR_PORT to a free port (0 = any free port)`,
+      );
+      process.exit(1);
+    },
+  );
   const seed = seedDemo(emu, env.callbackUrl);
   console.log(demoBanner(emu, seed, env.callbackUrl));
 

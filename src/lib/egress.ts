@@ -21,7 +21,7 @@ export const EGRESS_DENIED = 'egress_denied';
  * names exist. The address found stays on the error (for logs), never in its message.
  */
 export const egressDeniedDetail = (host: string) =>
-  `${host} does not resolve to a public address this vault may call (an operator can allow private addresses with ALLOW_PRIVATE_EGRESS)`;
+  `${host} does not resolve to a public address this vault may call (an operator can allow private addresses, for development and tests only, with ALLOW_PRIVATE_EGRESS=true)`;
 
 export class EgressDeniedError extends Error {
   readonly code = EGRESS_DENIED;

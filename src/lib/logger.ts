@@ -55,6 +55,28 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 
 export type { Logger };
 
+/**
+ * Where log lines go: JSON lines on stdout (for collectors), or pino-pretty's readable lines in a
+ * terminal during development (docs/operations.md#logs). Redaction happens in pino before either,
+ * so both carry the same `[redacted]` values.
+ */
+export async function logDestination(o: {
+  format: 'auto' | 'json' | 'pretty';
+  production: boolean;
+  stdoutIsTTY: boolean;
+}): Promise<DestinationStream | undefined> {
+  const pretty = o.format === 'pretty' || (o.format === 'auto' && o.stdoutIsTTY && !o.production);
+  if (!pretty) return undefined;
+  // Loaded only when used: production's JSON logging never pays for it.
+  const { default: prettyStream } = await import('pino-pretty');
+  return prettyStream({
+    colorize: o.stdoutIsTTY,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    sync: true,
+  });
+}
+
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 const noop = () => {};
 

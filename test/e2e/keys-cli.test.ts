@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { newApiKey } from '../../src/features/api-keys/secrets.ts';
 import { openTestDatabase } from '../helpers/database.ts';
 import { runNpm, spawnVault } from '../helpers/process.ts';
 import { testMasterKey } from '../helpers/vault.ts';
@@ -95,6 +96,50 @@ describe('the key commands, as the README and docs/security.md spell them', () =
       assert.equal(r.data.find((u) => u.kid === 'fresh')?.data_keys, 2);
     } finally {
       await s.drop();
+    }
+  });
+
+  // The embedded database's lock is what this is about: no DATABASE_URL, on either pass.
+  test('`keys revoke` against a running embedded vault names the DELETE routes that do it, which work', async () => {
+    const operator = newApiKey().token;
+    const env = {
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'cv-keys-held-')),
+      VAULT_BOOTSTRAP_OPERATOR_KEY: operator,
+    };
+    const vault = await spawnVault(env);
+    try {
+      await vault.waitReady();
+      const made = await fetch(`${vault.url}/v1/operator-keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'second' }),
+      });
+      assert.equal(made.status, 201);
+      const { id } = (await made.json()) as { id: string };
+
+      const cli = await runNpm(['run', '-s', 'keys', '--', 'revoke', id], env);
+      assert.equal(cli.code, 1);
+      assert.equal(cli.stdout, '');
+      assert.ok(cli.stderr.includes(`DELETE /v1/operator-keys/${id} (Bearer an operator key)`));
+      assert.ok(cli.stderr.includes(`DELETE /v1/api-keys/${id} (Bearer that tenant's admin key)`));
+      assert.ok(!cli.stderr.includes('POST'), cli.stderr);
+
+      const create = await runNpm(
+        ['run', '-s', 'keys', '--', 'create', '--key-role', 'admin', '--tenant', 'tn_x'],
+        env,
+      );
+      assert.equal(create.code, 1);
+      assert.match(create.stderr, /POST \/v1\/tenants\/tn_x\/api-keys/);
+
+      // What the hint says works.
+      const del = await fetch(`${vault.url}/v1/operator-keys/${id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${operator}` },
+      });
+      assert.equal(del.status, 200);
+      assert.ok(((await del.json()) as { revoked_at: string }).revoked_at);
+    } finally {
+      await vault.stop();
     }
   });
 

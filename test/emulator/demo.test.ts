@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { EnvError, parseEmulatorEnv } from '../../src/emulator/config.ts';
 import { demoBanner, seedDemo } from '../../src/emulator/demo.ts';
@@ -202,6 +203,19 @@ test('npm run emulator: a bad env value stops it with a message naming the varia
   const { code, stderr } = await done;
   assert.equal(code, 1);
   assert.match(stderr, /EMULATOR_PORT/);
+});
+
+test('npm run emulator on a taken port: one line naming EMULATOR_PORT, no stack trace', async (t) => {
+  const holder = createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+  t.after(() => holder.close());
+  const taken = (holder.address() as AddressInfo).port;
+  const { code, stderr } = await runMain({ EMULATOR_PORT: String(taken) }).done;
+  assert.equal(code, 1);
+  assert.equal(
+    stderr.trim(),
+    `emulator: 127.0.0.1:${taken} is already in use (another emulator or program listens there); set EMULATOR_PORT to a free port (0 = any free port)`,
+  );
 });
 
 test('npm run emulator: starts, prints the banner, serves GET /_emulator, stops on SIGTERM', async () => {

@@ -11,7 +11,7 @@ import { startTestVault, testMasterKey, type Res, type TestVault } from '../help
 const NOWHERE = 'nonexistent.invalid'; // a reserved TLD: never resolves
 const LOOPBACK = 'localhost'; // resolves (hosts file) to 127.0.0.1
 const DETAIL = (host: string) =>
-  `${host} does not resolve to a public address this vault may call (an operator can allow private addresses with ALLOW_PRIVATE_EGRESS)`;
+  `${host} does not resolve to a public address this vault may call (an operator can allow private addresses, for development and tests only, with ALLOW_PRIVATE_EGRESS=true)`;
 
 /** The vault under test (the default egress policy), and one on its database that allows private egress. */
 let strict: TestVault;

@@ -214,4 +214,34 @@ describe('lifecycle events and webhooks', () => {
     );
     assert.deepEqual((await vault.call('GET', '/v1/webhook-endpoints', b.adminKey)).body.data, []);
   });
+
+  test('replaying an event no endpoint received is a 409 saying why, not a 200 that does nothing', async (t) => {
+    const { vault, emu, rx, deliver } = await world(t);
+    const s = await atlassianSetup(vault, emu);
+    const run = await runFlow(
+      vault,
+      emu,
+      s.adminKey,
+      { auth_config_id: s.configId, user_id: 'nobody-listens' },
+      { decision: 'approve', accountId: s.user.accountId },
+    );
+    assert.equal(run.final.status, 200, run.final.text);
+    const events = await vault.call(
+      'GET',
+      `/v1/events?connected_account_id=${run.accountId}`,
+      s.adminKey,
+    );
+    const ev = events.body.data[0] as { id: string; type: string; deliveries: unknown[] };
+    assert.deepEqual(ev.deliveries, []);
+
+    // An endpoint created afterwards does not make the old event deliverable.
+    const ep = await vault.call('POST', '/v1/webhook-endpoints', s.adminKey, { url: rx.url });
+    assert.equal(ep.status, 201, ep.text);
+    const replay = await vault.call('POST', `/v1/events/${ev.id}/replay`, s.adminKey);
+    assert.equal(replay.status, 409, replay.text);
+    assert.equal(replay.body.code, 'event_has_no_deliveries');
+    assert.match(replay.body.detail, new RegExp(`event ${ev.id} had no webhook endpoint`));
+    await deliver();
+    assert.deepEqual(rx.received, []);
+  });
 });

@@ -198,7 +198,7 @@ test('checkEgress: a name that does not resolve is refused with the same message
   const internal = await messageOf('https://internal.example.com/token');
   assert.equal(
     nowhere,
-    'nowhere.example.com does not resolve to a public address this vault may call (an operator can allow private addresses with ALLOW_PRIVATE_EGRESS)',
+    'nowhere.example.com does not resolve to a public address this vault may call (an operator can allow private addresses, for development and tests only, with ALLOW_PRIVATE_EGRESS=true)',
   );
   assert.equal(internal.replace('internal.example.com', 'nowhere.example.com'), nowhere);
   assert.ok(!internal.includes('10.0.0.5'), 'the address found is not shown');

@@ -1,5 +1,5 @@
 import type { AuthConfigInsert } from '../../db/schema/index.ts';
-import { and, eq, gt, inArray } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, notInArray } from 'drizzle-orm';
 import type { Change } from '../../db/changes.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import type { WriteScope } from '../../db/transact.ts';
@@ -86,3 +86,11 @@ export const existingAuthConfigIds = (db: DbOrTx, tenantId: string, ids: string[
     .from(authConfigs)
     .where(and(eq(authConfigs.tenantId, tenantId), inArray(authConfigs.id, ids)))
     .then((r) => r.map((x) => x.id));
+
+/** Every tenant's configs with a scheme outside `allowed`, counted per scheme (the start-up report). */
+export const countConfigsOutside = (db: DbOrTx, allowed: readonly AuthSchemeName[]) =>
+  db
+    .select({ scheme: authConfigs.authScheme, n: count() })
+    .from(authConfigs)
+    .where(notInArray(authConfigs.authScheme, [...allowed]))
+    .groupBy(authConfigs.authScheme);

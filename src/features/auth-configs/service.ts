@@ -8,11 +8,12 @@ import { newId } from '../../lib/ids.ts';
 import type { TenantUrlPolicy } from '../../lib/tenant-urls.ts';
 import { providerDefinition, type ProviderName } from '../../providers/index.ts';
 import { ProviderError, type ProviderApp } from '../../providers/types.ts';
-import { schemeOf } from '../../schemes/index.ts';
+import { schemeOf, type AuthSchemeName } from '../../schemes/index.ts';
 import type { CommitChange } from '../audit/commit.ts';
 import type { ChangeContext } from '../audit/context.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import * as repo from './repo.ts';
+import type { SchemePolicy } from './scheme-policy.ts';
 import type { CreateAuthConfigInput, UpdateAuthConfigInput } from './schemas.ts';
 import { checkScheme, normalizeReturnUrls, providerSettings } from './validate.ts';
 
@@ -45,6 +46,8 @@ export function createAuthConfigService(deps: {
    * expired for a refused secret get another attempt. Bound late (accounts need configs).
    */
   onClientSecretChanged?: (config: AuthConfigRow, scope: TxScope) => Promise<void>;
+  /** ALLOWED_AUTH_SCHEMES: new configs use an allowed scheme */
+  schemePolicy: Pick<SchemePolicy, 'assertAllowed'>;
 }) {
   /** The OAuth redirect URI of one config: its own, so no other config can receive its codes. */
   const callbackUrl = (id: string) => `${deps.callbackBase}/${id}`;
@@ -70,6 +73,7 @@ export function createAuthConfigService(deps: {
   async function create(tenantId: string, input: CreateAuthConfigInput, change: ChangeContext) {
     // Everything is validated (and the URLs resolved) before the transaction opens.
     const scheme = checkScheme(input);
+    deps.schemePolicy.assertAllowed(scheme, 'auth configs');
     const scopes = providerDefinition(input.provider).normalizeScopes(input.scopes ?? []);
     const settings = providerSettings(
       undefined,
@@ -245,7 +249,12 @@ export function createAuthConfigService(deps: {
     return ids.filter((i) => !found.has(i));
   }
 
+  /** Configs (all tenants) made before ALLOWED_AUTH_SCHEMES forbade their scheme, per scheme. */
+  const outsidePolicy = (allowed: readonly AuthSchemeName[]) =>
+    repo.countConfigsOutside(db, allowed);
+
   return {
+    outsidePolicy,
     callbackUrl,
     providerApp,
     create,

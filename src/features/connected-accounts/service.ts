@@ -17,6 +17,7 @@ import { holdsAny } from '../../schemes/sealed.ts';
 import type { CreateInput } from '../../schemes/types.ts';
 import type { CommitChange } from '../audit/commit.ts';
 import type { ChangeContext } from '../audit/context.ts';
+import type { SchemePolicy } from '../auth-configs/scheme-policy.ts';
 import type { AuthConfigService } from '../auth-configs/service.ts';
 import type { DataKeyService } from '../data-keys/service.ts';
 import type { Outbox } from '../events/outbox.ts';
@@ -50,6 +51,8 @@ export function createConnectedAccountService(deps: {
   /** the egress policy for URLs the vault will call (throws a 400 when refused) */
   checkUrl: (url: string) => Promise<unknown>;
   urlPolicy: TenantUrlPolicy;
+  /** ALLOWED_AUTH_SCHEMES: new accounts use an allowed scheme (existing ones keep working) */
+  schemePolicy: Pick<SchemePolicy, 'assertAllowed'>;
 }) {
   const { db, clock } = deps;
   const { creation, replacement } = createSchemeContexts(deps);
@@ -77,6 +80,7 @@ export function createConnectedAccountService(deps: {
   /** POST /v1/connected-accounts: the config's scheme creates it; `link` null without a browser. */
   async function create(tenantId: string, input: CreateInput, change: ChangeContext) {
     const config = await configFor(tenantId, input.auth_config_id);
+    deps.schemePolicy.assertAllowed(config.authScheme, 'accounts');
     const scheme = schemeOf(config.authScheme);
     for (const field of Object.keys(SCHEME_CREATE_FIELDS)) {
       if (input[field] !== undefined && !Object.hasOwn(scheme.createFields, field)) {

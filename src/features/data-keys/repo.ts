@@ -54,3 +54,7 @@ export const retireDataKeys = (db: DbOrTx, tenantId: string, now: Date) =>
 
 export const deleteTenantDataKeys = (db: DbOrTx, tenantId: string) =>
   db.delete(dataKeys).where(eq(dataKeys.tenantId, tenantId));
+
+/** One data key per master kid that wraps any (the readiness check unwraps each). */
+export const oneDataKeyPerMasterKid = (db: DbOrTx) =>
+  db.selectDistinctOn([dataKeys.masterKid]).from(dataKeys).orderBy(dataKeys.masterKid, dataKeys.id);

@@ -108,9 +108,10 @@ export const eventRoutes =
         config: change,
         schema: {
           tags: ['events'],
-          summary: 'Deliver an event again to its endpoints',
+          summary:
+            'Deliver an event again to the endpoints it was sent to (409 event_has_no_deliveries when there were none)',
           params: IdParam('ev'),
-          response: { 200: Event, ...problems(400, 401, 403, 404) },
+          response: { 200: Event, ...problems(400, 401, 403, 404, 409) },
         },
       },
       async (req) => {

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import type { EventType } from '../../db/schema/index.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { badRequest, notFound } from '../../lib/errors.ts';
+import { badRequest, conflict, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { CommitChange } from '../audit/commit.ts';
 import type { ChangeContext } from '../audit/context.ts';
@@ -13,6 +13,9 @@ import * as repo from './repo.ts';
 
 export const endpointSecretField = (tenantId: string, id: string) =>
   ({ tenantId, field: 'webhook_secret', rowId: id }) as const;
+
+/** A replay of an event that was delivered nowhere (409). */
+export const EVENT_HAS_NO_DELIVERIES = 'event_has_no_deliveries';
 
 /** Webhook endpoints (secret shown once), the event log, and replay. */
 export function createEventService(deps: {
@@ -93,11 +96,21 @@ export function createEventService(deps: {
     return rows.map((r) => ({ ...r, deliveries: deliveries.filter((d) => d.eventId === r.id) }));
   }
 
-  /** Queues the event's deliveries again; the dispatcher sends them (never inside this change). */
+  /**
+   * Queues the event's deliveries again; the dispatcher sends them (never inside this change). An
+   * event no endpoint received (none was subscribed when it happened) has nothing to send again:
+   * a 409 says so, rather than a 200 that does nothing.
+   */
   const replay = (tenantId: string, id: string, change: ChangeContext) =>
     deps.commitChange(change, async ({ tx }) => {
       const event = await repo.getEvent(tx, tenantId, id);
       if (!event) throw notFound('event', id);
+      if ((await repo.deliveriesOf(tx, tenantId, [id])).length === 0)
+        throw conflict(
+          EVENT_HAS_NO_DELIVERIES,
+          `event ${id} had no webhook endpoint subscribed to ${event.type} when it happened, so there is nothing to deliver again; ` +
+            'replay re-sends an event to the endpoints it was sent to (events after an endpoint is created reach it)',
+        );
       await repo.requeueEvent(tx, tenantId, id, clock.now());
       return { event, deliveries: await repo.deliveriesOf(tx, tenantId, [id]) };
     });

@@ -72,6 +72,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             status: string;
+                            /** @description what is wrong and what to set */
+                            detail?: string;
                         };
                     };
                 };
@@ -6292,7 +6294,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deliver an event again to its endpoints */
+        /** Deliver an event again to the endpoints it was sent to (409 event_has_no_deliveries when there were none) */
         post: {
             parameters: {
                 query?: never;
@@ -6362,6 +6364,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
