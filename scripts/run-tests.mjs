@@ -4,6 +4,7 @@
 // `--pg` runs the same suite against the PostgreSQL in TEST_DATABASE_URL (default: the machine's local
 // `test` database); each test file creates and drops its own database there, so runs cannot collide.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, isStale } from './build.mjs';
@@ -23,6 +24,9 @@ function walk(dir) {
 // they belong to the PGlite pass, so `--pg` leaves them out (test/README.md#snippets).
 const PGLITE_ONLY = ['test/e2e/snippets.test.ts'];
 
+// Files that run real vault processes (e2e/, client/) are the slowest: started first, they do not
+// form the tail of the run while the other slot sits idle.
+const slowFirst = (p) => (/(^|\/)test\/(e2e|client)\//.test(p) ? 0 : 1);
 const files = (only.length ? only : ['test'])
   .flatMap((p) => (statSync(p).isDirectory() ? walk(p) : [p]))
   .filter((f) => {
@@ -32,18 +36,54 @@ const files = (only.length ? only : ['test'])
     );
     return false;
   })
-  .sort();
+  .sort((a, b) => slowFirst(a) - slowFirst(b) || a.localeCompare(b));
+
+// Files run in parallel. On PostgreSQL the database work happens in the server's processes, so the
+// test processes can run more at once than on PGlite, whose database runs inside each of them.
+// `--concurrency=N` overrides.
+const concurrency =
+  Number(args.find((a) => a.startsWith('--concurrency='))?.split('=')[1]) || (pg ? 3 : 2);
 
 if (files.length === 0) process.exit(0);
 if (isStale()) await build();
 
 const env = { ...process.env };
-if (pg) env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
-else delete env.TEST_DATABASE_URL;
+if (pg) {
+  env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+  // The run's migrated template: the first test file that needs a database makes it, every other
+  // copies it (test/helpers/database.ts); dropped when the run ends.
+  env.TEST_DATABASE_TEMPLATE = `cvt_tpl_${process.pid}_${randomBytes(3).toString('hex')}`;
+} else delete env.TEST_DATABASE_URL;
 
 const res = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-reporter=spec',
+    ...files,
+  ],
   { stdio: 'inherit', env },
 );
+if (pg) await dropTemplate(env.TEST_DATABASE_URL, env.TEST_DATABASE_TEMPLATE);
 process.exit(res.status ?? 1);
+
+async function dropTemplate(url, name) {
+  const { default: pgClient } = await import('pg');
+  const c = new pgClient.Client({ connectionString: url });
+  try {
+    await c.connect();
+    // the template, and any copy of it a failed build left under a longer name
+    const left = await c.query('select datname from pg_database where datname like $1', [
+      `${name}%`,
+    ]);
+    for (const { datname } of left.rows)
+      await c.query(`drop database if exists ${datname} with (force)`);
+  } catch (err) {
+    process.stderr.write(`could not drop the template database ${name}: ${err}\n`);
+  } finally {
+    await c.end().catch(() => {});
+  }
+}

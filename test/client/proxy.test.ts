@@ -1,16 +1,11 @@
 // fetch() through the vault's proxy (docs/proxy.md) to the emulated Jira, against a real vault
-// process. The proxy is being built on main: until openapi/openapi.json declares the route these
-// tests skip, naming it; once it is declared they run (the document decides, not a caught failure).
+// process. These tests always run: a vault without the proxy route fails them.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { VaultError } from '../../clients/typescript/src/index.ts';
-import { PROXY_ROUTE, startClientFixture, vaultHasRoute, type ClientFixture } from './setup.ts';
+import { startClientFixture, type ClientFixture } from './setup.ts';
 
-const skip = vaultHasRoute(PROXY_ROUTE)
-  ? false
-  : `the vault has no ${PROXY_ROUTE}/* route yet (openapi/openapi.json does not declare it)`;
-
-describe('client fetch() through the vault proxy', { skip }, () => {
+describe('client fetch() through the vault proxy', () => {
   let fx: ClientFixture;
   before(async () => {
     fx = await startClientFixture();

@@ -4,13 +4,41 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { VaultError } from '../../clients/typescript/src/index.ts';
-import { observedFetch, startClientFixture, type ClientFixture } from './setup.ts';
+import {
+  observedFetch,
+  startClientFixture,
+  type ClientFixture,
+  type ObservedRequest,
+} from './setup.ts';
 
 const sleepUntil = (at: number) => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
 
 /** What a token call gave, without the token itself (test output is logged). */
 const show = (r: unknown) =>
   r instanceof Error ? String(r) : JSON.stringify({ ...(r as object), access_token: '<redacted>' });
+
+/** node's timers may fire up to a millisecond before their delay as performance.now() counts it */
+const TIMER_SLACK_MS = 2;
+
+/**
+ * Each answer with a Retry-After was followed by a wait at least that long before the next request
+ * (a lower bound only: how much longer the client waited depends on the machine's load). Returns
+ * how many waits it checked.
+ */
+function assertRetryAfterHonoured(requests: ObservedRequest[]): number {
+  let checked = 0;
+  for (let i = 0; i + 1 < requests.length; i++) {
+    const ra = requests[i]!.retryAfterMs;
+    if (ra === undefined) continue;
+    const waited = requests[i + 1]!.sentAt - requests[i]!.answeredAt;
+    assert.ok(
+      waited >= ra - TIMER_SLACK_MS,
+      `request ${i + 2} was sent ${waited.toFixed(0)} ms after a Retry-After of ${ra} ms`,
+    );
+    checked++;
+  }
+  return checked;
+}
 
 /** Resolves once `check` holds; polls an in-process value (no I/O), failing after `ms`. */
 async function until(check: () => boolean, ms = 30_000) {
@@ -56,7 +84,6 @@ describe('client retries against a real vault', () => {
     fx.emu.setFaults({ target: 'token', status: 503, retryAfterSeconds: 1, count: 1 });
     const obs = observedFetch();
     const v = fx.client({ fetch: obs.fetch, maxRetryWaitMs: 15_000 });
-    const t0 = performance.now();
     const res = await v.token({ connectedAccountId: accountId }, { minTtl }).catch((e) => e);
     fx.emu.clearFaults();
     assert.equal(
@@ -65,7 +92,8 @@ describe('client retries against a real vault', () => {
       `the vault answered ${obs.outcomes.join(', ')}: ${show(res)}`,
     );
     assert.equal(obs.outcomes.at(-1), 200, show(res));
-    assert.ok(performance.now() - t0 >= 1000, 'Retry-After was honoured');
+    assert.ok(obs.requests[0]!.retryAfterMs !== undefined, 'the 503 carried Retry-After');
+    assert.ok(assertRetryAfterHonoured(obs.requests) >= 1, 'Retry-After was honoured');
     assert.equal(res.refreshed, true);
     assert.ok(res.expires_in! >= life, `expires_in ${res.expires_in}`);
   }
@@ -78,9 +106,7 @@ describe('client retries against a real vault', () => {
     // short of the growing ones after it.
     const bound = 8_000;
     const v = fx.client({ fetch: obs.fetch, maxRetryWaitMs: bound });
-    const t0 = performance.now();
     const err = await v.token({ connectedAccountId: accountId }, { minTtl }).catch((e) => e);
-    const took = performance.now() - t0;
     fx.emu.clearFaults();
     assert.ok(err instanceof VaultError, `the vault answered ${obs.outcomes}: ${show(err)}`);
     assert.equal(err.status, 503);
@@ -91,8 +117,17 @@ describe('client retries against a real vault', () => {
       obs.outcomes.every((o) => o === 503),
       obs.outcomes.join(', '),
     );
-    // the bound plus the last request's own time, never a sleep beyond it
-    assert.ok(took < bound + 2_000, `took ${took} ms`);
+    // The error counts every request the client made, and each wait honoured the Retry-After.
+    assert.equal(err.attempts, obs.requests.length);
+    assert.equal(assertRetryAfterHonoured(obs.requests), obs.requests.length - 1);
+    // It gave up within the bound: waits of at least the shortest Retry-After each, together no
+    // longer than the bound, leave room for this many retries at most (a slow machine allows
+    // fewer, never more).
+    const shortest = Math.min(...obs.requests.map((r) => r.retryAfterMs ?? Infinity));
+    assert.ok(
+      err.attempts - 1 <= Math.floor(bound / shortest),
+      `${err.attempts} attempts within ${bound} ms of Retry-After ${shortest} ms`,
+    );
   }
 
   test('expired token, provider down: 503 + Retry-After, then success once it recovers within the bound', async () => {
@@ -121,17 +156,24 @@ describe('client retries against a real vault', () => {
     const sel = { connectedAccountId: acct.accountId };
     await fx.stopVault();
 
-    // Down for longer than the bound: a retryable network error, after several tries, in time.
-    const short = fx.client({ maxRetryWaitMs: 1_000 });
-    const t0 = performance.now();
+    // Down for longer than the bound: a retryable network error, after several tries, then it
+    // gives up. Without Retry-After the client backs off at least 50 ms per retry
+    // (clients/typescript/src/http.ts backoffMs), so a 1 s bound leaves room for 20 retries at most.
+    const bound = 1_000;
+    const refused = observedFetch();
+    const short = fx.client({ fetch: refused.fetch, maxRetryWaitMs: bound });
     const err = await short.token(sel).catch((e: unknown) => e);
-    const took = performance.now() - t0;
     assert.ok(err instanceof VaultError, String(err));
     assert.equal(err.code, 'network_error');
     assert.equal(err.status, 0);
     assert.equal(err.retryable, true);
     assert.ok(err.attempts >= 3, `${err.attempts} attempts`);
-    assert.ok(took < 1_000 + 300, `took ${took} ms`);
+    assert.equal(err.attempts, refused.requests.length);
+    assert.ok(
+      refused.outcomes.every((o) => o === 'ECONNREFUSED'),
+      refused.outcomes.join(', '),
+    );
+    assert.ok(err.attempts - 1 <= bound / 50, `${err.attempts} attempts within ${bound} ms`);
 
     // Back within the bound: the same call succeeds without the caller doing anything.
     const obs = observedFetch();

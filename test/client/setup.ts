@@ -213,19 +213,46 @@ export async function startClientFixture(
 
 export type ClientFixture = Awaited<ReturnType<typeof startClientFixture>>;
 
-/** A fetch that records what the vault answered (status, or the network error's code). */
+/** One request the client made: when it was sent and answered, and what the answer asked. */
+export interface ObservedRequest {
+  /** performance.now() when the client called fetch */
+  sentAt: number;
+  /** performance.now() when the answer (or the network error) came back */
+  answeredAt: number;
+  /** the status, or the network error's code */
+  outcome: number | string;
+  /** the answer's Retry-After in milliseconds (delay-seconds only), if it had one */
+  retryAfterMs?: number;
+}
+
+/**
+ * A fetch that records what the vault answered (status, or the network error's code) in
+ * `outcomes`, and each request's send and answer times with the answer's Retry-After in `requests`:
+ * the wait a client left between two requests is `requests[i + 1].sentAt - requests[i].answeredAt`.
+ */
 export function observedFetch() {
   const outcomes: (number | string)[] = [];
+  const requests: ObservedRequest[] = [];
   const fn = async (input: string | URL | Request, init?: RequestInit) => {
+    const sentAt = performance.now();
     try {
       const res = await fetch(input, init);
       outcomes.push(res.status);
+      const ra = res.headers.get('retry-after')?.trim();
+      requests.push({
+        sentAt,
+        answeredAt: performance.now(),
+        outcome: res.status,
+        ...(ra && /^\d+$/.test(ra) ? { retryAfterMs: Number(ra) * 1000 } : {}),
+      });
       return res;
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause;
-      outcomes.push(cause?.code ?? (err as Error).name);
+      const outcome = cause?.code ?? (err as Error).name;
+      outcomes.push(outcome);
+      requests.push({ sentAt, answeredAt: performance.now(), outcome });
       throw err;
     }
   };
-  return { fetch: fn, outcomes };
+  return { fetch: fn, outcomes, requests };
 }

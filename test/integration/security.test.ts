@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { DecryptError } from '../../src/crypto/envelope.ts';
+import { databaseAsText } from '../helpers/credentials.ts';
 import { PUBLIC_HOST, atlassianConfig } from '../helpers/fixtures.ts';
 import { startTestVault, type TestVault } from '../helpers/vault.ts';
 
@@ -55,22 +56,8 @@ const fill = (path: string, ids: Record<string, string>) =>
     return ids[key] ?? 'x';
   });
 
-const rowsAsText = async () => {
-  const tables = [
-    'tenants',
-    'data_keys',
-    'api_keys',
-    'auth_configs',
-    'connected_accounts',
-    'connect_sessions',
-  ];
-  const out: string[] = [];
-  for (const t of tables) {
-    const r = await vault.deps.database.db.execute(sql.raw(`select * from ${t}`));
-    out.push(JSON.stringify((r as unknown as { rows: unknown[] }).rows));
-  }
-  return out.join('\n');
-};
+/** Every table's rows as text: tables read from the catalog (test/helpers/credentials.ts). */
+const rowsAsText = async () => Object.values(await databaseAsText(vault)).join('\n');
 
 describe('security', () => {
   test('the route list covers the tenant, key and auth-config routes', () => {

@@ -62,9 +62,8 @@ const TABLE_NAMES = new Set(TABLES.values());
 const literals = (source: string) =>
   [...source.matchAll(/`(?:[^`\\]|\\.)*`|'(?:[^'\\\n]|\\.)*'/g)].map((m) => m[0]);
 
-/** The tables a file queries: imported from db/schema as values, or named in SQL it writes. */
-function tablesOf(file: string): Set<string> {
-  const source = text.get(file)!;
+/** The tables a source queries: imported from db/schema as values, or named in SQL it writes. */
+function tablesOf(source: string): Set<string> {
   const found = new Set<string>();
   for (const m of source.matchAll(/^import\s*\{([^}]*)\}\s*from\s*'[^']*db\/schema\/[^']*'/gm)) {
     for (const spec of m[1]!.split(',')) {
@@ -109,13 +108,16 @@ test('features depend on each other without cycles', () => {
   assert.deepEqual(cycles, []);
 });
 
-test('each table has one owner: only that feature’s repos (and declared read models, and db/) query it', () => {
-  assert.ok(TABLE_NAMES.size >= 12, `found the tables: ${[...TABLE_NAMES].join(', ')}`);
+/**
+ * Breaches of "one owner per table" in `sources` (file relative to src → its text): a table queried
+ * outside a repo, by the repos of two features, or by a read model that does not declare it.
+ */
+function ownerBreaches(sources: ReadonlyMap<string, string>): string[] {
   const owners = new Map<string, Set<string>>();
   const bad: string[] = [];
-  for (const file of text.keys()) {
+  for (const [file, source] of sources) {
     if (file.startsWith('db/') || file.startsWith('emulator/') || READ_MODELS[file]) continue;
-    for (const table of tablesOf(file)) {
+    for (const table of tablesOf(source)) {
       if (!isRepo(file)) bad.push(`${file} queries ${table} outside a repo`);
       else owners.set(table, (owners.get(table) ?? new Set()).add(featureOf(file)!));
     }
@@ -124,12 +126,12 @@ test('each table has one owner: only that feature’s repos (and declared read m
     if (features.size > 1) bad.push(`${table} is queried by ${[...features].sort().join(' and ')}`);
   }
   for (const [file, model] of Object.entries(READ_MODELS)) {
-    const source = text.get(file);
+    const source = sources.get(file);
     if (!source) {
       bad.push(`declared read model ${file} does not exist`);
       continue;
     }
-    for (const table of tablesOf(file)) {
+    for (const table of tablesOf(source)) {
       if (!model.reads.includes(table)) bad.push(`${file} reads ${table}, not declared`);
     }
     if (/\.(?:insert|update|delete)\(/.test(source)) bad.push(`${file} writes: a read model reads`);
@@ -137,7 +139,12 @@ test('each table has one owner: only that feature’s repos (and declared read m
     if (owned.length && !owned.includes(model.owner))
       bad.push(`${file}: ${model.reads[0]} belongs to ${owned.join(', ')}, not ${model.owner}`);
   }
-  assert.deepEqual(bad, []);
+  return bad;
+}
+
+test('each table has one owner: only that feature’s repos (and declared read models, and db/) query it', () => {
+  assert.ok(TABLE_NAMES.size >= 12, `found the tables: ${[...TABLE_NAMES].join(', ')}`);
+  assert.deepEqual(ownerBreaches(text), []);
 });
 
 /**
@@ -163,21 +170,22 @@ function nameBranches(source: string, names: readonly string[]): string[] {
   ];
 }
 
-const outside = (...dirs: string[]) =>
-  [...text].filter(([f]) => !dirs.some((d) => f.startsWith(d)));
+/** Files of `sources` outside `dirs` that branch on one of `names`, with the branch found. */
+const branchesOutside = (
+  sources: ReadonlyMap<string, string>,
+  names: readonly string[],
+  ...dirs: string[]
+) =>
+  [...sources]
+    .filter(([f]) => !dirs.some((d) => f.startsWith(d)))
+    .flatMap(([file, source]) => nameBranches(source, names).map((b) => `${file}: ${b}`));
 
 test('nothing outside providers/ branches on a provider’s name', () => {
-  const bad = outside('providers/', 'emulator/').flatMap(([file, source]) =>
-    nameBranches(source, PROVIDER_NAMES).map((b) => `${file}: ${b}`),
-  );
-  assert.deepEqual(bad, []);
+  assert.deepEqual(branchesOutside(text, PROVIDER_NAMES, 'providers/', 'emulator/'), []);
 });
 
 test('nothing outside the scheme registry (and providers/) branches on an auth scheme’s name', () => {
-  const bad = outside('schemes/', 'providers/', 'emulator/').flatMap(([file, source]) =>
-    nameBranches(source, SCHEME_NAMES).map((b) => `${file}: ${b}`),
-  );
-  assert.deepEqual(bad, []);
+  assert.deepEqual(branchesOutside(text, SCHEME_NAMES, 'schemes/', 'providers/', 'emulator/'), []);
 });
 
 test('providers/, schemes/ and crypto/ know neither our features, the HTTP layer nor the configuration', () => {
@@ -213,4 +221,81 @@ test('only config.ts reads process.env', () => {
     )
     .map(([f]) => f);
   assert.deepEqual(readers, []);
+});
+
+/** The real sources with `extra` files added (or replaced): what a change would make of src/. */
+const withFiles = (extra: Record<string, string>) => new Map([...text, ...Object.entries(extra)]);
+
+test('self-test: the owner rule fires on a cross-feature read, by import, raw SQL or a join', () => {
+  assert.ok(TABLE_NAMES.has('connected_accounts') && TABLE_NAMES.has('auth_configs'));
+  const other = 'features/audit/peek-repo.ts'; // a repo of a feature that owns neither table
+  const cases: Record<string, string> = {
+    import: `import { connectedAccounts } from '../../db/schema/index.ts';\nexport const t = connectedAccounts;\n`,
+    'raw SQL':
+      'export const q = sql`select count(*) from connected_accounts where tenant_id = ${t}`;\n',
+    join: 'export const q = sql`select a.id from audit_events a join auth_configs c on c.id = a.resource_id`;\n',
+    'sql.raw string': "export const q = sql.raw('update connected_accounts set status = 1');\n",
+  };
+  for (const [how, source] of Object.entries(cases)) {
+    const bad = ownerBreaches(withFiles({ [other]: source }));
+    assert.equal(bad.length, 1, `${how}: ${bad.join('; ')}`);
+    assert.match(bad[0]!, / is queried by (?:.* and )?audit(?: and |$)/, how);
+  }
+  // Outside a repo, even of the owning feature: flagged as such.
+  const inService = ownerBreaches(
+    withFiles({ 'features/connected-accounts/peek.ts': cases['raw SQL']! }),
+  );
+  assert.deepEqual(inService, [
+    'features/connected-accounts/peek.ts queries connected_accounts outside a repo',
+  ]);
+  // A declared read model that reads a table it does not declare, or writes.
+  const [model, declared] = Object.entries(READ_MODELS)[0]!;
+  const reads = ownerBreaches(withFiles({ [model]: `${text.get(model)}\n${cases.join}` }));
+  assert.ok(
+    reads.includes(`${model} reads audit_events, not declared`),
+    `${declared.owner}: ${reads.join('; ')}`,
+  );
+  const writes = ownerBreaches(withFiles({ [model]: `${text.get(model)}\ndb.update(x);\n` }));
+  assert.ok(writes.includes(`${model} writes: a read model reads`), writes.join('; '));
+  // db/ may name every table (the schema, migrations, the sealed-field list).
+  assert.deepEqual(ownerBreaches(withFiles({ 'db/peek.ts': cases['raw SQL']! })), []);
+});
+
+test('self-test: the name-branch rules fire on each form of a provider or scheme branch', () => {
+  const provider = PROVIDER_NAMES[0];
+  const scheme = SCHEME_NAMES[0];
+  const forms = (name: string) => ({
+    '===': `if (config.provider === '${name}') go();`,
+    '!==': `if ("${name}" !== kind) go();`,
+    case: `switch (kind) { case '${name}': go(); }`,
+    eq: `db.select().where(eq(authConfigs.kind, '${name}'));`,
+    includes: `if (names.includes('${name}')) go();`,
+    'SQL =': `sql\`select id from auth_configs where kind = '${name}'\`;`,
+  });
+  for (const [rule, name, allowed] of [
+    ['provider', provider, ['providers/', 'emulator/']],
+    ['scheme', scheme, ['schemes/', 'providers/', 'emulator/']],
+  ] as const) {
+    const names = rule === 'provider' ? PROVIDER_NAMES : SCHEME_NAMES;
+    for (const [form, source] of Object.entries(forms(name))) {
+      const file = 'features/proxy/peek.ts';
+      const bad = branchesOutside(withFiles({ [file]: source }), names, ...allowed);
+      assert.equal(bad.length, 1, `${rule} ${form}: ${bad.join('; ')}`);
+      assert.ok(bad[0]!.startsWith(`${file}: `), bad[0]);
+      // The same line inside the registry is where it belongs.
+      const inside = `${allowed[0]}peek.ts`;
+      assert.deepEqual(branchesOutside(withFiles({ [inside]: source }), names, ...allowed), []);
+    }
+  }
+  // A name merely mentioned (a log message, a comment) is no branch.
+  const mention = `logger.info('refreshing a ${provider} token'); // ${scheme}`;
+  assert.deepEqual(
+    branchesOutside(
+      withFiles({ 'features/proxy/peek.ts': mention }),
+      PROVIDER_NAMES,
+      'providers/',
+      'emulator/',
+    ),
+    [],
+  );
 });
