@@ -294,13 +294,50 @@ test('every mutating admin route writes one audit row on success and none on fai
     body: { url: 'https://127.0.0.1/vault' }, // refused by the egress policy
     status: 400,
   });
-  const events = await vault.call('GET', `/v1/events?connected_account_id=${accountId}`, key);
+  // An event raised before any endpoint existed has no deliveries: replaying it is a 409.
+  const before = await vault.call('GET', `/v1/events?connected_account_id=${accountId}`, key);
+  const undelivered = before.body.data[0].id as string;
+  await call('POST /v1/events/{id}/replay', { id: undelivered, key, status: 409 });
+  // One raised now reaches the endpoint registered above, so it can be replayed.
+  await vault.call('DELETE', `/v1/connected-accounts/${linked.body.id}`, key);
+  const events = await vault.call('GET', `/v1/events?connected_account_id=${linked.body.id}`, key);
   const eventId = events.body.data[0].id as string;
+  assert.notEqual(eventId, undelivered);
   const replayed = await call('POST /v1/events/{id}/replay', { id: eventId, key, status: 200 });
   assert.equal(replayed.row!.resource_id, eventId);
   await call('POST /v1/events/{id}/replay', { id: missing('ev'), key, status: 404 });
   await call('DELETE /v1/webhook-endpoints/{id}', { id: endpoint.body.id, key, status: 204 });
   await call('DELETE /v1/webhook-endpoints/{id}', { id: endpoint.body.id, key, status: 404 });
+
+  // Moving in and out: an empty import (and job), an export that keeps the account ACTIVE, a
+  // bulk dry run; each with a refused form that writes nothing.
+  await call('POST /v1/connected-accounts/import', { key, body: [], status: 200 });
+  await call('POST /v1/connected-accounts/import', { key, body: { not: 'an array' }, status: 400 });
+  await call('POST /v1/connected-accounts/import-jobs', { key, body: [], status: 202 });
+  await call('POST /v1/connected-accounts/import-jobs', { key, body: 'x', status: 400 });
+  const { publicKey: exportKey } = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256' });
+  const jwk = await exportJWK(exportKey);
+  const exported = await call('POST /v1/connected-accounts/export', {
+    key,
+    body: { public_key: jwk, account_ids: [accountId], keep_active: true },
+    status: 200,
+  });
+  assert.match(String(exported.row!.action), /export/);
+  await call('POST /v1/connected-accounts/export', {
+    key,
+    body: { public_key: { kty: 'oct', crv: 'x', x: 'y' } },
+    status: 400,
+  });
+  await call('POST /v1/connected-accounts/bulk', {
+    key,
+    body: { action: 'disable', filter: { user_id: 'nobody-here' }, dry_run: true },
+    status: 200,
+  });
+  await call('POST /v1/connected-accounts/bulk', {
+    key,
+    body: { action: 'disable', filter: {} },
+    status: 400,
+  });
 
   await call('DELETE /v1/connected-accounts/{id}', { id: accountId, key, status: 204 });
   await call('DELETE /v1/connected-accounts/{id}', { id: accountId, key, status: 404 });
