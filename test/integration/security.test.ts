@@ -41,7 +41,7 @@ function protectedRoutes(): Route[] {
 
 const fill = (path: string, ids: Record<string, string>) =>
   path.replace(/\{id\}/, () => {
-    const prefix = path.split('/')[2];
+    const prefix = path.includes('/import-jobs/') ? 'import-jobs' : path.split('/')[2];
     const key =
       {
         'auth-configs': 'ac',
@@ -52,6 +52,7 @@ const fill = (path: string, ids: Record<string, string>) =>
         'operator-keys': 'key',
         events: 'ev',
         'trusted-issuers': 'ti',
+        'import-jobs': 'ij',
       }[prefix ?? ''] ?? '';
     return ids[key] ?? 'x';
   });
@@ -152,7 +153,12 @@ describe('security', () => {
         audience: ['vault'],
       })
     ).body;
-    const ids = { ac: cfg.id, key: key.id, ca: acct.id, we: hook.id, ev: event.id, ti: issuer.id };
+    const job = (await vault.call('POST', '/v1/connected-accounts/import-jobs', b.adminKey, []))
+      .body;
+    const ids = {
+      ...{ ac: cfg.id, key: key.id, ca: acct.id, we: hook.id, ev: event.id, ti: issuer.id },
+      ij: job.id,
+    };
     const bodies: Record<string, Record<string, unknown>> = {
       '/v1/auth-configs/{id}': { name: 'hijacked', client_secret: 'stolen!' },
       '/v1/connected-accounts/{id}': { selected_cloud_id: 'x' },
