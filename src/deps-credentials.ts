@@ -106,6 +106,7 @@ export function createCredentialUse(ctx: {
     providers,
     refresh,
     audit: ctx.auditWriter,
+    refreshAheadSeconds: config.REFRESH_AHEAD_SECONDS,
   });
   const rejections = createRejectionService({
     clock,

@@ -3,8 +3,8 @@ import type { Clock } from '../../lib/clock.ts';
 import { AppError, conflict, forbidden, notFound } from '../../lib/errors.ts';
 import { OUTBOUND_BUSY } from '../../lib/outbound-limiter.ts';
 import type { TenantPrincipal } from '../../lib/principal.ts';
-import { tokenLifetimeSeconds, tokenNeed } from '../../lib/schedule.ts';
-import type { Providers } from '../../providers/index.ts';
+import { cacheUntil, tokenLifetimeSeconds, tokenNeed } from '../../lib/schedule.ts';
+import { providerDefinition, type Providers } from '../../providers/index.ts';
 import type { ApiAccount } from '../../providers/types.ts';
 import { schemeOf } from '../../schemes/index.ts';
 import type { AuditWriter } from '../audit/writer.ts';
@@ -52,6 +52,8 @@ export function createTokenService(deps: {
   providers: Providers;
   refresh: Pick<RefreshService, 'refreshNow'>;
   audit: Pick<AuditWriter, 'issued'>;
+  /** the worker's refresh-ahead window (REFRESH_AHEAD_SECONDS): `cache_until` of GitHub tokens */
+  refreshAheadSeconds: number;
 }) {
   const { clock } = deps;
   const open = { open: deps.dataKeys.decrypt };
@@ -242,6 +244,15 @@ export function createTokenService(deps: {
       scopes: a.grantedScopes,
       connected_account_id: a.id,
       refreshed,
+      // How long the caller may keep it: a refresh revokes it early with some providers.
+      cache_until:
+        cacheUntil(
+          now,
+          a.expiresAt,
+          providerDefinition(c.provider).companionRevocationSeconds,
+          deps.refreshAheadSeconds,
+          tokenLifetimeSeconds(a),
+        )?.toISOString() ?? null,
       cloud_id: site.cloudId,
       site_url: site.siteUrl,
       // Where API calls go: the provider's answer, the same the proxy sends its calls to.

@@ -3393,6 +3393,11 @@ export interface paths {
                             site_url: string | null;
                             /** @description e.g. https://api.atlassian.com/ex/jira/{cloudId} */
                             api_base_url: string | null;
+                            /**
+                             * Format: date-time
+                             * @description the latest moment this token may be used from a cache of the caller: never after expires_at, and for providers that revoke an older token some time after a refresh (Atlassian: 10 minutes) never later than that long after this answer; null when the token has no expiry
+                             */
+                            cache_until: string | null;
                         };
                     };
                 };
@@ -3508,6 +3513,11 @@ export interface paths {
                             site_url: string | null;
                             /** @description e.g. https://api.atlassian.com/ex/jira/{cloudId} */
                             api_base_url: string | null;
+                            /**
+                             * Format: date-time
+                             * @description the latest moment this token may be used from a cache of the caller: never after expires_at, and for providers that revoke an older token some time after a refresh (Atlassian: 10 minutes) never later than that long after this answer; null when the token has no expiry
+                             */
+                            cache_until: string | null;
                         };
                     };
                 };
@@ -5835,6 +5845,8 @@ export interface paths {
                             cloud_id?: string | null;
                             site_url?: string | null;
                             api_base_url?: string | null;
+                            /** Format: date-time */
+                            cache_until?: string | null;
                             proxy_url?: string;
                         };
                     };
