@@ -71,6 +71,7 @@ export function createCredentialUse(ctx: {
     leaseSeconds: config.REFRESH_LEASE_SECONDS,
     onOutcome: (o, provider) => metrics.refreshes.inc({ outcome: o.kind, provider }),
     failureStreak: config.WEBHOOK_REFRESH_FAILED_STREAK,
+    warmHours: config.REFRESH_WARM_HOURS,
   });
   const apiTokenChecks = createApiTokenChecks({
     clock,

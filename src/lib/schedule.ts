@@ -111,3 +111,26 @@ export function cacheUntil(
   }
   return new Date(Math.max(until, now.getTime()));
 }
+
+/**
+ * When the worker refreshes an idle account next, only to keep its grant alive
+ * (docs/contracts.md#use-driven-refresh): `keepAliveDays` from now less up to a tenth (jitter, so
+ * that accounts idle together are not refreshed together), and before its grant's end comes
+ * within the 14-day expiry warning where it has one still ahead.
+ */
+export function keepAliveAt(
+  now: Date,
+  keepAliveDays: number,
+  familyExpiresAt: Date | null,
+  random = Math.random,
+): Date {
+  const t = now.getTime();
+  let next = t + keepAliveDays * DAY_MS * (1 - 0.1 * random());
+  if (familyExpiresAt) {
+    const end = familyExpiresAt.getTime();
+    const beforeWarning = end - 15 * DAY_MS;
+    if (beforeWarning > t) next = Math.min(next, beforeWarning);
+    else if (end > t) next = Math.min(next, end);
+  }
+  return new Date(next);
+}

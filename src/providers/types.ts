@@ -205,7 +205,7 @@ export interface ProviderDefinition<S extends string = string> {
   companionRevocationSeconds: number | null;
   /**
    * How often the worker refreshes an idle account to keep its grant alive, in days: well inside
-   * the provider's limit on an unused refresh token (docs/contracts.md#when-an-account-is-due).
+   * the provider's limit on an unused refresh token (docs/contracts.md#use-driven-refresh).
    */
   keepAliveDays: number;
   /** whether a connected account may pin one of its sites (`site_url` at creation) */

@@ -19,6 +19,13 @@ export interface AuditRecord {
 
 type Row = typeof auditEvents.$inferInsert;
 
+/** An account's latest use, handed to whoever records it (connected-accounts' uses.ts). */
+export interface AccountUse {
+  tenantId: string;
+  accountId: string;
+  at: Date;
+}
+
 /**
  * The audit trail's two kinds of entry (docs/operations.md#audit), so that token reads cost no
  * write in front of the caller and the trail stays bounded however many tokens are read:
@@ -33,13 +40,38 @@ export function createAuditWriter(deps: {
   logger: Logger;
   flushMs?: number;
   maxPending?: number;
+  /** each flush hands over the accounts' latest uses (docs/contracts.md#use-driven-refresh) */
+  recordUses?: (uses: AccountUse[]) => Promise<void>;
 }) {
   const max = deps.maxPending ?? 100_000;
   let pending = new Map<string, Row>();
+  /** the latest use of each account since the last flush, by tenant|account */
+  let uses = new Map<string, AccountUse>();
   let flushing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
+  async function flushUses() {
+    if (!deps.recordUses || uses.size === 0) return;
+    const batch = uses;
+    uses = new Map();
+    try {
+      await deps.recordUses([...batch.values()]);
+    } catch (err) {
+      // Kept for the next flush; a later use of the same account supersedes it.
+      for (const [k, u] of batch) {
+        const cur = uses.get(k);
+        if (!cur && uses.size < max) uses.set(k, u);
+        else if (cur && cur.at < u.at) cur.at = u.at;
+      }
+      deps.logger.warn(
+        { err: { message: (err as Error).message }, pending: uses.size },
+        'recording account uses failed; will retry',
+      );
+    }
+  }
+
   async function flushOnce() {
+    await flushUses();
     while (pending.size) {
       const batch = pending;
       pending = new Map();
@@ -85,8 +117,22 @@ export function createAuditWriter(deps: {
      * the caller. `actor` keeps apart the counts of different callers behind one key or issuer (the
      * workloads and users of a token exchange, the holders of proxy tokens).
      */
-    issued(r: Omit<AuditRecord, 'resourceType'> & { resourceType?: string; actor?: string }) {
+    issued(
+      r: Omit<AuditRecord, 'resourceType'> & {
+        resourceType?: string;
+        actor?: string;
+        /** the connected account this used (a token handed out, a proxied call): its last use */
+        usedAccount?: string;
+      },
+    ) {
       const now = deps.clock.now();
+      if (r.usedAccount && r.tenantId) {
+        const k = `${r.tenantId}|${r.usedAccount}`;
+        const cur = uses.get(k);
+        if (cur) cur.at = now > cur.at ? now : cur.at;
+        else if (uses.size < max)
+          uses.set(k, { tenantId: r.tenantId, accountId: r.usedAccount, at: now });
+      }
       const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
       const key = `${r.tenantId}|${r.actorKeyId}|${r.action}|${r.resourceId}|${minute.getTime()}|${r.actor ?? ''}`;
       const cur = pending.get(key);

@@ -45,6 +45,8 @@ export function createAuthConfigService(deps: {
    * expired for a refused secret get another attempt. Bound late (accounts need configs).
    */
   onClientSecretChanged?: (config: AuthConfigRow, scope: TxScope) => Promise<void>;
+  /** in the change's transaction, when `refresh_policy` turned `always`: every account warm now */
+  onRefreshAlways?: (config: AuthConfigRow, scope: TxScope) => Promise<void>;
 }) {
   /** The OAuth redirect URI of one config: its own, so no other config can receive its codes. */
   const callbackUrl = (id: string) => `${deps.callbackBase}/${id}`;
@@ -96,6 +98,7 @@ export function createAuthConfigService(deps: {
       clientSecretUpdatedAt: now,
       scopes,
       status: input.status ?? 'enabled',
+      refreshPolicy: input.refresh_policy ?? 'on_use',
       allowedReturnUrls,
       settings,
       createdAt: now,
@@ -141,6 +144,7 @@ export function createAuthConfigService(deps: {
     if (input.name !== undefined) set.name = input.name;
     if (input.client_id !== undefined) set.clientId = input.client_id;
     if (input.status !== undefined) set.status = input.status;
+    if (input.refresh_policy !== undefined) set.refreshPolicy = input.refresh_policy;
     if (input.scopes !== undefined)
       set.scopes = providerDefinition(current.provider).normalizeScopes(input.scopes);
     if (input.allowed_return_urls !== undefined)
@@ -174,6 +178,8 @@ export function createAuthConfigService(deps: {
       const row = await repo.updateAuthConfig(scope, tenantId, id, set);
       if (!row) throw notFound('auth_config', id);
       if (input.client_secret !== undefined) await deps.onClientSecretChanged?.(row, scope);
+      if (input.refresh_policy === 'always' && current.refreshPolicy !== 'always')
+        await deps.onRefreshAlways?.(row, scope);
       return row;
     });
   }

@@ -58,6 +58,13 @@ export interface RefreshDeps {
   onOutcome?: (o: RefreshOutcome, provider: string) => void;
   /** consecutive failures after which connected_account.refresh_failed is emitted */
   failureStreak: number;
+  /** REFRESH_WARM_HOURS: an account used within it stays warm (refreshed ahead of expiry) */
+  warmHours: number;
+}
+
+/** How a refresh came about: the worker's schedule, or someone who needs the token (a use). */
+export interface RefreshCause {
+  scheduled?: boolean;
 }
 
 /**
@@ -153,6 +160,7 @@ export function createRefreshService(deps: RefreshDeps) {
    */
   async function refreshOnce(
     row: AccountRow,
+    cause: RefreshCause,
   ): Promise<{ outcome: RefreshOutcome; provider: string | null }> {
     const renewal = schemeOf(row.authScheme).renewal;
     // A credential that is checked rather than renewed (API tokens: api-token-checks.ts) is never
@@ -176,7 +184,7 @@ export function createRefreshService(deps: RefreshDeps) {
       await leases.release(row.tenantId, row.id, owner);
       return { outcome: { kind: 'lost' }, provider: null };
     }
-    const outcome = await renewWith(row, config, renewal);
+    const outcome = await renewWith(row, config, renewal, cause);
     return { outcome, provider: config.provider };
   }
 
@@ -184,6 +192,7 @@ export function createRefreshService(deps: RefreshDeps) {
     row: AccountRow,
     config: AuthConfigRow,
     renewal: Extract<ReturnType<typeof schemeOf>['renewal'], { kind: 'renew' }>,
+    cause: RefreshCause,
   ): Promise<RefreshOutcome> {
     let tokens;
     // Expiry is counted from before the call: the provider's clock started no earlier than that.
@@ -204,24 +213,42 @@ export function createRefreshService(deps: RefreshDeps) {
     }
     const at = clock.now();
     const grant = grantOf(tokens, sentAt);
-    const set: AccountUpdate = {
-      ...(await deps.grants.grantColumns(row, grant, at)),
-      lastRefreshedAt: at,
-      revivedAt: null,
-    };
-    if (tokens.scopes?.length) set.grantedScopes = tokens.scopes;
+    const definition = renewing.definition(config);
+    const family: AccountUpdate = {};
     if (grant.refreshExpiresAt) {
       // A refresh token that states its own expiry (GitHub's) moves the grant's end with every
       // rotation; a consent-expiring notice already sent is due again before the new end.
       const end = familyEnd(
         row.connectedAt ?? at,
-        renewing.definition(config).familyLifetimeDays,
+        definition.familyLifetimeDays,
         grant.refreshExpiresAt,
       );
-      set.familyExpiresAt = end;
+      family.familyExpiresAt = end;
       if (end && (!row.familyExpiresAt || end > row.familyExpiresAt))
-        set.consentExpiringNotifiedAt = null;
+        family.consentExpiringNotifiedAt = null;
     }
+    // Use-driven refresh (docs/contracts.md#use-driven-refresh): the worker keeps refreshing
+    // ahead only accounts used within the warm window (or all, with `always`); an idle account
+    // is refreshed next only to keep its grant alive. A refresh someone needed is a use.
+    const warm =
+      !cause.scheduled ||
+      config.refreshPolicy === 'always' ||
+      (row.lastUsedAt !== null &&
+        at.getTime() - row.lastUsedAt.getTime() < deps.warmHours * 3_600_000);
+    const idle = warm
+      ? undefined
+      : {
+          keepAliveDays: definition.keepAliveDays,
+          familyExpiresAt:
+            family.familyExpiresAt !== undefined ? family.familyExpiresAt : row.familyExpiresAt,
+        };
+    const set: AccountUpdate = {
+      ...(await deps.grants.grantColumns(row, grant, at, idle)),
+      ...family,
+      lastRefreshedAt: at,
+      revivedAt: null,
+    };
+    if (tokens.scopes?.length) set.grantedScopes = tokens.scopes;
     const recovered = row.refreshFailures >= deps.failureStreak;
     // An account a new secret revived is ACTIVE again for real only now.
     const revived = row.revivedAt !== null;
@@ -240,8 +267,8 @@ export function createRefreshService(deps: RefreshDeps) {
   }
 
   /** Refreshes an account whose lease this process holds, and reports the outcome (metrics). */
-  async function refreshLeased(row: AccountRow): Promise<RefreshOutcome> {
-    const { outcome, provider } = await refreshOnce(row);
+  async function refreshLeased(row: AccountRow, cause: RefreshCause = {}): Promise<RefreshOutcome> {
+    const { outcome, provider } = await refreshOnce(row, cause);
     deps.onOutcome?.(outcome, provider ?? 'unknown');
     return outcome;
   }

@@ -212,6 +212,7 @@ export function createTokenService(deps: {
       resourceId: a.id,
       ip,
       actor: p.via?.actor,
+      usedAccount: a.id,
       details: p.via
         ? { ...p.via.audit, auth_config_id: a.authConfigId, user_id: a.userId, decision: 'allowed' }
         : { auth_config_id: a.authConfigId, user_id: a.userId, decision: 'allowed' },

@@ -1414,6 +1414,8 @@ export interface paths {
                                 scopes: string[];
                                 status: "enabled" | "disabled";
                                 allowed_return_urls: string[];
+                                /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
+                                refresh_policy: "on_use" | "always";
                                 /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                                 callback_url: string;
                                 oauth2: {
@@ -1494,6 +1496,8 @@ export interface paths {
                         scopes?: string[];
                         allowed_return_urls?: string[];
                         status?: "enabled" | "disabled";
+                        /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
+                        refresh_policy?: "on_use" | "always";
                         oauth2?: {
                             authorization_url?: string;
                             token_url: string;
@@ -1547,6 +1551,8 @@ export interface paths {
                             scopes: string[];
                             status: "enabled" | "disabled";
                             allowed_return_urls: string[];
+                            /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
+                            refresh_policy: "on_use" | "always";
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
@@ -1659,6 +1665,8 @@ export interface paths {
                             scopes: string[];
                             status: "enabled" | "disabled";
                             allowed_return_urls: string[];
+                            /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
+                            refresh_policy: "on_use" | "always";
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
@@ -1806,6 +1814,8 @@ export interface paths {
                         scopes?: string[];
                         allowed_return_urls?: string[];
                         status?: "enabled" | "disabled";
+                        /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
+                        refresh_policy?: "on_use" | "always";
                         oauth2?: {
                             authorization_url?: string;
                             token_url: string;
@@ -1859,6 +1869,8 @@ export interface paths {
                             scopes: string[];
                             status: "enabled" | "disabled";
                             allowed_return_urls: string[];
+                            /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
+                            refresh_policy: "on_use" | "always";
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
@@ -1979,6 +1991,8 @@ export interface paths {
                             scopes: string[];
                             status: "enabled" | "disabled";
                             allowed_return_urls: string[];
+                            /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
+                            refresh_policy: "on_use" | "always";
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
@@ -2103,6 +2117,8 @@ export interface paths {
                             scopes: string[];
                             status: "enabled" | "disabled";
                             allowed_return_urls: string[];
+                            /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
+                            refresh_policy: "on_use" | "always";
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
@@ -2253,6 +2269,11 @@ export interface paths {
                                 last_refreshed_at: string | null;
                                 /** Format: date-time */
                                 next_refresh_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description when a token read or a proxied call last used the account (recorded within seconds, off the request path); an account used within REFRESH_WARM_HOURS is refreshed ahead of expiry
+                                 */
+                                last_used_at: string | null;
                                 /** @description consecutive failed refreshes */
                                 refresh_failures: number;
                                 last_error_code: string | null;
@@ -2385,6 +2406,11 @@ export interface paths {
                             last_refreshed_at: string | null;
                             /** Format: date-time */
                             next_refresh_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when a token read or a proxied call last used the account (recorded within seconds, off the request path); an account used within REFRESH_WARM_HOURS is refreshed ahead of expiry
+                             */
+                            last_used_at: string | null;
                             /** @description consecutive failed refreshes */
                             refresh_failures: number;
                             last_error_code: string | null;
@@ -2527,6 +2553,11 @@ export interface paths {
                             last_refreshed_at: string | null;
                             /** Format: date-time */
                             next_refresh_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when a token read or a proxied call last used the account (recorded within seconds, off the request path); an account used within REFRESH_WARM_HOURS is refreshed ahead of expiry
+                             */
+                            last_used_at: string | null;
                             /** @description consecutive failed refreshes */
                             refresh_failures: number;
                             last_error_code: string | null;
@@ -2730,6 +2761,11 @@ export interface paths {
                             last_refreshed_at: string | null;
                             /** Format: date-time */
                             next_refresh_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when a token read or a proxied call last used the account (recorded within seconds, off the request path); an account used within REFRESH_WARM_HOURS is refreshed ahead of expiry
+                             */
+                            last_used_at: string | null;
                             /** @description consecutive failed refreshes */
                             refresh_failures: number;
                             last_error_code: string | null;
@@ -2882,6 +2918,11 @@ export interface paths {
                             last_refreshed_at: string | null;
                             /** Format: date-time */
                             next_refresh_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when a token read or a proxied call last used the account (recorded within seconds, off the request path); an account used within REFRESH_WARM_HOURS is refreshed ahead of expiry
+                             */
+                            last_used_at: string | null;
                             /** @description consecutive failed refreshes */
                             refresh_failures: number;
                             last_error_code: string | null;
@@ -3026,6 +3067,11 @@ export interface paths {
                             last_refreshed_at: string | null;
                             /** Format: date-time */
                             next_refresh_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when a token read or a proxied call last used the account (recorded within seconds, off the request path); an account used within REFRESH_WARM_HOURS is refreshed ahead of expiry
+                             */
+                            last_used_at: string | null;
                             /** @description consecutive failed refreshes */
                             refresh_failures: number;
                             last_error_code: string | null;
@@ -3166,6 +3212,11 @@ export interface paths {
                             last_refreshed_at: string | null;
                             /** Format: date-time */
                             next_refresh_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when a token read or a proxied call last used the account (recorded within seconds, off the request path); an account used within REFRESH_WARM_HOURS is refreshed ahead of expiry
+                             */
+                            last_used_at: string | null;
                             /** @description consecutive failed refreshes */
                             refresh_failures: number;
                             last_error_code: string | null;
