@@ -75,6 +75,8 @@ export const EnvSchema = Type.Object({
    * an account used within this many hours is refreshed ahead of expiry; an idle one on demand,
    * and kept alive by the worker (fractions allowed, so that tests can use seconds)
    */
+  /** concurrent token-endpoint calls per OAuth app (auth config) from one process */
+  REFRESH_APP_CONCURRENCY: Int(4, 1, 'at least 1 call per app'),
   REFRESH_WARM_HOURS: Type.Number({
     default: 24,
     exclusiveMinimum: 0,

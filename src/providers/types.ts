@@ -47,6 +47,11 @@ export interface TokenSet {
    */
   refreshTokenExpiresIn?: number;
   scopes?: string[];
+  /**
+   * the token endpoint's rate-limit headers say the app's quota is spent or nearly so: seconds
+   * until it comes back (providers/rate-limit.ts)
+   */
+  quotaSpentSeconds?: number;
 }
 
 export interface Discovery {

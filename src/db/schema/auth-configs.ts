@@ -45,6 +45,11 @@ export const authConfigs = pgTable(
      */
     refreshPolicy: text('refresh_policy', { enum: REFRESH_POLICIES }).notNull().default('on_use'),
     /**
+     * the provider's token endpoint rate-limited this app: no refresh of its accounts is sent
+     * before then, by any worker or request (docs/contracts.md#rate-limit-pause)
+     */
+    refreshPausedUntil: tstz('refresh_paused_until'),
+    /**
      * The provider's own settings of this config (its `configFields`: the generic provider's
      * knobs), null for providers that have none. The column keeps the name it was born with.
      */

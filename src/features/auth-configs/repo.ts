@@ -1,5 +1,5 @@
 import type { AuthConfigInsert } from '../../db/schema/index.ts';
-import { and, eq, gt, inArray } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Change } from '../../db/changes.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import type { WriteScope } from '../../db/transact.ts';
@@ -86,3 +86,25 @@ export const existingAuthConfigIds = (db: DbOrTx, tenantId: string, ids: string[
     .from(authConfigs)
     .where(and(eq(authConfigs.tenantId, tenantId), inArray(authConfigs.id, ids)))
     .then((r) => r.map((x) => x.id));
+
+/**
+ * Pauses the refreshes of a config's accounts until `until` (never shortening a pause already
+ * recorded): bookkeeping of the refresh path, written on its own and announced like any update.
+ */
+export async function pauseAuthConfigRefreshes(
+  scope: WriteScope,
+  tenantId: string,
+  id: string,
+  until: Date,
+) {
+  const at = until.toISOString();
+  const [row] = await scope.tx
+    .update(authConfigs)
+    .set({
+      refreshPausedUntil: sql`greatest(coalesce(${authConfigs.refreshPausedUntil}, ${at}::timestamptz), ${at}::timestamptz)`,
+    })
+    .where(and(eq(authConfigs.tenantId, tenantId), eq(authConfigs.id, id)))
+    .returning({ until: authConfigs.refreshPausedUntil });
+  if (row) scope.announce(configChange(tenantId, id));
+  return row?.until ?? null;
+}

@@ -113,6 +113,10 @@ export const AuthConfig = Type.Object(
     status: Status,
     allowed_return_urls: Type.Array(Type.String()),
     refresh_policy: common.refresh_policy,
+    refresh_paused_until: Type.Union([Timestamp, Type.Null()], {
+      description:
+        "the provider's token endpoint rate-limited this app: no refresh of its accounts is sent before then (null: none paused)",
+    }),
     callback_url: Type.String({
       description:
         'this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console',

@@ -251,8 +251,16 @@ export function createAuthConfigService(deps: {
     return ids.filter((i) => !found.has(i));
   }
 
+  /**
+   * The provider's token endpoint rate-limited this config's app: every worker and request holds
+   * its refreshes until `until` (docs/contracts.md#rate-limit-pause). Returns the pause in force.
+   */
+  const pauseRefreshes = (tenantId: string, id: string, until: Date) =>
+    repo.pauseAuthConfigRefreshes(standalone(deps.writes), tenantId, id, until);
+
   return {
     callbackUrl,
+    pauseRefreshes,
     providerApp,
     create,
     get,

@@ -2,70 +2,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isDatabaseUnavailable } from '../../db/errors.ts';
 import type { AccountRow, AuthConfigRow } from '../../db/schema/index.ts';
 import { backoff } from '../../lib/backoff.ts';
-import type { Clock } from '../../lib/clock.ts';
-import { EGRESS_DENIED } from '../../lib/egress.ts';
 import { unlessFound } from '../../lib/errors.ts';
-import type { Logger } from '../../lib/logger.ts';
-import { OUTBOUND_BUSY } from '../../lib/outbound-limiter.ts';
 import { backoffSeconds } from '../../lib/schedule.ts';
-import { PROVIDER_RESPONSE_TOO_LARGE } from '../../providers/http.ts';
-import type { Providers } from '../../providers/index.ts';
 import { ProviderError } from '../../providers/types.ts';
 import { providerAccess } from '../../schemes/access.ts';
 import { familyEnd, grantOf } from '../../schemes/grant.ts';
 import { schemeOf } from '../../schemes/index.ts';
 import type { FatalRefusal, RenewContext } from '../../schemes/types.ts';
-import type { AuthConfigService } from '../auth-configs/service.ts';
-import type { GrantWriter } from '../connected-accounts/grants.ts';
-import type { AccountLeaseService } from '../connected-accounts/leases.ts';
 import type { AccountUpdate } from '../connected-accounts/token-read-model.ts';
-import type { DataKeyService } from '../data-keys/service.ts';
+import {
+  failureCode,
+  type RefreshCause,
+  type RefreshDeps,
+  type RefreshOutcome,
+} from './outcome.ts';
 
-/** Failures on the vault's side of the wire, recorded under their own names. */
-const OUTBOUND_CODES = new Set([OUTBOUND_BUSY, EGRESS_DENIED, PROVIDER_RESPONSE_TOO_LARGE]);
-
-/** The last_error_code of a refresh that failed without ending the grant. */
-function failureCode(err: ProviderError): string {
-  if (err.kind === 'invalid_client') return 'client_credentials_invalid';
-  if (err.oauthError && OUTBOUND_CODES.has(err.oauthError)) return err.oauthError;
-  return err.kind === 'transient' ? 'provider_unavailable' : 'refresh_rejected';
-}
-
-export type RefreshOutcome =
-  | { kind: 'refreshed'; row: AccountRow }
-  /** another refresher wrote first (or took the lease over): nothing of ours was written */
-  | { kind: 'lost' }
-  | { kind: 'expired'; row: AccountRow }
-  | {
-      kind: 'failed';
-      row: AccountRow | undefined;
-      code: string;
-      retryable: boolean;
-      retryAfterSeconds?: number;
-    };
-
-export interface RefreshDeps {
-  clock: Clock;
-  logger: Logger;
-  dataKeys: Pick<DataKeyService, 'decrypt'>;
-  authConfigs: Pick<AuthConfigService, 'get' | 'providerApp' | 'withClientApp'>;
-  grants: Pick<GrantWriter, 'grantColumns'>;
-  leases: Omit<AccountLeaseService, 'notifyConsentExpiring'>;
-  providers: Providers;
-  /** this process's identity in leases */
-  owner: string;
-  leaseSeconds: number;
-  onOutcome?: (o: RefreshOutcome, provider: string) => void;
-  /** consecutive failures after which connected_account.refresh_failed is emitted */
-  failureStreak: number;
-  /** REFRESH_WARM_HOURS: an account used within it stays warm (refreshed ahead of expiry) */
-  warmHours: number;
-}
-
-/** How a refresh came about: the worker's schedule, or someone who needs the token (a use). */
-export interface RefreshCause {
-  scheduled?: boolean;
-}
+export type { RefreshCause, RefreshDeps, RefreshOutcome };
 
 /**
  * One refresh procedure for the worker and the token endpoint alike: it runs only under a lease,
@@ -196,9 +148,22 @@ export function createRefreshService(deps: RefreshDeps) {
   ): Promise<RefreshOutcome> {
     let tokens;
     // Expiry is counted from before the call: the provider's clock started no earlier than that.
-    const sentAt = clock.now();
+    let sentAt = clock.now();
     try {
-      tokens = await renewal.renew(renewing, row, config);
+      const answer = await deps.gate.call(config, () => {
+        sentAt = clock.now();
+        return renewal.renew(renewing, row, config);
+      });
+      // The app's refreshes are paused (its token endpoint rate-limited it): no call, back off
+      // until the pause ends, spread over up to a tenth more (at most 30 s) so that its due
+      // accounts do not all come back at once.
+      if ('paused' in answer) {
+        const wait = (answer.paused.getTime() - clock.now().getTime()) / 1000;
+        const spread = Math.min(wait / 10, 30) * Math.random();
+        const err = new ProviderError('transient', 'app paused', 429, undefined, wait + spread);
+        return fail(row, 'provider_unavailable', err);
+      }
+      tokens = answer.tokens;
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw err;
       if (!(err instanceof ProviderError)) {

@@ -1416,6 +1416,11 @@ export interface paths {
                                 allowed_return_urls: string[];
                                 /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
                                 refresh_policy: "on_use" | "always";
+                                /**
+                                 * Format: date-time
+                                 * @description the provider's token endpoint rate-limited this app: no refresh of its accounts is sent before then (null: none paused)
+                                 */
+                                refresh_paused_until: string | null;
                                 /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                                 callback_url: string;
                                 oauth2: {
@@ -1553,6 +1558,11 @@ export interface paths {
                             allowed_return_urls: string[];
                             /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
                             refresh_policy: "on_use" | "always";
+                            /**
+                             * Format: date-time
+                             * @description the provider's token endpoint rate-limited this app: no refresh of its accounts is sent before then (null: none paused)
+                             */
+                            refresh_paused_until: string | null;
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
@@ -1667,6 +1677,11 @@ export interface paths {
                             allowed_return_urls: string[];
                             /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
                             refresh_policy: "on_use" | "always";
+                            /**
+                             * Format: date-time
+                             * @description the provider's token endpoint rate-limited this app: no refresh of its accounts is sent before then (null: none paused)
+                             */
+                            refresh_paused_until: string | null;
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
@@ -1871,6 +1886,11 @@ export interface paths {
                             allowed_return_urls: string[];
                             /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
                             refresh_policy: "on_use" | "always";
+                            /**
+                             * Format: date-time
+                             * @description the provider's token endpoint rate-limited this app: no refresh of its accounts is sent before then (null: none paused)
+                             */
+                            refresh_paused_until: string | null;
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
@@ -1993,6 +2013,11 @@ export interface paths {
                             allowed_return_urls: string[];
                             /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
                             refresh_policy: "on_use" | "always";
+                            /**
+                             * Format: date-time
+                             * @description the provider's token endpoint rate-limited this app: no refresh of its accounts is sent before then (null: none paused)
+                             */
+                            refresh_paused_until: string | null;
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
@@ -2119,6 +2144,11 @@ export interface paths {
                             allowed_return_urls: string[];
                             /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
                             refresh_policy: "on_use" | "always";
+                            /**
+                             * Format: date-time
+                             * @description the provider's token endpoint rate-limited this app: no refresh of its accounts is sent before then (null: none paused)
+                             */
+                            refresh_paused_until: string | null;
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {

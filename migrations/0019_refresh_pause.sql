@@ -1,0 +1,1 @@
+ALTER TABLE "auth_configs" ADD COLUMN "refresh_paused_until" timestamp with time zone;
