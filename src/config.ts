@@ -76,7 +76,7 @@ export const EnvSchema = Type.Object({
    * and kept alive by the worker (fractions allowed, so that tests can use seconds)
    */
   /** concurrent token-endpoint calls per OAuth app (auth config) from one process */
-  REFRESH_APP_CONCURRENCY: Int(4, 1, 'at least 1 call per app'),
+  REFRESH_APP_CONCURRENCY: Int(16, 1, 'at least 1 call per app'),
   REFRESH_WARM_HOURS: Type.Number({
     default: 24,
     exclusiveMinimum: 0,
