@@ -104,7 +104,7 @@ export async function capacityBench(o: {
     const deps = await createDeps(config, { database, logger: createLogger('warn') });
     await migrate(database);
     const { tenants, authConfigs, leases, auditWriter } = deps.services;
-    const uses = createAccountUses({ db, refreshAheadSeconds: AHEAD_S });
+    const uses = createAccountUses({ db, refreshAheadSeconds: AHEAD_S, warmHours: 24 });
     const setup = (action: string) =>
       commandChange(action, { type: 'bench', id: null, tenantId: null });
     const tenant = await tenants.createTenant('capacity bench', setup('bench tenant'));

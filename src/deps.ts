@@ -88,6 +88,7 @@ export async function createDeps(
   const accountUses = createAccountUses({
     db,
     refreshAheadSeconds: config.REFRESH_AHEAD_SECONDS,
+    warmHours: config.REFRESH_WARM_HOURS,
   });
   const auditWriter = createAuditWriter({
     db,

@@ -14,7 +14,8 @@ const warmAt = (aheadSeconds: number) =>
 
 /**
  * Records the latest use of each account (docs/contracts.md#use-driven-refresh), in one statement
- * per batch: `last_used_at` moves forward only, and an account the worker kept on its idle
+ * per batch: `last_used_at` moves forward only, and only by more than `granularitySeconds` (an
+ * account in constant use is written about once a minute, not at every flush), and an account the worker kept on its idle
  * schedule (next_refresh_at past the refresh-ahead point of its token, no failures pending) is
  * due ahead of expiry again, so that it stays warm. Neither column is one the token read returns:
  * nothing is announced.
@@ -23,6 +24,7 @@ export async function recordAccountUses(
   db: DbOrTx,
   uses: AccountUse[],
   aheadSeconds: number,
+  granularitySeconds: number,
 ): Promise<void> {
   if (uses.length === 0) return;
   const rows = sql.join(
@@ -40,7 +42,8 @@ export async function recordAccountUses(
         else ca.next_refresh_at end
     from (values ${rows}) as u(tenant_id, id, at)
     where ca.tenant_id = u.tenant_id and ca.id = u.id
-      and (ca.last_used_at is null or ca.last_used_at < u.at)`);
+      and (ca.last_used_at is null
+        or ca.last_used_at < u.at - make_interval(secs => ${granularitySeconds}::float8))`);
 }
 
 /**
