@@ -1,6 +1,7 @@
 // The printed report (tables + targets) and the JSON written to bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderCapacity, type CapacityResult } from './capacity.ts';
 import type { ClientBenchResult } from './client.ts';
 import type { ProxyBenchResult } from './proxy.ts';
 import { otelCost, renderOtel, type OtelBenchResult } from './otel.ts';
@@ -21,6 +22,7 @@ export interface BenchReport {
   token?: TokenBenchResult;
   sweep?: SweepRun[];
   idleTick?: IdleTickResult;
+  capacity?: CapacityResult;
   client?: ClientBenchResult;
   proxy?: ProxyBenchResult;
   otel?: OtelBenchResult;
@@ -176,6 +178,18 @@ export function evaluate(r: BenchReport): Target[] {
       target: '≥ 1000 refreshes/s',
       measured: `${f(s.refreshesPerSec, 0)}/s${s.timedOut ? ' (timed out)' : ''}`,
       met: s.refreshesPerSec >= 1000 && !s.timedOut,
+    });
+  }
+  if (r.capacity) {
+    const c = r.capacity;
+    t.push({
+      name: `use-driven refresh: provider calls vs always (${c.accounts} accounts each, 5% used/day)`,
+      target: '≤ 1/10, 0 warm requests waited, 0 lost to inactivity (48 h + 100 idle days)',
+      measured: `1/${f(1 / c.ratio, 1)}, ${c.policies.on_use.warmWaited} warm waited, ${c.policies.on_use.lostToInactivity + c.idle.lostToInactivity} lost`,
+      met:
+        c.ratio <= 0.1 &&
+        c.policies.on_use.warmWaited === 0 &&
+        c.policies.on_use.lostToInactivity + c.idle.lostToInactivity === 0,
     });
   }
   if (r.idleTick) {
@@ -443,6 +457,7 @@ export function render(r: BenchReport): string {
       ),
     );
   }
+  if (r.capacity) out.push(...renderCapacity(r.capacity));
   if (r.idleTick) {
     const i = r.idleTick;
     out.push(

@@ -1,6 +1,7 @@
 // `npm run bench [-- --pg] [--accounts 100000] [--only token,sweep,idle,client,otel] …`: see bench/README.md.
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { capacityBench } from './capacity.ts';
 import { clientBench } from './client.ts';
 import { idleTickBench } from './idle-tick.ts';
 import { createPgDatabase, createPgliteDir, dropAll, type BenchDb } from './lib/db.ts';
@@ -44,6 +45,9 @@ const { values: a } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     'idle-rows': { type: 'string', default: '1000000' },
+    'capacity-accounts': { type: 'string', default: '1000000' },
+    'capacity-hours': { type: 'string', default: '48' },
+    'capacity-idle-days': { type: 'string', default: '100' },
     calls: { type: 'string', default: '50' },
     name: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
@@ -182,6 +186,22 @@ async function main(): Promise<void> {
           db,
           rows: int('idle-rows'),
           calls: int('calls'),
+          log,
+        });
+      } finally {
+        await db.drop();
+      }
+    }
+    if (only.has('capacity') && !base) report.skipped.push('capacity: needs DATABASE_URL (--pg)');
+    if (only.has('capacity') && base) {
+      log(`capacity (${int('capacity-accounts')} accounts per refresh policy)`);
+      const db = await fresh('capacity');
+      try {
+        report.capacity = await capacityBench({
+          db,
+          accounts: int('capacity-accounts'),
+          hours: int('capacity-hours'),
+          idleDays: int('capacity-idle-days'),
           log,
         });
       } finally {

@@ -78,6 +78,18 @@ export const EnvSchema = Type.Object({
   REFRESH_CRON: Type.String({ minLength: 1, default: '*/30 * * * * *' }),
   /** 0 and up; tokens shorter than twice the window are refreshed at half their life instead */
   REFRESH_AHEAD_SECONDS: Int(600, 0, 'seconds, 0 or more'),
+  /**
+   * an account used within this many hours is refreshed ahead of expiry; an idle one on demand,
+   * and kept alive by the worker (fractions allowed, so that tests can use seconds)
+   */
+  /** concurrent token-endpoint calls per OAuth app (auth config) from one process */
+  REFRESH_APP_CONCURRENCY: Int(16, 1, 'at least 1 call per app'),
+  REFRESH_WARM_HOURS: Type.Number({
+    default: 24,
+    exclusiveMinimum: 0,
+    maximum: 8760,
+    hint: 'hours, more than 0 and at most 8760 (fractions allowed)',
+  }),
   /** must stay below the provider's refresh-token reuse leeway (Atlassian: 600 s) */
   REFRESH_LEASE_SECONDS: Int(
     60,

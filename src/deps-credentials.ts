@@ -16,6 +16,7 @@ import { createRefreshService } from './features/refresh/service.ts';
 import { createRefreshWorker } from './features/refresh/worker.ts';
 import { createRejectionService } from './features/tokens/rejections.ts';
 import { createTokenService } from './features/tokens/service.ts';
+import { createAppGate } from './features/refresh/app-gate.ts';
 import type { Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
 import type { OutboundLimiter } from './lib/outbound-limiter.ts';
@@ -59,11 +60,17 @@ export function createCredentialUse(ctx: {
   } = ctx;
   // This process's name in refresh leases.
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const gate = createAppGate({
+    clock,
+    perApp: config.REFRESH_APP_CONCURRENCY,
+    record: authConfigs.pauseRefreshes,
+  });
   const refresh = createRefreshService({
     clock,
     logger,
     dataKeys,
     authConfigs,
+    gate,
     grants,
     leases,
     providers,
@@ -71,6 +78,7 @@ export function createCredentialUse(ctx: {
     leaseSeconds: config.REFRESH_LEASE_SECONDS,
     onOutcome: (o, provider) => metrics.refreshes.inc({ outcome: o.kind, provider }),
     failureStreak: config.WEBHOOK_REFRESH_FAILED_STREAK,
+    warmHours: config.REFRESH_WARM_HOURS,
   });
   const apiTokenChecks = createApiTokenChecks({
     clock,
@@ -106,6 +114,7 @@ export function createCredentialUse(ctx: {
     providers,
     refresh,
     audit: ctx.auditWriter,
+    refreshAheadSeconds: config.REFRESH_AHEAD_SECONDS,
   });
   const rejections = createRejectionService({
     clock,

@@ -11,6 +11,7 @@ import { openDatabase, type Database } from './db/client.ts';
 import { createApiKeyService } from './features/api-keys/service.ts';
 import { createAuditService } from './features/audit/service.ts';
 import { createAuditWriter } from './features/audit/writer.ts';
+import { createAccountUses } from './features/connected-accounts/uses.ts';
 import { createChangeCommitter } from './features/audit/commit.ts';
 import { createSchemePolicy } from './features/auth-configs/scheme-policy.ts';
 import { createAuthConfigService } from './features/auth-configs/service.ts';
@@ -99,11 +100,17 @@ export async function createDeps(
   // Repo write helpers announce their committed writes to this process's caches (db/transact.ts).
   const announce = (c: Change) => changes.publish(c);
   const writes: Writes = { db, announce };
+  const accountUses = createAccountUses({
+    db,
+    refreshAheadSeconds: config.REFRESH_AHEAD_SECONDS,
+    warmHours: config.REFRESH_WARM_HOURS,
+  });
   const auditWriter = createAuditWriter({
     db,
     clock,
     logger,
     flushMs: config.AUDIT_FLUSH_SECONDS * 1000,
+    recordUses: accountUses.record,
   });
   // Each admin change and its audit row: one short transaction of the service's own.
   const commitChange = createChangeCommitter({ writes, audit: auditWriter });
@@ -155,6 +162,7 @@ export async function createDeps(
     urlPolicy,
     onClientSecretChanged: (row, scope) => late.revive!(row, scope),
     schemePolicy,
+    onRefreshAlways: accountUses.warmAllOf,
   });
   const apiKeys = createApiKeyService({
     db,

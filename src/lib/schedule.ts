@@ -83,3 +83,54 @@ export function nextCredentialCheckAt(
   }
   return new Date(next);
 }
+
+/**
+ * `cache_until` (docs/contracts.md#cache_until): the latest moment a caller may keep using the
+ * token it was handed at `now` from its own cache. Never after its expiry. Where the provider
+ * revokes an older access token `revocationSeconds` after a refresh issues a newer one (Atlassian:
+ * 600), no later than that long after `now`: any refresh from now on kills it no sooner. Where it
+ * revokes it at once (GitHub: 0), no later than the earliest moment the worker refreshes ahead
+ * (expiry less the window and its largest jitter, see nextRefreshAt); a refresh another caller's
+ * min_ttl forces may still come earlier, which the docs say.
+ */
+export function cacheUntil(
+  now: Date,
+  expiresAt: Date | null,
+  revocationSeconds: number | null,
+  aheadSeconds: number,
+  lifetimeSeconds: number | null,
+): Date | null {
+  if (!expiresAt) return null;
+  let until = expiresAt.getTime();
+  if (revocationSeconds !== null && revocationSeconds > 0) {
+    until = Math.min(until, now.getTime() + revocationSeconds * 1000);
+  } else if (revocationSeconds === 0) {
+    const lifetime = lifetimeSeconds ?? (expiresAt.getTime() - now.getTime()) / 1000;
+    const window = Math.min(aheadSeconds, Math.max(lifetime / 2, 0));
+    until = Math.min(until, expiresAt.getTime() - window * 1.2 * 1000);
+  }
+  return new Date(Math.max(until, now.getTime()));
+}
+
+/**
+ * When the worker refreshes an idle account next, only to keep its grant alive
+ * (docs/contracts.md#use-driven-refresh): `keepAliveDays` from now less up to a tenth (jitter, so
+ * that accounts idle together are not refreshed together), and before its grant's end comes
+ * within the 14-day expiry warning where it has one still ahead.
+ */
+export function keepAliveAt(
+  now: Date,
+  keepAliveDays: number,
+  familyExpiresAt: Date | null,
+  random = Math.random,
+): Date {
+  const t = now.getTime();
+  let next = t + keepAliveDays * DAY_MS * (1 - 0.1 * random());
+  if (familyExpiresAt) {
+    const end = familyExpiresAt.getTime();
+    const beforeWarning = end - 15 * DAY_MS;
+    if (beforeWarning > t) next = Math.min(next, beforeWarning);
+    else if (end > t) next = Math.min(next, end);
+  }
+  return new Date(next);
+}

@@ -44,6 +44,10 @@ export const atlassian = {
   } as const,
   // The refresh family's absolute expiry: 365 days from consent.
   familyLifetimeDays: 365,
+  // An older access token dies about 10 minutes after a refresh, even before its expiry.
+  companionRevocationSeconds: 600,
+  // A refresh token unused for 90 days dies: an idle account is refreshed about every 30 days.
+  keepAliveDays: 30,
   pinsSites: true,
 
   /** Each scope checked against the catalog (the nearest known one suggested for a typo). */

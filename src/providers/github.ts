@@ -54,6 +54,10 @@ export const github = {
   } as const,
   // No absolute limit: each refresh token states its own end (refresh_token_expires_in).
   familyLifetimeDays: null,
+  // A refresh kills the previous access token at once (docs/github.md).
+  companionRevocationSeconds: 0,
+  // A refresh token lives six months from its issue: an idle account is refreshed monthly.
+  keepAliveDays: 30,
   pinsSites: false,
 
   /** None: a scope would suggest a limit GitHub never applies. */

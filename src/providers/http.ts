@@ -4,6 +4,7 @@ import type { Clock } from '../lib/clock.ts';
 import { EGRESS_DENIED, findEgressDenied } from '../lib/egress.ts';
 import { OUTBOUND_BUSY, OutboundBusyError, type OutboundLimiter } from '../lib/outbound-limiter.ts';
 import { retryAfterSeconds } from '../lib/retry-after.ts';
+import { quotaSpentSeconds } from './rate-limit.ts';
 import { ProviderError, type TokenSet } from './types.ts';
 
 /**
@@ -166,6 +167,7 @@ export async function tokenRequest(
   const j = (res.json ?? {}) as Record<string, unknown>;
   const oauthError = typeof j.error === 'string' ? j.error : undefined;
   if (res.status === 200 && typeof j.access_token === 'string' && j.access_token) {
+    const spent = quotaSpentSeconds(res.headers, http.clock.now());
     return {
       accessToken: j.access_token,
       refreshToken:
@@ -174,6 +176,7 @@ export async function tokenRequest(
       expiresIn: seconds(j.expires_in),
       refreshTokenExpiresIn: seconds(j.refresh_token_expires_in),
       scopes: typeof j.scope === 'string' ? j.scope.split(/[\s,]+/).filter(Boolean) : undefined,
+      ...(spent === undefined ? {} : { quotaSpentSeconds: spent }),
     };
   }
   const ra = retryAfterSeconds(res.headers['retry-after'], http.clock.now());

@@ -91,6 +91,10 @@ export const oauth2 = {
   schemes: ['oauth2_3lo', 'client_credentials'],
   settings: {},
   familyLifetimeDays: null,
+  // Unknown per server: an older access token is taken to live to its expiry.
+  companionRevocationSeconds: null,
+  // Unknown per server; 30 days stays inside the common limits (90 days and more).
+  keepAliveDays: 30,
   pinsSites: false,
   normalizeScopes(scopes) {
     if (scopes.length === 0)

@@ -47,6 +47,11 @@ export interface TokenSet {
    */
   refreshTokenExpiresIn?: number;
   scopes?: string[];
+  /**
+   * the token endpoint's rate-limit headers say the app's quota is spent or nearly so: seconds
+   * until it comes back (providers/rate-limit.ts)
+   */
+  quotaSpentSeconds?: number;
 }
 
 export interface Discovery {
@@ -196,6 +201,18 @@ export interface ProviderDefinition<S extends string = string> {
   settings: Readonly<Record<S, ProviderSetting>>;
   /** how long a refresh family lives from consent, in days, where the provider limits it */
   familyLifetimeDays: number | null;
+  /**
+   * How long an older access token keeps working once a refresh has issued a newer one, in
+   * seconds: Atlassian revokes it about 600 s later, GitHub at once (0); null where the provider
+   * lets it live to its expiry. The token answer's `cache_until` follows from it
+   * (docs/contracts.md#cache_until).
+   */
+  companionRevocationSeconds: number | null;
+  /**
+   * How often the worker refreshes an idle account to keep its grant alive, in days: well inside
+   * the provider's limit on an unused refresh token (docs/contracts.md#use-driven-refresh).
+   */
+  keepAliveDays: number;
   /** whether a connected account may pin one of its sites (`site_url` at creation) */
   pinsSites: boolean;
   /** its own auth config field, if it has one */

@@ -163,6 +163,13 @@ export function createVaultClient(opts: VaultClientOptions): VaultClient {
       const rel = value.expires_in === null ? Infinity : receivedAt + value.expires_in * 1000;
       expiresAtMs = Math.min(Number.isNaN(at) ? -Infinity : at, rel);
       if (!Number.isFinite(expiresAtMs)) return;
+      // cache_until: a refresh revokes an older token early with some providers (Atlassian: 10
+      // minutes on). Kept no later than it, measured like the expiry (absolute and relative).
+      const until = value.cache_until ? Date.parse(value.cache_until) : NaN;
+      if (!Number.isNaN(until)) {
+        const early = Number.isNaN(at) ? 0 : Math.max(at - until, 0);
+        staleAtMs = Math.min(until, expiresAtMs - early);
+      }
     } else if (value.token_type.toLowerCase() === 'basic' && nonExpiringMs > 0) {
       expiresAtMs = Infinity;
       staleAtMs = receivedAt + nonExpiringMs;

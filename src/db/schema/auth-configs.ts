@@ -6,6 +6,9 @@ import { timestamps, tstz } from './columns.ts';
 import { oneOfNames } from './names.ts';
 import { tenants } from './tenants.ts';
 
+export const REFRESH_POLICIES = ['on_use', 'always'] as const;
+export type RefreshPolicy = (typeof REFRESH_POLICIES)[number];
+
 export const authConfigs = pgTable(
   'auth_configs',
   {
@@ -37,6 +40,16 @@ export const authConfigs = pgTable(
       .default('enabled'),
     allowedReturnUrls: text('allowed_return_urls').array().notNull(),
     /**
+     * on_use: the worker keeps only recently used accounts warm and idle ones alive; always: it
+     * refreshes every account ahead of expiry (docs/contracts.md#use-driven-refresh)
+     */
+    refreshPolicy: text('refresh_policy', { enum: REFRESH_POLICIES }).notNull().default('on_use'),
+    /**
+     * the provider's token endpoint rate-limited this app: no refresh of its accounts is sent
+     * before then, by any worker or request (docs/contracts.md#rate-limit-pause)
+     */
+    refreshPausedUntil: tstz('refresh_paused_until'),
+    /**
      * The provider's own settings of this config (its `configFields`: the generic provider's
      * knobs), null for providers that have none. The column keeps the name it was born with.
      */
@@ -47,6 +60,7 @@ export const authConfigs = pgTable(
     index('auth_configs_tenant_idx').on(t.tenantId, t.id),
     check('auth_configs_provider_check', oneOfNames(t.provider, PROVIDER_NAMES)),
     check('auth_configs_auth_scheme_check', oneOfNames(t.authScheme, SCHEME_NAMES)),
+    check('auth_configs_refresh_policy_check', oneOfNames(t.refreshPolicy, REFRESH_POLICIES)),
     // Only a config of a scheme without a client may lack one, whatever the code does.
     check(
       'auth_configs_client_check',

@@ -44,7 +44,16 @@ export const connectedAccounts = pgTable(
     /** the refresh family's absolute expiry (Atlassian: 365 days from consent) */
     familyExpiresAt: tstz('family_expires_at'),
     // Refresh bookkeeping: when the worker renews the token next, and how the last attempts went.
+    /**
+     * when the worker refreshes next: ahead of expiry for a warm account, at its keep-alive time
+     * for an idle one (docs/contracts.md#use-driven-refresh), after a backoff for a failing one
+     */
     nextRefreshAt: tstz('next_refresh_at'),
+    /**
+     * when a token read or a proxied call last used the account, written by the audit flush (never
+     * on a request's path); null: not used since it was connected
+     */
+    lastUsedAt: tstz('last_used_at'),
     lastRefreshedAt: tstz('last_refreshed_at'),
     /** consecutive failed refreshes (renewals of a token; checks count apart, check_failures) */
     refreshFailures: integer('refresh_failures').notNull().default(0),

@@ -20,6 +20,13 @@ export interface AuditRecord {
 
 type Row = typeof auditEvents.$inferInsert;
 
+/** An account's latest use, handed to whoever records it (connected-accounts' uses.ts). */
+export interface AccountUse {
+  tenantId: string;
+  accountId: string;
+  at: Date;
+}
+
 /**
  * The audit trail's two kinds of entry (docs/operations.md#audit), so that token reads cost no
  * write in front of the caller and the trail stays bounded however many tokens are read:
@@ -34,11 +41,15 @@ export function createAuditWriter(deps: {
   logger: Logger;
   flushMs?: number;
   maxPending?: number;
+  /** each flush hands over the accounts' latest uses (docs/contracts.md#use-driven-refresh) */
+  recordUses?: (uses: AccountUse[]) => Promise<void>;
 }) {
   const max = deps.maxPending ?? 100_000;
   // A (key, account, minute) entry stays for its minute: a flush writes what it counted since the
   // last flush and zeroes it, so the next request of the minute adds to it (no new entry, no new id).
   const pending = new Map<string, Row>();
+  /** the latest use of each account since the last flush, by tenant|account */
+  let uses = new Map<string, AccountUse>();
   let flushing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
@@ -73,7 +84,28 @@ export function createAuditWriter(deps: {
     return rows;
   }
 
+  async function flushUses() {
+    if (!deps.recordUses || uses.size === 0) return;
+    const batch = uses;
+    uses = new Map();
+    try {
+      await deps.recordUses([...batch.values()]);
+    } catch (err) {
+      // Kept for the next flush; a later use of the same account supersedes it.
+      for (const [k, u] of batch) {
+        const cur = uses.get(k);
+        if (!cur && uses.size < max) uses.set(k, u);
+        else if (cur && cur.at < u.at) cur.at = u.at;
+      }
+      deps.logger.warn(
+        { err: { message: (err as Error).message }, pending: uses.size },
+        'recording account uses failed; will retry',
+      );
+    }
+  }
+
   async function flushOnce() {
+    await flushUses();
     // A few passes at most: under steady traffic there is always a new count, and the next
     // interval takes it.
     for (let pass = 0; pass < 3; pass++) {
@@ -127,8 +159,24 @@ export function createAuditWriter(deps: {
      * the caller. `actor` keeps apart the counts of different callers behind one key or issuer (the
      * workloads and users of a token exchange, the holders of proxy tokens).
      */
-    issued(r: Omit<AuditRecord, 'resourceType'> & { resourceType?: string; actor?: string }) {
+    issued(
+      r: Omit<AuditRecord, 'resourceType'> & {
+        resourceType?: string;
+        actor?: string;
+        /** the connected account this used (a token handed out, a proxied call): its last use */
+        usedAccount?: string;
+      },
+    ) {
       const t = deps.clock.now().getTime();
+      if (r.usedAccount && r.tenantId) {
+        const k = `${r.tenantId}|${r.usedAccount}`;
+        const cur = uses.get(k);
+        // A second's precision is plenty for a window of hours; no Date per request.
+        if (cur) {
+          if (t - cur.at.getTime() >= 1000) cur.at = new Date(t);
+        } else if (uses.size < max)
+          uses.set(k, { tenantId: r.tenantId, accountId: r.usedAccount, at: new Date(t) });
+      }
       const minuteMs = t - (t % 60_000);
       const key = `${r.tenantId}|${r.actorKeyId}|${r.action}|${r.resourceId}|${minuteMs}|${r.actor ?? ''}`;
       const cur = pending.get(key);

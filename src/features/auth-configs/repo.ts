@@ -1,5 +1,5 @@
 import type { AuthConfigInsert } from '../../db/schema/index.ts';
-import { and, count, eq, gt, inArray, notInArray } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Change } from '../../db/changes.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import type { WriteScope } from '../../db/transact.ts';
@@ -94,3 +94,25 @@ export const countConfigsOutside = (db: DbOrTx, allowed: readonly AuthSchemeName
     .from(authConfigs)
     .where(notInArray(authConfigs.authScheme, [...allowed]))
     .groupBy(authConfigs.authScheme);
+
+/**
+ * Pauses the refreshes of a config's accounts until `until` (never shortening a pause already
+ * recorded): bookkeeping of the refresh path, written on its own and announced like any update.
+ */
+export async function pauseAuthConfigRefreshes(
+  scope: WriteScope,
+  tenantId: string,
+  id: string,
+  until: Date,
+) {
+  const at = until.toISOString();
+  const [row] = await scope.tx
+    .update(authConfigs)
+    .set({
+      refreshPausedUntil: sql`greatest(coalesce(${authConfigs.refreshPausedUntil}, ${at}::timestamptz), ${at}::timestamptz)`,
+    })
+    .where(and(eq(authConfigs.tenantId, tenantId), eq(authConfigs.id, id)))
+    .returning({ until: authConfigs.refreshPausedUntil });
+  if (row) scope.announce(configChange(tenantId, id));
+  return row?.until ?? null;
+}

@@ -41,6 +41,8 @@ export const authConfigView = (callbackUrl: (id: string) => string) => (r: AuthC
   scopes: r.scopes,
   status: r.status,
   allowed_return_urls: r.allowedReturnUrls,
+  refresh_policy: r.refreshPolicy,
+  refresh_paused_until: r.refreshPausedUntil?.toISOString() ?? null,
   callback_url: callbackUrl(r.id),
   // Each provider's own field: the config's settings under its provider's, null elsewhere.
   ...Object.fromEntries(

@@ -34,6 +34,10 @@ const common = {
   }),
   allowed_return_urls: Type.Array(HttpUrl, { maxItems: 50 }),
   status: Status,
+  refresh_policy: Type.Union([Type.Literal('on_use'), Type.Literal('always')], {
+    description:
+      'on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry',
+  }),
 };
 
 export const CreateAuthConfigBody = Type.Object(
@@ -46,6 +50,7 @@ export const CreateAuthConfigBody = Type.Object(
     scopes: Type.Optional(common.scopes),
     allowed_return_urls: Type.Optional(common.allowed_return_urls),
     status: Type.Optional(common.status),
+    refresh_policy: Type.Optional(common.refresh_policy),
     ...providerInputs,
   },
   { additionalProperties: false },
@@ -68,6 +73,7 @@ export const UpdateAuthConfigBody = Type.Object(
     scopes: Type.Optional(common.scopes),
     allowed_return_urls: Type.Optional(common.allowed_return_urls),
     status: Type.Optional(common.status),
+    refresh_policy: Type.Optional(common.refresh_policy),
     ...providerInputs,
   },
   { additionalProperties: false, minProperties: 1 },
@@ -106,6 +112,11 @@ export const AuthConfig = Type.Object(
     scopes: Type.Array(Type.String()),
     status: Status,
     allowed_return_urls: Type.Array(Type.String()),
+    refresh_policy: common.refresh_policy,
+    refresh_paused_until: Type.Union([Timestamp, Type.Null()], {
+      description:
+        "the provider's token endpoint rate-limited this app: no refresh of its accounts is sent before then (null: none paused)",
+    }),
     callback_url: Type.String({
       description:
         'this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console',

@@ -48,6 +48,8 @@ export function createAuthConfigService(deps: {
   onClientSecretChanged?: (config: AuthConfigRow, scope: TxScope) => Promise<void>;
   /** ALLOWED_AUTH_SCHEMES: new configs use an allowed scheme */
   schemePolicy: Pick<SchemePolicy, 'assertAllowed'>;
+  /** in the change's transaction, when `refresh_policy` turned `always`: every account warm now */
+  onRefreshAlways?: (config: AuthConfigRow, scope: TxScope) => Promise<void>;
 }) {
   /** The OAuth redirect URI of one config: its own, so no other config can receive its codes. */
   const callbackUrl = (id: string) => `${deps.callbackBase}/${id}`;
@@ -100,6 +102,7 @@ export function createAuthConfigService(deps: {
       clientSecretUpdatedAt: now,
       scopes,
       status: input.status ?? 'enabled',
+      refreshPolicy: input.refresh_policy ?? 'on_use',
       allowedReturnUrls,
       settings,
       createdAt: now,
@@ -145,6 +148,7 @@ export function createAuthConfigService(deps: {
     if (input.name !== undefined) set.name = input.name;
     if (input.client_id !== undefined) set.clientId = input.client_id;
     if (input.status !== undefined) set.status = input.status;
+    if (input.refresh_policy !== undefined) set.refreshPolicy = input.refresh_policy;
     if (input.scopes !== undefined)
       set.scopes = providerDefinition(current.provider).normalizeScopes(input.scopes);
     if (input.allowed_return_urls !== undefined)
@@ -178,6 +182,8 @@ export function createAuthConfigService(deps: {
       const row = await repo.updateAuthConfig(scope, tenantId, id, set);
       if (!row) throw notFound('auth_config', id);
       if (input.client_secret !== undefined) await deps.onClientSecretChanged?.(row, scope);
+      if (input.refresh_policy === 'always' && current.refreshPolicy !== 'always')
+        await deps.onRefreshAlways?.(row, scope);
       return row;
     });
   }
@@ -253,9 +259,17 @@ export function createAuthConfigService(deps: {
   const outsidePolicy = (allowed: readonly AuthSchemeName[]) =>
     repo.countConfigsOutside(db, allowed);
 
+  /**
+   * The provider's token endpoint rate-limited this config's app: every worker and request holds
+   * its refreshes until `until` (docs/contracts.md#rate-limit-pause). Returns the pause in force.
+   */
+  const pauseRefreshes = (tenantId: string, id: string, until: Date) =>
+    repo.pauseAuthConfigRefreshes(standalone(deps.writes), tenantId, id, until);
+
   return {
     outsidePolicy,
     callbackUrl,
+    pauseRefreshes,
     providerApp,
     create,
     get,

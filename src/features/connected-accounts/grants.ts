@@ -2,7 +2,7 @@ import type { Db } from '../../db/client.ts';
 import type { AccountRow } from '../../db/schema/index.ts';
 import { standalone, transact, type Writes } from '../../db/transact.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { nextRefreshAt } from '../../lib/schedule.ts';
+import { keepAliveAt, nextRefreshAt } from '../../lib/schedule.ts';
 import type { Identity, Site } from '../../providers/types.ts';
 import type { TokenGrant } from '../../schemes/grant.ts';
 import { accountField } from '../../schemes/sealed.ts';
@@ -36,12 +36,14 @@ export function createGrantWriter(deps: {
 
   /**
    * The columns of every write that stores a new token: sealed tokens, expiry and lifetime, the
-   * next refresh, a bumped generation, a clean failure record.
+   * next refresh, a bumped generation, a clean failure record. The next refresh is ahead of
+   * expiry, or with `idle` only the keep-alive (docs/contracts.md#use-driven-refresh).
    */
   async function grantColumns(
     row: Pick<AccountRow, 'tenantId' | 'id' | 'generation'>,
     grant: TokenGrant,
     now: Date,
+    idle?: { keepAliveDays: number; familyExpiresAt: Date | null },
   ): Promise<AccountUpdate> {
     const set: AccountUpdate = {
       accessTokenEnc: await deps.dataKeys.encrypt(
@@ -52,7 +54,10 @@ export function createGrantWriter(deps: {
       expiresAt: grant.expiresAt,
       tokenLifetimeSeconds: grant.lifetimeSeconds,
       generation: row.generation + 1,
-      nextRefreshAt: nextRefreshAt(now, grant.expiresAt, deps.refreshAheadSeconds),
+      nextRefreshAt:
+        idle && grant.expiresAt
+          ? keepAliveAt(now, idle.keepAliveDays, idle.familyExpiresAt)
+          : nextRefreshAt(now, grant.expiresAt, deps.refreshAheadSeconds),
       refreshFailures: 0,
       lastErrorCode: null,
       lastErrorAt: null,

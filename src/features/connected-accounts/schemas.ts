@@ -132,6 +132,11 @@ export const ConnectedAccount = Type.Object(
     family_expires_at: Nullable(Timestamp),
     last_refreshed_at: Nullable(Timestamp),
     next_refresh_at: Nullable(Timestamp),
+    last_used_at: Nullable({
+      ...Timestamp,
+      description:
+        'when a token read or a proxied call last used the account (recorded within seconds, off the request path); an account used within REFRESH_WARM_HOURS is refreshed ahead of expiry',
+    }),
     refresh_failures: Type.Integer({ description: 'consecutive failed refreshes' }),
     last_error_code: Nullable(Type.String()),
     created_at: Timestamp,
@@ -188,6 +193,7 @@ export function accountView(r: AccountRow) {
     family_expires_at: iso(r.familyExpiresAt),
     last_refreshed_at: iso(r.lastRefreshedAt),
     next_refresh_at: iso(r.nextRefreshAt),
+    last_used_at: iso(r.lastUsedAt),
     refresh_failures: r.refreshFailures,
     last_error_code: r.lastErrorCode,
     created_at: r.createdAt.toISOString(),

@@ -2,64 +2,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isDatabaseUnavailable } from '../../db/errors.ts';
 import type { AccountRow, AuthConfigRow } from '../../db/schema/index.ts';
 import { backoff } from '../../lib/backoff.ts';
-import type { Clock } from '../../lib/clock.ts';
-import { EGRESS_DENIED } from '../../lib/egress.ts';
 import { unlessFound } from '../../lib/errors.ts';
-import type { Logger } from '../../lib/logger.ts';
-import { OUTBOUND_BUSY } from '../../lib/outbound-limiter.ts';
 import { backoffSeconds } from '../../lib/schedule.ts';
 import { ids, traced } from '../../lib/tracing.ts';
-import { PROVIDER_RESPONSE_TOO_LARGE } from '../../providers/http.ts';
-import type { Providers } from '../../providers/index.ts';
 import { ProviderError } from '../../providers/types.ts';
 import { providerAccess } from '../../schemes/access.ts';
 import { familyEnd, grantOf } from '../../schemes/grant.ts';
 import { schemeOf } from '../../schemes/index.ts';
 import type { FatalRefusal, RenewContext } from '../../schemes/types.ts';
-import type { AuthConfigService } from '../auth-configs/service.ts';
-import type { GrantWriter } from '../connected-accounts/grants.ts';
-import type { AccountLeaseService } from '../connected-accounts/leases.ts';
 import type { AccountUpdate } from '../connected-accounts/token-read-model.ts';
-import type { DataKeyService } from '../data-keys/service.ts';
+import {
+  failureCode,
+  type RefreshCause,
+  type RefreshDeps,
+  type RefreshOutcome,
+} from './outcome.ts';
 
-/** Failures on the vault's side of the wire, recorded under their own names. */
-const OUTBOUND_CODES = new Set([OUTBOUND_BUSY, EGRESS_DENIED, PROVIDER_RESPONSE_TOO_LARGE]);
-
-/** The last_error_code of a refresh that failed without ending the grant. */
-function failureCode(err: ProviderError): string {
-  if (err.kind === 'invalid_client') return 'client_credentials_invalid';
-  if (err.oauthError && OUTBOUND_CODES.has(err.oauthError)) return err.oauthError;
-  return err.kind === 'transient' ? 'provider_unavailable' : 'refresh_rejected';
-}
-
-export type RefreshOutcome =
-  | { kind: 'refreshed'; row: AccountRow }
-  /** another refresher wrote first (or took the lease over): nothing of ours was written */
-  | { kind: 'lost' }
-  | { kind: 'expired'; row: AccountRow }
-  | {
-      kind: 'failed';
-      row: AccountRow | undefined;
-      code: string;
-      retryable: boolean;
-      retryAfterSeconds?: number;
-    };
-
-export interface RefreshDeps {
-  clock: Clock;
-  logger: Logger;
-  dataKeys: Pick<DataKeyService, 'decrypt'>;
-  authConfigs: Pick<AuthConfigService, 'get' | 'providerApp' | 'withClientApp'>;
-  grants: Pick<GrantWriter, 'grantColumns'>;
-  leases: Omit<AccountLeaseService, 'notifyConsentExpiring'>;
-  providers: Providers;
-  /** this process's identity in leases */
-  owner: string;
-  leaseSeconds: number;
-  onOutcome?: (o: RefreshOutcome, provider: string) => void;
-  /** consecutive failures after which connected_account.refresh_failed is emitted */
-  failureStreak: number;
-}
+export type { RefreshCause, RefreshDeps, RefreshOutcome };
 
 /**
  * One refresh procedure for the worker and the token endpoint alike: it runs only under a lease,
@@ -154,6 +113,7 @@ export function createRefreshService(deps: RefreshDeps) {
    */
   async function refreshOnce(
     row: AccountRow,
+    cause: RefreshCause,
   ): Promise<{ outcome: RefreshOutcome; provider: string | null }> {
     const renewal = schemeOf(row.authScheme).renewal;
     // A credential that is checked rather than renewed (API tokens: api-token-checks.ts) is never
@@ -177,7 +137,7 @@ export function createRefreshService(deps: RefreshDeps) {
       await leases.release(row.tenantId, row.id, owner);
       return { outcome: { kind: 'lost' }, provider: null };
     }
-    const outcome = await renewWith(row, config, renewal);
+    const outcome = await renewWith(row, config, renewal, cause);
     return { outcome, provider: config.provider };
   }
 
@@ -185,12 +145,26 @@ export function createRefreshService(deps: RefreshDeps) {
     row: AccountRow,
     config: AuthConfigRow,
     renewal: Extract<ReturnType<typeof schemeOf>['renewal'], { kind: 'renew' }>,
+    cause: RefreshCause,
   ): Promise<RefreshOutcome> {
     let tokens;
     // Expiry is counted from before the call: the provider's clock started no earlier than that.
-    const sentAt = clock.now();
+    let sentAt = clock.now();
     try {
-      tokens = await renewal.renew(renewing, row, config);
+      const answer = await deps.gate.call(config, () => {
+        sentAt = clock.now();
+        return renewal.renew(renewing, row, config);
+      });
+      // The app's refreshes are paused (its token endpoint rate-limited it): no call, back off
+      // until the pause ends, spread over up to a tenth more (at most 30 s) so that its due
+      // accounts do not all come back at once.
+      if ('paused' in answer) {
+        const wait = (answer.paused.getTime() - clock.now().getTime()) / 1000;
+        const spread = Math.min(wait / 10, 30) * Math.random();
+        const err = new ProviderError('transient', 'app paused', 429, undefined, wait + spread);
+        return fail(row, 'provider_unavailable', err);
+      }
+      tokens = answer.tokens;
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw err;
       if (!(err instanceof ProviderError)) {
@@ -205,24 +179,42 @@ export function createRefreshService(deps: RefreshDeps) {
     }
     const at = clock.now();
     const grant = grantOf(tokens, sentAt);
-    const set: AccountUpdate = {
-      ...(await deps.grants.grantColumns(row, grant, at)),
-      lastRefreshedAt: at,
-      revivedAt: null,
-    };
-    if (tokens.scopes?.length) set.grantedScopes = tokens.scopes;
+    const definition = renewing.definition(config);
+    const family: AccountUpdate = {};
     if (grant.refreshExpiresAt) {
       // A refresh token that states its own expiry (GitHub's) moves the grant's end with every
       // rotation; a consent-expiring notice already sent is due again before the new end.
       const end = familyEnd(
         row.connectedAt ?? at,
-        renewing.definition(config).familyLifetimeDays,
+        definition.familyLifetimeDays,
         grant.refreshExpiresAt,
       );
-      set.familyExpiresAt = end;
+      family.familyExpiresAt = end;
       if (end && (!row.familyExpiresAt || end > row.familyExpiresAt))
-        set.consentExpiringNotifiedAt = null;
+        family.consentExpiringNotifiedAt = null;
     }
+    // Use-driven refresh (docs/contracts.md#use-driven-refresh): the worker keeps refreshing
+    // ahead only accounts used within the warm window (or all, with `always`); an idle account
+    // is refreshed next only to keep its grant alive. A refresh someone needed is a use.
+    const warm =
+      !cause.scheduled ||
+      config.refreshPolicy === 'always' ||
+      (row.lastUsedAt !== null &&
+        at.getTime() - row.lastUsedAt.getTime() < deps.warmHours * 3_600_000);
+    const idle = warm
+      ? undefined
+      : {
+          keepAliveDays: definition.keepAliveDays,
+          familyExpiresAt:
+            family.familyExpiresAt !== undefined ? family.familyExpiresAt : row.familyExpiresAt,
+        };
+    const set: AccountUpdate = {
+      ...(await deps.grants.grantColumns(row, grant, at, idle)),
+      ...family,
+      lastRefreshedAt: at,
+      revivedAt: null,
+    };
+    if (tokens.scopes?.length) set.grantedScopes = tokens.scopes;
     const recovered = row.refreshFailures >= deps.failureStreak;
     // An account a new secret revived is ACTIVE again for real only now.
     const revived = row.revivedAt !== null;
@@ -241,12 +233,12 @@ export function createRefreshService(deps: RefreshDeps) {
   }
 
   /** Refreshes an account whose lease this process holds, and reports the outcome (metrics). */
-  const refreshLeased = (row: AccountRow): Promise<RefreshOutcome> =>
+  const refreshLeased = (row: AccountRow, cause: RefreshCause = {}): Promise<RefreshOutcome> =>
     traced(
       'refresh.account',
       ids({ tenantId: row.tenantId, authConfigId: row.authConfigId, accountId: row.id }),
       async (note) => {
-        const { outcome, provider } = await refreshOnce(row);
+        const { outcome, provider } = await refreshOnce(row, cause);
         if (provider) note.set({ 'cv.provider': provider });
         deps.onOutcome?.(outcome, provider ?? 'unknown');
         return outcome;

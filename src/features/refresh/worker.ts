@@ -56,7 +56,7 @@ export function createRefreshWorker(deps: {
       return;
     }
     try {
-      const o: RefreshOutcome = await deps.refresh.refreshLeased(row);
+      const o: RefreshOutcome = await deps.refresh.refreshLeased(row, { scheduled: true });
       if (o.kind === 'refreshed') result.refreshed++;
       else if (o.kind === 'failed') result.failed++;
       else if (o.kind === 'expired') result.expired++;

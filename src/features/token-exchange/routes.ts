@@ -69,6 +69,7 @@ const Answer = Type.Object(
     cloud_id: Type.Optional(Nullable(Type.String())),
     site_url: Type.Optional(Nullable(Type.String())),
     api_base_url: Type.Optional(Nullable(Type.String())),
+    cache_until: Type.Optional(Nullable(Timestamp)),
     // a proxy token
     proxy_url: Type.Optional(Type.String()),
   },

@@ -76,6 +76,13 @@ const TokenResponse = Type.Object(
     api_base_url: Nullable(
       Type.String({ description: 'e.g. https://api.atlassian.com/ex/jira/{cloudId}' }),
     ),
+    cache_until: Nullable(
+      Type.String({
+        format: 'date-time',
+        description:
+          'the latest moment this token may be used from a cache of the caller: never after expires_at, and for providers that revoke an older token some time after a refresh (Atlassian: 10 minutes) never later than that long after this answer; null when the token has no expiry',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

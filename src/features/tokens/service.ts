@@ -3,9 +3,9 @@ import type { Clock } from '../../lib/clock.ts';
 import { AppError, conflict, forbidden, notFound } from '../../lib/errors.ts';
 import { OUTBOUND_BUSY } from '../../lib/outbound-limiter.ts';
 import type { TenantPrincipal } from '../../lib/principal.ts';
-import { tokenLifetimeSeconds, tokenNeed } from '../../lib/schedule.ts';
+import { cacheUntil, tokenLifetimeSeconds, tokenNeed } from '../../lib/schedule.ts';
 import { ids, traced, tracingEnabled } from '../../lib/tracing.ts';
-import type { Providers } from '../../providers/index.ts';
+import { providerDefinition, type Providers } from '../../providers/index.ts';
 import type { ApiAccount } from '../../providers/types.ts';
 import { schemeOf } from '../../schemes/index.ts';
 import type { AuditWriter } from '../audit/writer.ts';
@@ -71,6 +71,8 @@ export function createTokenService(deps: {
   providers: Providers;
   refresh: Pick<RefreshService, 'refreshNow'>;
   audit: Pick<AuditWriter, 'issued'>;
+  /** the worker's refresh-ahead window (REFRESH_AHEAD_SECONDS): `cache_until` of GitHub tokens */
+  refreshAheadSeconds: number;
 }) {
   const { clock } = deps;
   // The data key in memory (the common case) opens the token at once; else it is loaded first.
@@ -281,6 +283,7 @@ export function createTokenService(deps: {
       resourceId: a.id,
       ip,
       actor: p.via?.actor,
+      usedAccount: a.id,
       details: p.via
         ? { ...p.via.audit, auth_config_id: a.authConfigId, user_id: a.userId, decision: 'allowed' }
         : { auth_config_id: a.authConfigId, user_id: a.userId, decision: 'allowed' },
@@ -332,6 +335,15 @@ export function createTokenService(deps: {
       scopes: a.grantedScopes,
       connected_account_id: a.id,
       refreshed: f.refreshed,
+      // How long the caller may keep it: a refresh revokes it early with some providers.
+      cache_until:
+        cacheUntil(
+          now,
+          a.expiresAt,
+          providerDefinition(c.provider).companionRevocationSeconds,
+          deps.refreshAheadSeconds,
+          tokenLifetimeSeconds(a),
+        )?.toISOString() ?? null,
       cloud_id: d.cloudId,
       site_url: d.siteUrl,
       api_base_url: d.apiBaseUrl,

@@ -1416,6 +1416,13 @@ export interface paths {
                                 scopes: string[];
                                 status: "enabled" | "disabled";
                                 allowed_return_urls: string[];
+                                /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
+                                refresh_policy: "on_use" | "always";
+                                /**
+                                 * Format: date-time
+                                 * @description the provider's token endpoint rate-limited this app: no refresh of its accounts is sent before then (null: none paused)
+                                 */
+                                refresh_paused_until: string | null;
                                 /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                                 callback_url: string;
                                 oauth2: {
@@ -1496,6 +1503,8 @@ export interface paths {
                         scopes?: string[];
                         allowed_return_urls?: string[];
                         status?: "enabled" | "disabled";
+                        /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
+                        refresh_policy?: "on_use" | "always";
                         oauth2?: {
                             authorization_url?: string;
                             token_url: string;
@@ -1549,6 +1558,13 @@ export interface paths {
                             scopes: string[];
                             status: "enabled" | "disabled";
                             allowed_return_urls: string[];
+                            /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
+                            refresh_policy: "on_use" | "always";
+                            /**
+                             * Format: date-time
+                             * @description the provider's token endpoint rate-limited this app: no refresh of its accounts is sent before then (null: none paused)
+                             */
+                            refresh_paused_until: string | null;
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
@@ -1661,6 +1677,13 @@ export interface paths {
                             scopes: string[];
                             status: "enabled" | "disabled";
                             allowed_return_urls: string[];
+                            /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
+                            refresh_policy: "on_use" | "always";
+                            /**
+                             * Format: date-time
+                             * @description the provider's token endpoint rate-limited this app: no refresh of its accounts is sent before then (null: none paused)
+                             */
+                            refresh_paused_until: string | null;
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
@@ -1808,6 +1831,8 @@ export interface paths {
                         scopes?: string[];
                         allowed_return_urls?: string[];
                         status?: "enabled" | "disabled";
+                        /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
+                        refresh_policy?: "on_use" | "always";
                         oauth2?: {
                             authorization_url?: string;
                             token_url: string;
@@ -1861,6 +1886,13 @@ export interface paths {
                             scopes: string[];
                             status: "enabled" | "disabled";
                             allowed_return_urls: string[];
+                            /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
+                            refresh_policy: "on_use" | "always";
+                            /**
+                             * Format: date-time
+                             * @description the provider's token endpoint rate-limited this app: no refresh of its accounts is sent before then (null: none paused)
+                             */
+                            refresh_paused_until: string | null;
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
@@ -1981,6 +2013,13 @@ export interface paths {
                             scopes: string[];
                             status: "enabled" | "disabled";
                             allowed_return_urls: string[];
+                            /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
+                            refresh_policy: "on_use" | "always";
+                            /**
+                             * Format: date-time
+                             * @description the provider's token endpoint rate-limited this app: no refresh of its accounts is sent before then (null: none paused)
+                             */
+                            refresh_paused_until: string | null;
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
@@ -2105,6 +2144,13 @@ export interface paths {
                             scopes: string[];
                             status: "enabled" | "disabled";
                             allowed_return_urls: string[];
+                            /** @description on_use (default): accounts used within REFRESH_WARM_HOURS are refreshed ahead of expiry, idle ones on demand and kept alive by the worker; always: every account is refreshed ahead of expiry */
+                            refresh_policy: "on_use" | "always";
+                            /**
+                             * Format: date-time
+                             * @description the provider's token endpoint rate-limited this app: no refresh of its accounts is sent before then (null: none paused)
+                             */
+                            refresh_paused_until: string | null;
                             /** @description this config’s own OAuth redirect URI (PUBLIC_URL/v1/oauth/callback/{id}): register it as the callback in the provider console */
                             callback_url: string;
                             oauth2: {
@@ -2260,6 +2306,11 @@ export interface paths {
                                 last_refreshed_at: string | null;
                                 /** Format: date-time */
                                 next_refresh_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description when a token read or a proxied call last used the account (recorded within seconds, off the request path); an account used within REFRESH_WARM_HOURS is refreshed ahead of expiry
+                                 */
+                                last_used_at: string | null;
                                 /** @description consecutive failed refreshes */
                                 refresh_failures: number;
                                 last_error_code: string | null;
@@ -2397,6 +2448,11 @@ export interface paths {
                             last_refreshed_at: string | null;
                             /** Format: date-time */
                             next_refresh_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when a token read or a proxied call last used the account (recorded within seconds, off the request path); an account used within REFRESH_WARM_HOURS is refreshed ahead of expiry
+                             */
+                            last_used_at: string | null;
                             /** @description consecutive failed refreshes */
                             refresh_failures: number;
                             last_error_code: string | null;
@@ -2542,6 +2598,11 @@ export interface paths {
                             last_refreshed_at: string | null;
                             /** Format: date-time */
                             next_refresh_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when a token read or a proxied call last used the account (recorded within seconds, off the request path); an account used within REFRESH_WARM_HOURS is refreshed ahead of expiry
+                             */
+                            last_used_at: string | null;
                             /** @description consecutive failed refreshes */
                             refresh_failures: number;
                             last_error_code: string | null;
@@ -2750,6 +2811,11 @@ export interface paths {
                             last_refreshed_at: string | null;
                             /** Format: date-time */
                             next_refresh_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when a token read or a proxied call last used the account (recorded within seconds, off the request path); an account used within REFRESH_WARM_HOURS is refreshed ahead of expiry
+                             */
+                            last_used_at: string | null;
                             /** @description consecutive failed refreshes */
                             refresh_failures: number;
                             last_error_code: string | null;
@@ -2905,6 +2971,11 @@ export interface paths {
                             last_refreshed_at: string | null;
                             /** Format: date-time */
                             next_refresh_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when a token read or a proxied call last used the account (recorded within seconds, off the request path); an account used within REFRESH_WARM_HOURS is refreshed ahead of expiry
+                             */
+                            last_used_at: string | null;
                             /** @description consecutive failed refreshes */
                             refresh_failures: number;
                             last_error_code: string | null;
@@ -3052,6 +3123,11 @@ export interface paths {
                             last_refreshed_at: string | null;
                             /** Format: date-time */
                             next_refresh_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when a token read or a proxied call last used the account (recorded within seconds, off the request path); an account used within REFRESH_WARM_HOURS is refreshed ahead of expiry
+                             */
+                            last_used_at: string | null;
                             /** @description consecutive failed refreshes */
                             refresh_failures: number;
                             last_error_code: string | null;
@@ -3195,6 +3271,11 @@ export interface paths {
                             last_refreshed_at: string | null;
                             /** Format: date-time */
                             next_refresh_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description when a token read or a proxied call last used the account (recorded within seconds, off the request path); an account used within REFRESH_WARM_HOURS is refreshed ahead of expiry
+                             */
+                            last_used_at: string | null;
                             /** @description consecutive failed refreshes */
                             refresh_failures: number;
                             last_error_code: string | null;
@@ -3975,6 +4056,11 @@ export interface paths {
                             site_url: string | null;
                             /** @description e.g. https://api.atlassian.com/ex/jira/{cloudId} */
                             api_base_url: string | null;
+                            /**
+                             * Format: date-time
+                             * @description the latest moment this token may be used from a cache of the caller: never after expires_at, and for providers that revoke an older token some time after a refresh (Atlassian: 10 minutes) never later than that long after this answer; null when the token has no expiry
+                             */
+                            cache_until: string | null;
                         };
                     };
                 };
@@ -4090,6 +4176,11 @@ export interface paths {
                             site_url: string | null;
                             /** @description e.g. https://api.atlassian.com/ex/jira/{cloudId} */
                             api_base_url: string | null;
+                            /**
+                             * Format: date-time
+                             * @description the latest moment this token may be used from a cache of the caller: never after expires_at, and for providers that revoke an older token some time after a refresh (Atlassian: 10 minutes) never later than that long after this answer; null when the token has no expiry
+                             */
+                            cache_until: string | null;
                         };
                     };
                 };
@@ -6417,6 +6508,8 @@ export interface paths {
                             cloud_id?: string | null;
                             site_url?: string | null;
                             api_base_url?: string | null;
+                            /** Format: date-time */
+                            cache_until?: string | null;
                             proxy_url?: string;
                         };
                     };

@@ -48,6 +48,7 @@ function showConfig(ctx: Context, c: AuthConfig): void {
       ['provider', c.provider],
       ['auth scheme', c.auth_scheme],
       ['status', c.status],
+      ['refresh policy', c.refresh_policy],
       ['client id', c.client_id],
       ['client secret', secretSummary(c.client_secret)],
       ['scopes', c.scopes],
@@ -59,6 +60,16 @@ function showConfig(ctx: Context, c: AuthConfig): void {
     ]),
   );
 }
+
+const REFRESH_POLICY_OPTION = {
+  'refresh-policy': {
+    type: 'string',
+    value: 'on_use|always',
+    help: 'on_use (default): keep only recently used accounts warm; always: refresh every account ahead',
+  },
+} as const;
+const refreshPolicy = (v: string | undefined) =>
+  choiceFlag(v, 'refresh-policy', ['on_use', 'always'] as const);
 
 const ID_ARG = [{ name: 'id', help: 'the auth config id (ac_…)', required: true }] as const;
 
@@ -95,6 +106,7 @@ const create = command({
       help: 'a URL the connect flow may send users back to',
     },
     disabled: { type: 'boolean', help: 'create it disabled' },
+    ...REFRESH_POLICY_OPTION,
     ...SECRET_STDIN,
     ...OAUTH2_OPTIONS,
   },
@@ -123,6 +135,8 @@ const create = command({
     const returnUrls = listFlag(v['return-url']);
     if (returnUrls) body.allowed_return_urls = returnUrls;
     if (v.disabled) body.status = 'disabled';
+    const policy = refreshPolicy(v['refresh-policy']);
+    if (policy) body.refresh_policy = policy;
     const oauth2 = oauth2From(pickOAuth2(v));
     if (oauth2) body.oauth2 = oauth2;
     const vault = ctx.vault(); // a missing CV_URL/CV_KEY is said before the secret is typed
@@ -213,6 +227,7 @@ const update = command({
       value: '<url>',
       help: "the allowed return URLs (replaces them; --return-url '' clears them)",
     },
+    ...REFRESH_POLICY_OPTION,
     ...OAUTH2_OPTIONS,
   },
   async run(ctx, { args, values: v }) {
@@ -223,6 +238,8 @@ const update = command({
     if (scopes) body.scopes = scopes;
     const returnUrls = listFlag(v['return-url']);
     if (returnUrls) body.allowed_return_urls = returnUrls;
+    const policy = refreshPolicy(v['refresh-policy']);
+    if (policy) body.refresh_policy = policy;
     const o = pickOAuth2(v);
     if (Object.values(o).some((x) => x !== undefined)) {
       // The API replaces the oauth2 object whole: start from what the config has.
