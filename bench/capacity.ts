@@ -6,11 +6,9 @@
 // scheduling rule (nextRefreshAt / keepAliveAt, warm when used within REFRESH_WARM_HOURS or
 // `always`) in one statement per batch instead of one per row, so that millions of simulated
 // refreshes fit in minutes. See docs/capacity.md.
-import { randomBytes } from 'node:crypto';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import { loadConfig } from '../src/config.ts';
-import type { Database, Db } from '../src/db/client.ts';
+import type { Db } from '../src/db/client.ts';
 import type { AccountRow } from '../src/db/schema/index.ts';
 import { migrate } from '../src/db/migrate.ts';
 import * as schema from '../src/db/schema/index.ts';
@@ -20,7 +18,7 @@ import { createAccountUses } from '../src/features/connected-accounts/uses.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { keepAliveAt, nextRefreshAt } from '../src/lib/schedule.ts';
 import { stats, type Stats } from './idle-tick.ts';
-import type { BenchDb } from './lib/db.ts';
+import { benchConfig, pgDatabase, type BenchDb } from './lib/db.ts';
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -87,20 +85,9 @@ export async function capacityBench(o: {
   const tickS = 30;
   const pool = new pg.Pool({ connectionString: o.db.url, max: 4 });
   const db = drizzle(pool, { schema }) as unknown as Db;
-  const database: Database = {
-    db,
-    kind: 'postgres',
-    pool,
-    ping: async () => true,
-    close: () => pool.end(),
-  };
+  const database = pgDatabase(pool, db);
   try {
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      DATABASE_URL: o.db.url,
-      VAULT_MASTER_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-      LOG_LEVEL: 'warn',
-    });
+    const config = benchConfig(o.db.url!);
     const deps = await createDeps(config, { database, logger: createLogger('warn') });
     await migrate(database);
     const { tenants, authConfigs, leases, auditWriter } = deps.services;

@@ -1,17 +1,15 @@
 // Idle worker tick over a large table: nothing due, 1M connected accounts. Runs the real worker tick
 // (createDeps + worker.tick()) in-process against PostgreSQL, captures the SQL it issues, and measures
 // database time with EXPLAIN (ANALYZE, BUFFERS) plus wall time of repeated calls.
-import { randomBytes } from 'node:crypto';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import { loadConfig } from '../src/config.ts';
-import type { Database, Db } from '../src/db/client.ts';
+import type { Db } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import * as schema from '../src/db/schema/index.ts';
 import { createDeps } from '../src/deps.ts';
 import { commandChange } from '../src/features/audit/context.ts';
 import { createLogger } from '../src/lib/logger.ts';
-import type { BenchDb } from './lib/db.ts';
+import { benchConfig, pgDatabase, type BenchDb } from './lib/db.ts';
 
 export interface Stats {
   median: number;
@@ -108,19 +106,9 @@ export async function idleTickBench(o: {
     schema,
     logger: { logQuery: (sql, params) => void capture?.push({ sql, params }) },
   }) as unknown as Db;
-  const database: Database = {
-    db,
-    kind: 'postgres',
-    pool,
-    ping: async () => true,
-    close: () => pool.end(),
-  };
+  const database = pgDatabase(pool, db);
   try {
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      DATABASE_URL: o.db.url,
-      VAULT_MASTER_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-      LOG_LEVEL: 'warn',
+    const config = benchConfig(o.db.url!, {
       REFRESH_BATCH_SIZE: '500',
     });
     const deps = await createDeps(config, { database, logger: createLogger('warn') });

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openDatabase } from '../../src/db/client.ts';
+import { loadConfig } from '../../src/config.ts';
+import { openDatabase, type Database, type Db } from '../../src/db/client.ts';
 
 /** Runs one SQL statement; both pg and PGlite answer `{ rows }`. */
 export type Sql = <R = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<R[]>;
@@ -72,3 +73,22 @@ export async function connect(db: BenchDb): Promise<{ sql: Sql; close(): Promise
     close: () => database.close(),
   };
 }
+
+/** The vault's `Database` over a bench's own pg pool, as `createDeps` takes it. */
+export const pgDatabase = (pool: pg.Pool, db: Db): Database => ({
+  db,
+  kind: 'postgres',
+  pool,
+  ping: async () => true,
+  close: () => pool.end(),
+});
+
+/** The vault's production config on a bench database, with a throwaway master key. */
+export const benchConfig = (url: string, extra: Record<string, string> = {}) =>
+  loadConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL: url,
+    VAULT_MASTER_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    LOG_LEVEL: 'warn',
+    ...extra,
+  });
