@@ -63,8 +63,13 @@ describe('refresh across vault processes', { skip, concurrency: false }, () => {
     const c = await startCluster(emu);
     t.after(() => c.stop());
     const front = await c.spawn('api', {}, true);
-    // 20-second tokens: each account refreshes about every 8–10 s.
-    const cfg = await c.authConfig(front, { accessTokenTtlSeconds: 20 });
+    // 20-second tokens: each account refreshes about every 8–10 s. Nobody uses these accounts, so
+    // the config keeps them all warm (`refresh_policy: always`): the test is about the workers.
+    const cfg = await c.authConfig(
+      front,
+      { accessTokenTtlSeconds: 20 },
+      { refresh_policy: 'always' },
+    );
     const users = Array.from({ length: 1000 }, (_, i) =>
       emu.addUser({
         email: `u${i}@example.com`,

@@ -103,7 +103,9 @@ export async function startFleet(opts: {
   /** `n` accounts of one Atlassian app whose access tokens live `ttlSeconds`. */
   async function connectAccounts(n: number, ttlSeconds: number) {
     const front = slots.find((s) => s.role === 'api' && s.alive)!.proc;
-    const cfg = atlassianConfig();
+    // Every account refreshes on the worker's schedule whether or not a caller uses it: the
+    // failover and the soak measure refresh safety under churn (docs/contracts.md#use-driven-refresh).
+    const cfg = { ...atlassianConfig(), refresh_policy: 'always' };
     const created = await api(front, 'POST', '/v1/auth-configs', cfg);
     if (created.status !== 201) throw new Error(JSON.stringify(created.body));
     opts.emu.addApp({

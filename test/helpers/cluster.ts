@@ -78,8 +78,12 @@ export async function startCluster(emu: Emulator) {
   };
 
   /** An Atlassian auth config registered at the emulator. */
-  async function authConfig(p: VaultProcess, app: { accessTokenTtlSeconds?: number } = {}) {
-    const cfg = atlassianConfig();
+  async function authConfig(
+    p: VaultProcess,
+    app: { accessTokenTtlSeconds?: number } = {},
+    fields: Record<string, unknown> = {},
+  ) {
+    const cfg = { ...atlassianConfig(), ...fields };
     const res = await api(p, 'POST', '/v1/auth-configs', cfg);
     if (res.status !== 201) throw new Error(JSON.stringify(res.body));
     emu.addApp({
