@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import Fastify from 'fastify';
 import { exportJWK, generateKeyPair } from 'jose';
@@ -61,7 +62,12 @@ async function call(
   });
   assert.equal(res.status, p.status, `${op}: ${res.text}`);
   await fx.vault.deps.services.auditWriter.flush();
-  const rows = await rowsOf(requestId);
+  let rows = await rowsOf(requestId);
+  // A streamed answer (the export) can reach the caller before its row commits: wait for it.
+  for (let i = 0; i < 100 && p.status < 300 && rows.length === 0; i++) {
+    await sleep(50);
+    rows = await rowsOf(requestId);
+  }
   if (p.status >= 300) {
     assert.deepEqual(rows, [], `${op} failed with ${p.status}: no audit row`);
     return { body: res.body };
