@@ -491,31 +491,7 @@ export function render(r: BenchReport): string {
       '',
       'PROXY (a Jira GET /rest/api/3/myself at the emulator: straight with the token vs through the vault)',
     );
-    out.push(
-      table(
-        [
-          'target',
-          'req/s saturated',
-          'p50 ms',
-          'p99 ms',
-          `p50 at ${p.fixedRate.rps}/s`,
-          `p99 at ${p.fixedRate.rps}/s`,
-          'non2xx/errors',
-        ],
-        p.saturated.map((s) => {
-          const fr = p.fixedRate.runs.find((x) => x.target === s.target)!;
-          return [
-            s.target,
-            f(s.reqPerSec, 0),
-            f(s.p50, 2),
-            f(s.p99, 2),
-            f(fr.p50, 2),
-            f(fr.p99, 2),
-            `${s.non2xx + fr.non2xx}/${s.errors + fr.errors}`,
-          ];
-        }),
-      ),
-    );
+    out.push(saturatedBesideFixedRate(p));
     out.push(`vault RSS peak over the proxy runs: ${f(p.vaultRssMaxMb, 0)} MB`);
   }
   if (r.otel) out.push('', ...renderOtel(r.otel));
@@ -525,31 +501,7 @@ export function render(r: BenchReport): string {
       '',
       'EXCHANGE (POST /v1/oauth/token with a user RS256 JWT, JWKS cached, vs POST /v1/connected-accounts/{id}/token; one key, one account)',
     );
-    out.push(
-      table(
-        [
-          'target',
-          'req/s saturated',
-          'p50 ms',
-          'p99 ms',
-          `p50 at ${x.fixedRate.rps}/s`,
-          `p99 at ${x.fixedRate.rps}/s`,
-          'non2xx/errors',
-        ],
-        x.saturated.map((s) => {
-          const fr = x.fixedRate.runs.find((y) => y.target === s.target)!;
-          return [
-            s.target,
-            f(s.reqPerSec, 0),
-            f(s.p50, 2),
-            f(s.p99, 2),
-            f(fr.p50, 2),
-            f(fr.p99, 2),
-            `${s.non2xx + fr.non2xx}/${s.errors + fr.errors}`,
-          ];
-        }),
-      ),
-    );
+    out.push(saturatedBesideFixedRate(x));
     out.push(`JWKS fetches over the part: ${x.jwksFetches}`);
   }
   if (r.slowProvider) {
@@ -642,4 +594,43 @@ export function writeResults(r: BenchReport): string {
   writeFileSync(file, json);
   writeFileSync(join(dir, 'latest.json'), json);
   return file;
+}
+
+interface LoadRun {
+  target: string;
+  reqPerSec?: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** One row per target: its saturated run beside its run at the part's fixed rate. */
+function saturatedBesideFixedRate(part: {
+  saturated: LoadRun[];
+  fixedRate: { rps: number; runs: LoadRun[] };
+}): string {
+  return table(
+    [
+      'target',
+      'req/s saturated',
+      'p50 ms',
+      'p99 ms',
+      `p50 at ${part.fixedRate.rps}/s`,
+      `p99 at ${part.fixedRate.rps}/s`,
+      'non2xx/errors',
+    ],
+    part.saturated.map((s) => {
+      const fr = part.fixedRate.runs.find((x) => x.target === s.target)!;
+      return [
+        s.target,
+        f(s.reqPerSec ?? 0, 0),
+        f(s.p50, 2),
+        f(s.p99, 2),
+        f(fr.p50, 2),
+        f(fr.p99, 2),
+        `${s.non2xx + fr.non2xx}/${s.errors + fr.errors}`,
+      ];
+    }),
+  );
 }
